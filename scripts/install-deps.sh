@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package kfault needs to build, test and run its VM tests
+# on a fresh Debian 12 (bookworm) machine. Safe to run again; needs root.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential cmake pkg-config flex bison git
+	# in-process compiler: LLVM/Clang 19 and its C++ API
+	llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 libzstd-dev
+	# BPF object handling and runtime
+	libbpf-dev bpftool libelf-dev zlib1g-dev
+	# compatibility front ends and unit tests
+	libyaml-dev libcmocka-dev
+	# VM test harness: emulator, guest userspace, kernel build
+	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
+	kmod python3
+)
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all ${#packages[@]} packages present"
+	exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
