@@ -1,0 +1,106 @@
+/* Kernel types from BTF: a minimal "vmlinux.h" holding only the types a
+ * program needs, and the lookups the semantic checker does (function
+ * prototypes, struct members, types by name).
+ *
+ * Conventions follow libbpf: int functions return 0 (or a type id) or a
+ * negative errno, pointer functions return NULL and set errno. Unknown
+ * names are -ENOENT.
+ */
+#ifndef KF_BTF_TYPES_H
+#define KF_BTF_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+struct btf;
+struct kf_btf;
+
+/* The lookup functions take a non-const kf_btf: they fill caches in it
+ * (a declaration renderer). A kf_btf is not thread safe.
+ */
+
+/* Open kernel BTF: a raw BTF file such as /sys/kernel/btf/vmlinux (the
+ * default when path is NULL) or an ELF file with a .BTF section (vmlinux,
+ * or any object built with clang -g).
+ */
+struct kf_btf *kf_btf__open(const char *path);
+/* Wrap a BTF the caller owns; it must outlive the kf_btf. */
+struct kf_btf *kf_btf__from_btf(const struct btf *btf);
+void kf_btf__free(struct kf_btf *kf);
+const struct btf *kf_btf__btf(const struct kf_btf *kf);
+
+/* Type id of a C type name: "struct qstr", "union x", "enum x", a typedef
+ * ("gfp_t") or a base type ("unsigned int"). -ENOENT if there is none.
+ */
+int kf_btf__find_type(struct kf_btf *kf, const char *name);
+/* Type id of the BTF_KIND_FUNC named name, or -ENOENT. */
+int kf_btf__find_func(struct kf_btf *kf, const char *name);
+
+/* Render type id as C, with an optional declarator name:
+ * "const struct qstr *", or "const struct qstr *name" when name is given.
+ * Returns a malloc'd string, NULL with errno on failure.
+ */
+char *kf_btf__type_str(struct kf_btf *kf, __u32 id, const char *name);
+
+struct kf_btf_param {
+	const char *name;	/* "" when BTF has no name for it */
+	__u32 type_id;
+	char *type;		/* "const struct qstr *" */
+	char *decl;		/* "const struct qstr *name" */
+};
+
+struct kf_btf_func {
+	const char *name;
+	__u32 func_id;
+	__u32 ret_type_id;	/* 0 for void */
+	char *ret_type;		/* "void", "int", "struct page *" */
+	bool variadic;		/* the "..." is not in params */
+	size_t nparams;
+	struct kf_btf_param *params;
+};
+
+/* The prototype of function name. Strings named const point into the BTF
+ * (valid while kf is); the rest is freed by kf_btf_func__free().
+ * 0, or -ENOENT (no such function), -ENOMEM.
+ */
+int kf_btf__func_proto(struct kf_btf *kf, const char *name,
+		       struct kf_btf_func **func);
+void kf_btf_func__free(struct kf_btf_func *func);
+
+struct kf_btf_member {
+	__u32 type_id;		/* as declared */
+	__u32 resolved_id;	/* type_id without typedefs and qualifiers */
+	int kind;		/* BTF_KIND_* of resolved_id: ARRAY, PTR... */
+	__u32 bit_offset;	/* from the start of the outer struct */
+	__u32 bitfield_size;	/* 0 unless a bitfield */
+	__u32 nelems;		/* ARRAY: element count */
+	__u32 elem_type_id;	/* ARRAY: element type; PTR: pointee */
+};
+
+/* Member member of the struct or union type id (typedefs and qualifiers
+ * are looked through), also inside anonymous struct/union members, as C
+ * resolves a->member. 0, -ENOENT (no such member), -EINVAL (not a struct
+ * or union).
+ */
+int kf_btf__member(struct kf_btf *kf, __u32 id, const char *member,
+		   struct kf_btf_member *m);
+
+/* Write a vmlinux.h replacement with the types named in roots and what
+ * they need by value; types only pointed to get a forward declaration.
+ * A root is a type name as for kf_btf__find_type() ("struct bio",
+ * "gfp_t") or a function name, which brings the types of its prototype.
+ * The __u8..__s64, __be16, __be32 and __wsum typedefs that libbpf's BPF
+ * headers use are always included when the BTF has them. Records get
+ * preserve_access_index unless BPF_NO_PRESERVE_ACCESS_INDEX is defined,
+ * as in bpftool's vmlinux.h, so accesses become CO-RE relocations.
+ * 0, -ENOENT for a root not in the BTF (nothing useful written), -EIO.
+ */
+int kf_btf__dump_header(struct kf_btf *kf, const char *const *roots,
+			size_t nroots, FILE *out);
+/* The same, as a malloc'd NUL-terminated string (*len without the NUL). */
+int kf_btf__header(struct kf_btf *kf, const char *const *roots,
+		   size_t nroots, char **header, size_t *len);
+
+#endif /* KF_BTF_TYPES_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Diagnostics: every stage reports through here.
+ *
+ * A diagnostic names a source range (1-based line and byte column, the last
+ * column inclusive), a severity and a message, and may carry a hint. They are
+ * collected, never printed on the spot: kf_diag__print() prints errors before
+ * warnings, each as
+ *
+ *   file:line:col: error: message
+ *       6 |     when STRNCMP(nmae->name, "bananas", 8)
+ *         |                  ^~~~
+ *         = hint: did you mean 'name'?
+ */
+#ifndef KFAULT_DIAG_H
+#define KFAULT_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* A source range; bison's location type (see grammar/parser.y). */
+struct kf_loc {
+	int first_line;
+	int first_column;
+	int last_line;
+	int last_column;
+};
+
+enum kf_severity {
+	KF_ERROR,
+	KF_WARNING,
+	KF_NOTE,
+};
+
+/* One input file held in memory, with its name for messages. */
+struct kf_source {
+	char *path;
+	char *text;	/* NUL-terminated; may contain other NULs (see len) */
+	size_t len;
+};
+
+struct kf_diag {
+	enum kf_severity severity;
+	struct kf_loc loc;
+	char *message;
+	char *hint;	/* NULL when there is none */
+	int order;	/* reporting order, for a stable sort */
+};
+
+struct kf_diags {
+	const struct kf_source *src;
+	struct kf_diag *v;
+	size_t n, cap;
+	int errors, warnings;
+};
+
+struct kf_source *kf_source__read(const char *path);
+struct kf_source *kf_source__from_string(const char *path, const char *text, size_t len);
+void kf_source__free(struct kf_source *src);
+
+void kf_diags__init(struct kf_diags *d, const struct kf_source *src);
+void kf_diags__free(struct kf_diags *d);
+
+/* Record a diagnostic. The message is printf-formatted. */
+__attribute__((format(printf, 4, 5)))
+void kf_diag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
+	     const char *fmt, ...);
+/* Attach a hint to the diagnostic recorded last. */
+__attribute__((format(printf, 2, 3)))
+void kf_diag_hint(struct kf_diags *d, const char *fmt, ...);
+
+__attribute__((format(printf, 3, 4)))
+void kf_error(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void kf_warning(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
+
+/* Print all diagnostics, errors first, each group in source order. */
+void kf_diags__print(struct kf_diags *d, FILE *out);
+
+/* The closest of names[0..n) to word by edit distance, or NULL if none is close. */
+const char *kf_closest(const char *word, const char *const *names, size_t n);
+
+#endif

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/* Predicate lowering (see lower.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower.h"
+#include "util.h"
+
+/* A run of member accesses: base->acc[0]->acc[1]..., where each accessor
+ * may hold '.' steps ("a.b"). base is an rvalue: a pointer in a register. */
+struct chain {
+	char *base;
+	struct kf_buf *acc;
+	int n;
+};
+
+static void rvalue(struct kf_buf *b, const struct kf_expr *e);
+
+static const struct kf_expr *unparen(const struct kf_expr *e)
+{
+	while (e->kind == KF_EXPR_PAREN)
+		e = e->lhs;
+	return e;
+}
+
+static bool is_chain(const struct kf_expr *e)
+{
+	return unparen(e)->kind == KF_EXPR_MEMBER;
+}
+
+static void collect(struct chain *c, const struct kf_expr *e)
+{
+	e = unparen(e);
+	if (!e->arrow) {
+		/* p->a.b: extend the accessor; sema made sure the left is a chain */
+		collect(c, e->lhs);
+		kf_buf_putc(&c->acc[c->n - 1], '.');
+		kf_buf_puts(&c->acc[c->n - 1], e->name);
+		return;
+	}
+	if (is_chain(e->lhs)) {
+		collect(c, e->lhs);
+	} else {
+		struct kf_buf base = {0};
+
+		rvalue(&base, e->lhs);
+		c->base = kf_buf_steal(&base);
+	}
+	c->acc = kf_realloc_array(c->acc, (size_t)c->n + 1, sizeof(*c->acc));
+	memset(&c->acc[c->n], 0, sizeof(*c->acc));
+	kf_buf_puts(&c->acc[c->n++], e->name);
+}
+
+static void chain_free(struct chain *c)
+{
+	free(c->base);
+	for (int i = 0; i < c->n; i++)
+		kf_buf_free(&c->acc[i]);
+	free(c->acc);
+}
+
+/* BPF_CORE_READ(base, acc[0], ..., acc[n-1]) */
+static void core_read(struct kf_buf *b, const struct chain *c, int n)
+{
+	kf_buf_printf(b, "BPF_CORE_READ(%s", c->base);
+	for (int i = 0; i < n; i++)
+		kf_buf_printf(b, ", %s", c->acc[i].s);
+	kf_buf_putc(b, ')');
+}
+
+/* The chain as an lvalue: every step read but the last. */
+static void chain_lvalue(struct kf_buf *b, const struct kf_expr *e)
+{
+	struct chain c = {0};
+
+	collect(&c, e);
+	if (c.n == 1)
+		kf_buf_printf(b, "%s->%s", c.base, c.acc[0].s);
+	else {
+		core_read(b, &c, c.n - 1);
+		kf_buf_printf(b, "->%s", c.acc[c.n - 1].s);
+	}
+	chain_free(&c);
+}
+
+static const char *binop_text(int op)
+{
+	static const char *const t[] = {
+		[KF_OP_MUL] = "*", [KF_OP_DIV] = "/", [KF_OP_MOD] = "%", [KF_OP_ADD] = "+",
+		[KF_OP_SUB] = "-", [KF_OP_SHL] = "<<", [KF_OP_SHR] = ">>", [KF_OP_LT] = "<",
+		[KF_OP_GT] = ">", [KF_OP_LE] = "<=", [KF_OP_GE] = ">=", [KF_OP_EQ] = "==",
+		[KF_OP_NE] = "!=", [KF_OP_BITAND] = "&", [KF_OP_BITXOR] = "^", [KF_OP_BITOR] = "|",
+		[KF_OP_AND] = "&&", [KF_OP_OR] = "||",
+	};
+	return t[op];
+}
+
+char *kf_c_string(const char *s, size_t len)
+{
+	struct kf_buf b = {0};
+
+	kf_buf_putc(&b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\' || c == '?')
+			kf_buf_printf(&b, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			kf_buf_putc(&b, (char)c);
+		else
+			kf_buf_printf(&b, "\\%03o", c);
+	}
+	kf_buf_putc(&b, '"');
+	return kf_buf_steal(&b);
+}
+
+/* A character constant, spelled so that it cannot upset the C around it. */
+static void char_const(struct kf_buf *b, uint64_t v)
+{
+	if (v >= 0x20 && v < 0x7f && v != '\'' && v != '\\')
+		kf_buf_printf(b, "'%c'", (char)v);
+	else
+		kf_buf_printf(b, "%llu", (unsigned long long)v);
+}
+
+static void string_builtin(struct kf_buf *b, const struct kf_expr *e)
+{
+	const struct kf_expr *src = e->args[0], *lit = e->args[1];
+	unsigned long long n = e->nargs == 3 ? e->args[2]->ival : lit->len + 1;
+	char *str = kf_c_string(lit->str, lit->len);
+
+	kf_buf_puts(b, "kf_streq_n(");
+	if (is_chain(src)) {
+		kf_buf_puts(b, "KF_STR(");
+		chain_lvalue(b, src);
+		kf_buf_putc(b, ')');
+	} else {
+		rvalue(b, src);
+	}
+	kf_buf_printf(b, ", %s, %llu)", str, n);
+	free(str);
+}
+
+static void rvalue(struct kf_buf *b, const struct kf_expr *e)
+{
+	switch (e->kind) {
+	case KF_EXPR_IDENT:
+		if (strcmp(e->name, "true") == 0 && !e->param)
+			kf_buf_puts(b, "1");
+		else if (strcmp(e->name, "false") == 0 && !e->param)
+			kf_buf_puts(b, "0");
+		else
+			kf_buf_puts(b, e->name);
+		return;
+	case KF_EXPR_INT:
+		kf_buf_puts(b, e->text);
+		return;
+	case KF_EXPR_CHAR:
+		char_const(b, e->ival);
+		return;
+	case KF_EXPR_STRING: {
+		char *s = kf_c_string(e->str, e->len);	/* only reached in builtins */
+
+		kf_buf_puts(b, s);
+		free(s);
+		return;
+	}
+	case KF_EXPR_PAREN:
+		if (unparen(e)->kind == KF_EXPR_BINARY) {
+			rvalue(b, unparen(e));	/* binary operations carry their parentheses */
+			return;
+		}
+		kf_buf_putc(b, '(');
+		rvalue(b, e->lhs);
+		kf_buf_putc(b, ')');
+		return;
+	case KF_EXPR_UNARY:
+		if (e->op == '*') {
+			kf_buf_puts(b, "KF_DEREF(");
+			rvalue(b, e->lhs);
+			kf_buf_putc(b, ')');
+		} else if (e->op == '&') {
+			kf_buf_puts(b, "&(");
+			chain_lvalue(b, e->lhs);
+			kf_buf_putc(b, ')');
+		} else if (e->lhs->kind == KF_EXPR_UNARY) {
+			kf_buf_printf(b, "%c(", (char)e->op);	/* never "--x" */
+			rvalue(b, e->lhs);
+			kf_buf_putc(b, ')');
+		} else {
+			kf_buf_putc(b, (char)e->op);
+			rvalue(b, e->lhs);
+		}
+		return;
+	case KF_EXPR_BINARY:
+		kf_buf_putc(b, '(');
+		rvalue(b, e->lhs);
+		kf_buf_printf(b, " %s ", binop_text(e->op));
+		rvalue(b, e->rhs);
+		kf_buf_putc(b, ')');
+		return;
+	case KF_EXPR_CAST: {
+		char *t = kf_ctype_decl(e->cast, NULL);
+
+		kf_buf_printf(b, "((%s)", t);
+		rvalue(b, e->lhs);
+		kf_buf_putc(b, ')');
+		free(t);
+		return;
+	}
+	case KF_EXPR_MEMBER: {
+		struct chain c = {0};
+
+		collect(&c, e);
+		core_read(b, &c, c.n);
+		chain_free(&c);
+		return;
+	}
+	case KF_EXPR_INDEX:
+		if (is_chain(e->lhs)) {
+			kf_buf_puts(b, "KF_INDEX(");
+			chain_lvalue(b, e->lhs);
+			kf_buf_puts(b, ", ");
+			rvalue(b, e->rhs);
+			kf_buf_putc(b, ')');
+		} else {
+			kf_buf_puts(b, "KF_DEREF(");
+			rvalue(b, e->lhs);
+			kf_buf_puts(b, " + ");
+			rvalue(b, e->rhs);
+			kf_buf_putc(b, ')');
+		}
+		return;
+	case KF_EXPR_CALL:
+		string_builtin(b, e);
+		return;
+	}
+}
+
+char *kf_lower_pred(const struct kf_expr *e)
+{
+	struct kf_buf b = {0};
+
+	e = unparen(e);
+	if (e->kind == KF_EXPR_BINARY) {
+		/* the caller wraps the whole predicate: drop our own outer parentheses */
+		rvalue(&b, e->lhs);
+		kf_buf_printf(&b, " %s ", binop_text(e->op));
+		rvalue(&b, e->rhs);
+	} else {
+		rvalue(&b, e);
+	}
+	return kf_buf_steal(&b);
+}

@@ -1,0 +1,821 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Semantic checks (see sema.h). Every check reports at the narrowest source
+ * range that explains it and goes on, so one run shows every error.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cron.h"
+#include "sema.h"
+#include "util.h"
+
+struct sema {
+	struct kf_diags *d;
+	struct kf_injection *inj;
+};
+
+/* ---- failure sites ---- */
+
+struct site_param {
+	enum kf_base_kind kind;
+	const char *base;
+	int ptr;
+	const char *name;
+};
+
+static const struct {
+	const char *word;
+	enum kf_site_kind kind;
+	const char *func;
+	int64_t retval;
+	const char *retval_text;
+	struct site_param params[2];
+	int nparams;
+} sites[] = {
+	{ "slab", KF_SITE_SLAB, "should_failslab", -12, "-ENOMEM",
+	  { { KF_BASE_STRUCT, "kmem_cache", 1, "s" }, { KF_BASE_TYPEDEF, "gfp_t", 0, "gfpflags" } }, 2 },
+	{ "page", KF_SITE_PAGE, "should_fail_alloc_page", 1, "true",
+	  { { KF_BASE_TYPEDEF, "gfp_t", 0, "gfp_mask" }, { KF_BASE_BUILTIN, "unsigned int", 0, "order" } }, 2 },
+	{ "bio", KF_SITE_BIO, "should_fail_bio", -5, "-EIO",
+	  { { KF_BASE_STRUCT, "bio", 1, "bio" } }, 1 },
+};
+
+const char *kf_site_function(enum kf_site_kind kind)
+{
+	for (size_t i = 0; i < KF_ARRAY_SIZE(sites); i++)
+		if (sites[i].kind == kind)
+			return sites[i].func;
+	return NULL;
+}
+
+/* errno names a `returns` value may use, as -NAME. */
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "EPERM", 1 }, { "ENOENT", 2 }, { "ESRCH", 3 }, { "EINTR", 4 }, { "EIO", 5 },
+	{ "ENXIO", 6 }, { "E2BIG", 7 }, { "ENOEXEC", 8 }, { "EBADF", 9 }, { "ECHILD", 10 },
+	{ "EAGAIN", 11 }, { "ENOMEM", 12 }, { "EACCES", 13 }, { "EFAULT", 14 }, { "EBUSY", 16 },
+	{ "EEXIST", 17 }, { "EXDEV", 18 }, { "ENODEV", 19 }, { "ENOTDIR", 20 }, { "EISDIR", 21 },
+	{ "EINVAL", 22 }, { "ENFILE", 23 }, { "EMFILE", 24 }, { "ENOTTY", 25 }, { "EFBIG", 27 },
+	{ "ENOSPC", 28 }, { "ESPIPE", 29 }, { "EROFS", 30 }, { "EMLINK", 31 }, { "EPIPE", 32 },
+	{ "ERANGE", 34 }, { "EDEADLK", 35 }, { "ENAMETOOLONG", 36 }, { "ENOSYS", 38 },
+	{ "ENOTEMPTY", 39 }, { "ELOOP", 40 }, { "ENODATA", 61 }, { "ETIME", 62 },
+	{ "EOVERFLOW", 75 }, { "EOPNOTSUPP", 95 }, { "EADDRINUSE", 98 }, { "ENOBUFS", 105 },
+	{ "ETIMEDOUT", 110 }, { "ECONNREFUSED", 111 }, { "EALREADY", 114 }, { "ESTALE", 116 },
+	{ "EDQUOT", 122 }, { "ECANCELED", 125 },
+};
+
+static int errno_value(const char *name)
+{
+	for (size_t i = 0; i < KF_ARRAY_SIZE(errnos); i++)
+		if (strcmp(errnos[i].name, name) == 0)
+			return errnos[i].value;
+	return 0;
+}
+
+static const char *closest_errno(const char *name)
+{
+	const char *names[KF_ARRAY_SIZE(errnos)];
+
+	for (size_t i = 0; i < KF_ARRAY_SIZE(errnos); i++)
+		names[i] = errnos[i].name;
+	return kf_closest(name, names, KF_ARRAY_SIZE(errnos));
+}
+
+static void check_retval(struct sema *s, struct kf_injection *inj)
+{
+	struct kf_value *v = inj->retval;
+	char *end;
+
+	switch (v->kind) {
+	case KF_VAL_INT:
+		inj->retval_num = (int64_t)strtoull(v->text, &end, 0);
+		if (v->negative)
+			inj->retval_num = -inj->retval_num;
+		return;
+	case KF_VAL_IDENT:
+		if (!v->negative && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0)) {
+			inj->retval_num = v->text[0] == 't';
+			return;
+		}
+		if (errno_value(v->text)) {
+			inj->retval_num = errno_value(v->text);
+			if (!v->negative) {
+				kf_error(s->d, v->loc, "'returns %s' returns a positive number", v->text);
+				kf_diag_hint(s->d, "kernel functions return errors as negative numbers: 'returns -%s'",
+					     v->text);
+			}
+			inj->retval_num = -inj->retval_num;
+			return;
+		}
+		kf_error(s->d, v->loc, "unknown error name '%s'", v->text);
+		if (closest_errno(v->text))
+			kf_diag_hint(s->d, "did you mean '%s%s'?", v->negative ? "-" : "",
+				     closest_errno(v->text));
+		else
+			kf_diag_hint(s->d, "write an errno name such as -ENOMEM, a number, true or false");
+		return;
+	default:
+		kf_error(s->d, v->loc, "a failure value is a number, -ERRNO, true or false");
+		return;
+	}
+}
+
+static void builtin_params(struct kf_injection *inj, size_t site)
+{
+	inj->nparams = sites[site].nparams;
+	inj->params = kf_calloc((size_t)inj->nparams, sizeof(*inj->params));
+	for (int i = 0; i < inj->nparams; i++) {
+		const struct site_param *sp = &sites[site].params[i];
+		struct kf_param *p = &inj->params[i];
+
+		p->type.base_kind = sp->kind;
+		p->type.base = kf_strdup(sp->base);
+		p->type.ptr = sp->ptr;
+		p->type.array = -1;
+		p->type.loc = inj->kind_loc;
+		p->name = kf_strdup(sp->name);
+		p->loc = inj->kind_loc;
+	}
+}
+
+static void resolve_site(struct sema *s, struct kf_injection *inj)
+{
+	if (inj->kind == KF_SITE_FUNCTION) {
+		if (!inj->retval) {
+			kf_error(s->d, inj->func_loc, "'function %s' needs the value it returns when it fails",
+				 inj->func);
+			kf_diag_hint(s->d, "write 'inject function %s returns -ENOMEM'", inj->func);
+		} else {
+			check_retval(s, inj);
+		}
+		return;
+	}
+	for (size_t i = 0; i < KF_ARRAY_SIZE(sites); i++) {
+		if (strcmp(inj->kind_word, sites[i].word) != 0)
+			continue;
+		inj->kind = sites[i].kind;
+		inj->func = kf_strdup(sites[i].func);
+		inj->func_loc = inj->kind_loc;
+		inj->retval_num = sites[i].retval;
+		builtin_params(inj, i);
+		if (inj->retval) {
+			kf_error(s->d, inj->retval->loc, "a '%s' failure always returns %s",
+				 sites[i].word, sites[i].retval_text);
+			kf_diag_hint(s->d, "to choose the value, fail the function itself: 'inject function %s returns ...'",
+				     sites[i].func);
+		}
+		return;
+	}
+
+	static const char *const words[] = { "slab", "page", "bio", "function" };
+	const char *near = kf_closest(inj->kind_word, words, KF_ARRAY_SIZE(words));
+
+	kf_error(s->d, inj->kind_loc, "unknown failure kind '%s'", inj->kind_word);
+	if (near)
+		kf_diag_hint(s->d, "did you mean '%s'?", near);
+	else
+		kf_diag_hint(s->d, "write slab, page, bio, or 'function %s returns VALUE' to fail a kernel function",
+			     inj->kind_word);
+	inj->kind = KF_SITE_SLAB;	/* keep checking the rest */
+	inj->func = kf_strdup("should_failslab");
+	builtin_params(inj, 0);
+}
+
+/* ---- parameters ---- */
+
+static bool reserved_name(const char *name)
+{
+	return strcmp(name, "ctx") == 0 || strncmp(name, "kf_", 3) == 0 ||
+	       strncmp(name, "KF_", 3) == 0 || strncmp(name, "bpf_", 4) == 0 ||
+	       strncmp(name, "BPF_", 4) == 0 || strncmp(name, "___", 3) == 0;
+}
+
+static enum kf_tkind param_tkind(const struct kf_param *p)
+{
+	if (p->type.array >= 0)
+		return KF_T_ARRAY;
+	if (p->type.ptr)
+		return KF_T_PTR;
+	if (p->type.base_kind == KF_BASE_STRUCT || p->type.base_kind == KF_BASE_UNION)
+		return KF_T_RECORD;
+	return KF_T_INT;
+}
+
+static void check_params(struct sema *s, const char *func, struct kf_param *params, int *nparams)
+{
+	int n = *nparams;
+
+	/* "(void)" is C for "no parameters". */
+	if (n == 1 && !params[0].name && params[0].type.base_kind == KF_BASE_BUILTIN &&
+	    strcmp(params[0].type.base, "void") == 0 && !params[0].type.ptr) {
+		kf_ctype_fini(&params[0].type);
+		*nparams = 0;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct kf_param *p = &params[i];
+
+		if (!p->name) {
+			kf_error(s->d, p->type.loc, "parameter %d of '%s' has no name", i + 1, func);
+			kf_diag_hint(s->d, "parameters are matched by position; give it any name");
+			p->name = kf_strfmt("___unnamed%d", i);
+			continue;
+		}
+		if (reserved_name(p->name)) {
+			kf_error(s->d, p->loc, "parameter name '%s' is reserved for generated code", p->name);
+			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
+		}
+		if (p->type.base_kind == KF_BASE_BUILTIN && strcmp(p->type.base, "void") == 0 &&
+		    !p->type.ptr)
+			kf_error(s->d, p->type.loc, "parameter '%s' has type void", p->name);
+		if (p->type.array >= 0) {
+			kf_error(s->d, p->type.loc, "array parameter '%s': C passes arrays as pointers",
+				 p->name);
+			kf_diag_hint(s->d, "declare it as a pointer");
+		}
+		if (param_tkind(p) == KF_T_RECORD) {
+			kf_error(s->d, p->type.loc,
+				 "'%s' is passed by value; a probe can only read parameters that fit a register",
+				 p->name);
+		}
+		for (int j = 0; j < i; j++) {
+			if (params[j].name && strcmp(params[j].name, p->name) == 0) {
+				kf_error(s->d, p->loc, "redefinition of parameter '%s'", p->name);
+				break;
+			}
+		}
+	}
+}
+
+/* ---- predicates ---- */
+
+struct scope {
+	const char *func;
+	const struct kf_param *params;
+	int nparams;
+	bool declared;		/* parameters were written (or are built in) */
+};
+
+static const char *const builtins[] = { "STRNCMP", "STRCMP" };
+
+static int count_nodes(const struct kf_expr *e)
+{
+	int n = 1;
+
+	if (!e)
+		return 0;
+	n += count_nodes(e->lhs) + count_nodes(e->rhs);
+	for (int i = 0; i < e->nargs; i++)
+		n += count_nodes(e->args[i]);
+	return n;
+}
+
+static bool is_member_chain(const struct kf_expr *e)
+{
+	while (e->kind == KF_EXPR_PAREN)
+		e = e->lhs;
+	return e->kind == KF_EXPR_MEMBER;
+}
+
+static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e);
+
+static void check_string_builtin(struct sema *s, const struct scope *sc, struct kf_expr *e)
+{
+	bool n_form = strcmp(e->name, "STRNCMP") == 0;
+	int want = n_form ? 3 : 2;
+	struct kf_expr *str, *lit;
+
+	e->tkind = KF_T_INT;
+	if (e->nargs != want) {
+		kf_error(s->d, e->loc, "%s takes %d arguments, not %d", e->name, want, e->nargs);
+		kf_diag_hint(s->d, n_form ? "STRNCMP(string, \"literal\", length)"
+					  : "STRCMP(string, \"literal\")");
+		for (int i = 0; i < e->nargs; i++)
+			check_expr(s, sc, e->args[i]);
+		return;
+	}
+	str = e->args[0];
+	lit = e->args[1];
+	check_expr(s, sc, str);
+	if (str->kind == KF_EXPR_STRING)
+		kf_error(s->d, str->loc, "the first argument of %s is the kernel string, not a literal",
+			 e->name);
+	else if (str->tkind == KF_T_INT)
+		kf_error(s->d, str->loc, "the first argument of %s must be a pointer or an array", e->name);
+	if (lit->kind != KF_EXPR_STRING) {
+		kf_error(s->d, lit->loc, "the second argument of %s must be a string literal", e->name);
+		check_expr(s, sc, lit);
+		return;
+	}
+	lit->tkind = KF_T_STRING;
+	if (memchr(lit->str, '\0', lit->len))
+		kf_error(s->d, lit->loc, "the string holds a NUL byte; comparison would stop there");
+	if (lit->len + 1 > KF_MAX_STRLEN)
+		kf_error(s->d, lit->loc, "the string is %zu bytes long; %s compares at most %d",
+			 lit->len, e->name, KF_MAX_STRLEN - 1);
+	if (!n_form)
+		return;
+
+	struct kf_expr *n = e->args[2];
+
+	if (n->kind != KF_EXPR_INT) {
+		kf_error(s->d, n->loc, "the length of STRNCMP must be an integer literal");
+		check_expr(s, sc, n);
+		return;
+	}
+	n->tkind = KF_T_INT;
+	if (n->ival == 0)
+		kf_error(s->d, n->loc, "a length of 0 compares nothing");
+	else if (n->ival > lit->len + 1) {
+		kf_error(s->d, n->loc, "length %llu is longer than \"%.*s\" and its NUL (%zu bytes)",
+			 (unsigned long long)n->ival, (int)(lit->len > 40 ? 40 : lit->len), lit->str,
+			 lit->len + 1);
+		kf_diag_hint(s->d, "comparison stops at the end of the literal; use %zu, or STRCMP for an exact match",
+			     lit->len + 1);
+	}
+}
+
+static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e)
+{
+	switch (e->kind) {
+	case KF_EXPR_IDENT:
+		for (int i = 0; i < sc->nparams; i++) {
+			if (sc->params[i].name && strcmp(sc->params[i].name, e->name) == 0) {
+				e->param = &sc->params[i];
+				e->tkind = param_tkind(e->param);
+				if (i >= KF_MAX_KPROBE_ARGS) {
+					kf_error(s->d, e->loc,
+						 "'%s' is parameter %d; a probe can read the first %d",
+						 e->name, i + 1, KF_MAX_KPROBE_ARGS);
+				}
+				return;
+			}
+		}
+		if (strcmp(e->name, "true") == 0 || strcmp(e->name, "false") == 0 ||
+		    strcmp(e->name, "NULL") == 0) {
+			e->tkind = KF_T_INT;
+			return;
+		}
+		e->tkind = KF_T_UNKNOWN;
+		kf_error(s->d, e->loc, "undeclared identifier '%s'", e->name);
+		if (sc->nparams) {
+			const char *names[64];
+			int n = 0;
+
+			for (int i = 0; i < sc->nparams && n < 64; i++)
+				if (sc->params[i].name)
+					names[n++] = sc->params[i].name;
+			const char *near = kf_closest(e->name, names, (size_t)n);
+			if (near)
+				kf_diag_hint(s->d, "did you mean '%s'?", near);
+		} else if (!sc->declared) {
+			kf_diag_hint(s->d, "declare the parameters of %s to use them: call %s(TYPE NAME, ...)",
+				     sc->func, sc->func);
+		}
+		return;
+	case KF_EXPR_INT:
+	case KF_EXPR_CHAR:
+		e->tkind = KF_T_INT;
+		return;
+	case KF_EXPR_STRING:
+		e->tkind = KF_T_STRING;
+		kf_error(s->d, e->loc, "a string can only be compared with STRNCMP or STRCMP");
+		return;
+	case KF_EXPR_PAREN:
+		check_expr(s, sc, e->lhs);
+		e->tkind = e->lhs->tkind;
+		return;
+	case KF_EXPR_UNARY:
+		check_expr(s, sc, e->lhs);
+		e->tkind = KF_T_INT;
+		if (e->op == '*') {
+			if (e->lhs->tkind == KF_T_INT)
+				kf_error(s->d, e->loc, "cannot dereference a value that is not a pointer");
+			e->tkind = KF_T_UNKNOWN;
+		} else if (e->op == '&') {
+			if (!is_member_chain(e->lhs))
+				kf_error(s->d, e->loc, "'&' takes the address of a member, as in &p->field");
+			e->tkind = KF_T_PTR;
+		}
+		return;
+	case KF_EXPR_BINARY:
+		check_expr(s, sc, e->lhs);
+		check_expr(s, sc, e->rhs);
+		if ((e->op == KF_OP_EQ || e->op == KF_OP_NE) &&
+		    (e->lhs->kind == KF_EXPR_STRING || e->rhs->kind == KF_EXPR_STRING))
+			kf_diag_hint(s->d, "compare strings with STRCMP(s, \"literal\") or STRNCMP(s, \"literal\", n)");
+		e->tkind = KF_T_INT;
+		if ((e->op == KF_OP_ADD || e->op == KF_OP_SUB) &&
+		    (e->lhs->tkind == KF_T_PTR) != (e->rhs->tkind == KF_T_PTR))
+			e->tkind = KF_T_PTR;
+		return;
+	case KF_EXPR_CAST:
+		check_expr(s, sc, e->lhs);
+		if (e->cast->ptr)
+			e->tkind = KF_T_PTR;
+		else if (e->cast->base_kind == KF_BASE_STRUCT || e->cast->base_kind == KF_BASE_UNION)
+			kf_error(s->d, e->cast->loc, "cannot cast to a structure or union");
+		else
+			e->tkind = KF_T_INT;
+		return;
+	case KF_EXPR_MEMBER:
+		check_expr(s, sc, e->lhs);
+		e->tkind = KF_T_UNKNOWN;
+		if (e->lhs->tkind == KF_T_INT) {
+			kf_error(s->d, e->loc, "member reference base is not a structure or a pointer to one");
+		} else if (!e->arrow && e->lhs->tkind == KF_T_PTR) {
+			kf_error(s->d, e->loc, "'%s' is a pointer; did you mean '->'?",
+				 e->lhs->kind == KF_EXPR_IDENT ? e->lhs->name : "the left side");
+		} else if (!e->arrow && !is_member_chain(e->lhs)) {
+			kf_error(s->d, e->loc, "'.' applies to a member reached with '->', as in p->a.b");
+		}
+		return;
+	case KF_EXPR_INDEX:
+		check_expr(s, sc, e->lhs);
+		check_expr(s, sc, e->rhs);
+		if (e->lhs->tkind == KF_T_INT)
+			kf_error(s->d, e->lhs->loc, "subscripted value is not an array or a pointer");
+		if (e->rhs->tkind != KF_T_INT && e->rhs->tkind != KF_T_UNKNOWN)
+			kf_error(s->d, e->rhs->loc, "array subscript is not an integer");
+		e->tkind = KF_T_UNKNOWN;
+		return;
+	case KF_EXPR_CALL:
+		if (strcmp(e->name, "STRNCMP") == 0 || strcmp(e->name, "STRCMP") == 0) {
+			check_string_builtin(s, sc, e);
+			return;
+		}
+		kf_error(s->d, e->name_loc, "unknown function '%s'", e->name);
+		{
+			const char *near = kf_closest(e->name, builtins, KF_ARRAY_SIZE(builtins));
+			char upper[64];
+			size_t i;
+
+			for (i = 0; e->name[i] && i < sizeof(upper) - 1; i++)
+				upper[i] = (char)(e->name[i] >= 'a' && e->name[i] <= 'z' ? e->name[i] - 32 : e->name[i]);
+			upper[i] = '\0';
+			for (size_t b = 0; b < KF_ARRAY_SIZE(builtins); b++)
+				if (strcmp(upper, builtins[b]) == 0)
+					near = builtins[b];
+			if (near)
+				kf_diag_hint(s->d, "did you mean '%s'?", near);
+			else
+				kf_diag_hint(s->d, "predicates can call STRNCMP(s, \"lit\", n) and STRCMP(s, \"lit\")");
+		}
+		e->tkind = KF_T_INT;
+		for (int i = 0; i < e->nargs; i++)
+			if (e->args[i]->kind != KF_EXPR_STRING)
+				check_expr(s, sc, e->args[i]);
+		return;
+	}
+}
+
+static void check_pred(struct sema *s, const struct scope *sc, struct kf_expr *pred)
+{
+	int nodes;
+
+	if (!pred)
+		return;
+	nodes = count_nodes(pred);
+	if (nodes > KF_MAX_PRED_NODES) {
+		kf_error(s->d, pred->loc, "predicate has %d operators and operands; the limit is %d",
+			 nodes, KF_MAX_PRED_NODES);
+		return;
+	}
+	check_expr(s, sc, pred);
+}
+
+/* ---- settings ---- */
+
+static const char *const stmt_names[] = {
+	[KF_STMT_HEADERS] = "headers", [KF_STMT_CALL] = "call",
+	[KF_STMT_PROBABILITY] = "probability", [KF_STMT_TIMES] = "times",
+	[KF_STMT_DURATION] = "duration", [KF_STMT_SCHEDULE] = "schedule",
+	[KF_STMT_TARGET] = "target",
+};
+
+static bool check_dup(struct sema *s, const struct kf_stmt **slot, const struct kf_stmt *st,
+		      const char *what)
+{
+	if (*slot) {
+		kf_error(s->d, st->loc, "duplicate '%s'", what);
+		kf_diag_hint(s->d, "'%s' was already given on line %d", what, (*slot)->loc.first_line);
+		return false;
+	}
+	*slot = st;
+	return true;
+}
+
+/* A header name of the form dir/name.h: nothing that could leave its #include. */
+static bool valid_header(const struct kf_value *v)
+{
+	const char *h = v->text;
+	size_t n = v->len;
+
+	if (n < 3 || n > 128 || memchr(h, '\0', n) || h[0] == '/' || strcmp(h + n - 2, ".h") != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = h[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.' || c == '/' || c == '+'))
+			return false;
+		if (c == '/' && (h[i + 1] == '/' || h[i + 1] == '.'))
+			return false;
+	}
+	return h[0] != '.';
+}
+
+static void set_headers(struct sema *s, const struct kf_stmt *st)
+{
+	struct kf_settings *set = &s->inj->set;
+
+	for (int i = 0; i < st->nvalues; i++) {
+		const struct kf_value *v = &st->values[i];
+
+		if (!valid_header(v)) {
+			kf_error(s->d, v->loc, "'%.*s' is not a header name", (int)(v->len > 60 ? 60 : v->len),
+				 memchr(v->text, '\0', v->len) ? "(with a NUL byte)" : v->text);
+			kf_diag_hint(s->d, "headers are named like \"linux/dcache.h\": a relative path ending in .h");
+			continue;
+		}
+		set->headers = kf_realloc_array(set->headers, (size_t)set->nheaders + 1, sizeof(char *));
+		set->headers[set->nheaders++] = kf_strndup(v->text, v->len);
+	}
+}
+
+static void set_probability(struct sema *s, const struct kf_stmt *st)
+{
+	const struct kf_value *v = &st->values[0];
+	double p;
+
+	if (v->kind == KF_VAL_INT || v->kind == KF_VAL_FLOAT) {
+		kf_error(s->d, v->loc, "probability needs a percent sign");
+		kf_diag_hint(s->d, "write 'probability %s%s%%'", v->negative ? "-" : "", v->text);
+		return;
+	}
+	if (v->kind != KF_VAL_PERCENT) {
+		kf_error(s->d, v->loc, "probability is a percentage, as in 'probability 30%%' or '0.5%%'");
+		return;
+	}
+	p = strtod(v->text, NULL);
+	if (v->negative || p > 100) {
+		kf_error(s->d, v->loc, "probability %s%s%% is outside 0..100%%", v->negative ? "-" : "", v->text);
+		return;
+	}
+	if (p <= 0) {
+		kf_error(s->d, v->loc, "probability must be greater than 0%%");
+		kf_diag_hint(s->d, "to disarm an injection, remove it or stop kfault");
+		return;
+	}
+	s->inj->set.probability = p;
+}
+
+static void set_times(struct sema *s, const struct kf_stmt *st)
+{
+	const struct kf_value *v = &st->values[0];
+
+	if (v->kind == KF_VAL_IDENT && !v->negative && strcmp(v->text, "unlimited") == 0) {
+		s->inj->set.times = 0;
+		return;
+	}
+	if (v->kind != KF_VAL_INT) {
+		kf_error(s->d, v->loc, "times is a whole number of injections, as in 'times 10'");
+		return;
+	}
+	if (v->negative || strtoull(v->text, NULL, 0) == 0) {
+		kf_error(s->d, v->loc, "times must be at least 1");
+		kf_diag_hint(s->d, "leave 'times' out, or write 'times unlimited', for no limit");
+		return;
+	}
+	s->inj->set.times = strtoull(v->text, NULL, 0);
+}
+
+static void set_duration(struct sema *s, const struct kf_stmt *st)
+{
+	const struct kf_value *v = &st->values[0];
+	uint64_t ms;
+
+	if (v->kind == KF_VAL_INT) {
+		kf_error(s->d, v->loc, "duration needs a unit: ms, s, m or h");
+		kf_diag_hint(s->d, "write 'duration %ss'", v->text);
+		return;
+	}
+	if (v->kind != KF_VAL_DURATION) {
+		kf_error(s->d, v->loc, "duration is a time, as in 'duration 30s' or '1h30m'");
+		return;
+	}
+	if (v->negative || kf_parse_duration(v->text, &ms) || ms == 0) {
+		kf_error(s->d, v->loc, "duration must be positive");
+		return;
+	}
+	s->inj->set.duration_ms = ms;
+}
+
+static void set_schedule(struct sema *s, const struct kf_stmt *st)
+{
+	const struct kf_value *v = &st->values[0];
+	struct kf_cron_error err;
+	struct kf_cron cron;
+
+	if (v->kind != KF_VAL_STRING) {
+		kf_error(s->d, v->loc, "a schedule is a string, as in 'schedule \"@every 5m\"' or \"*/10 * * * *\"");
+		return;
+	}
+	if (memchr(v->text, '\0', v->len)) {
+		kf_error(s->d, v->loc, "the schedule holds a NUL byte");
+		return;
+	}
+	if (kf_cron_parse(v->text, &cron, &err)) {
+		struct kf_loc l = v->loc;
+
+		/* Point into the string: one column for the opening quote. */
+		if (l.first_line == l.last_line && (size_t)(l.last_column - l.first_column) == v->len + 1) {
+			l.first_column += 1 + (int)err.off;
+			l.last_column = l.first_column + (int)err.len - 1;
+		}
+		kf_error(s->d, l, "bad schedule: %s", err.msg);
+		return;
+	}
+	s->inj->set.schedule = kf_strndup(v->text, v->len);
+}
+
+static void set_target(struct sema *s, const struct kf_stmt *st)
+{
+	struct kf_settings *set = &s->inj->set;
+	const struct kf_value *v = &st->values[0];
+	static const char *const kinds[] = { "pid", "comm", "cgroup" };
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (strcmp(st->target_kind, kinds[k]) == 0)
+			break;
+	if (k == 3) {
+		const char *near = kf_closest(st->target_kind, kinds, 3);
+
+		kf_error(s->d, st->target_kind_loc, "unknown target '%s'", st->target_kind);
+		if (near)
+			kf_diag_hint(s->d, "did you mean '%s'?", near);
+		else
+			kf_diag_hint(s->d, "a target is 'pid N', 'comm \"NAME\"' or 'cgroup \"PATH\"'");
+		return;
+	}
+	if (set->target_stmt[k]) {
+		kf_error(s->d, st->loc, "duplicate 'target %s'", kinds[k]);
+		kf_diag_hint(s->d, "'target %s' was already given on line %d", kinds[k],
+			     set->target_stmt[k]->loc.first_line);
+		return;
+	}
+	set->target_stmt[k] = st;
+	if (st->with && k != 0) {
+		kf_error(s->d, st->with_loc, "'with children' applies to 'target pid'");
+	} else if (st->with && strcmp(st->with_word, "children") != 0) {
+		kf_error(s->d, st->with_loc, "unknown 'with %s'", st->with_word);
+		kf_diag_hint(s->d, "write 'target pid N with children' to include its descendants");
+	}
+	switch (k) {
+	case 0: {
+		unsigned long long pid;
+
+		if (v->kind != KF_VAL_INT || v->negative) {
+			kf_error(s->d, v->loc, "a pid is a positive number, as in 'target pid 1234'");
+			return;
+		}
+		pid = strtoull(v->text, NULL, 0);
+		if (pid == 0 || pid > KF_MAX_PID) {
+			kf_error(s->d, v->loc, "pid %s is outside 1..%d", v->text, KF_MAX_PID);
+			return;
+		}
+		set->pid = (uint32_t)pid;
+		set->children = st->with && strcmp(st->with_word, "children") == 0;
+		return;
+	}
+	case 1:
+		if (v->kind != KF_VAL_STRING) {
+			kf_error(s->d, v->loc, "a command name is a string, as in 'target comm \"mount\"'");
+			return;
+		}
+		if (v->len == 0 || memchr(v->text, '\0', v->len)) {
+			kf_error(s->d, v->loc, "the command name is empty or holds a NUL byte");
+			return;
+		}
+		if (v->len >= KF_COMM_LEN) {
+			kf_error(s->d, v->loc, "command name is %zu bytes; the kernel keeps %d", v->len,
+				 KF_COMM_LEN - 1);
+			kf_diag_hint(s->d, "a task's comm is cut to %d bytes: use \"%.*s\"", KF_COMM_LEN - 1,
+				     KF_COMM_LEN - 1, v->text);
+			return;
+		}
+		set->comm = kf_strndup(v->text, v->len);
+		return;
+	default:
+		if (v->kind != KF_VAL_STRING) {
+			kf_error(s->d, v->loc, "a cgroup is a path string, as in 'target cgroup \"/sys/fs/cgroup/test\"'");
+			return;
+		}
+		if (v->len == 0 || memchr(v->text, '\0', v->len) || v->len > 4096) {
+			kf_error(s->d, v->loc, "the cgroup path is empty, too long or holds a NUL byte");
+			return;
+		}
+		set->cgroup = kf_strndup(v->text, v->len);
+		return;
+	}
+}
+
+static void fold_statements(struct sema *s, struct kf_injection *inj)
+{
+	struct kf_settings *set = &inj->set;
+
+	set->probability = 100;
+	for (int i = 0; i < inj->nstmts; i++) {
+		struct kf_stmt *st = &inj->stmts[i];
+
+		if (st->kind == KF_STMT_CALL) {
+			struct kf_frame *f = st->frame;
+
+			inj->frames = kf_realloc_array(inj->frames, (size_t)inj->nframes + 1,
+						       sizeof(*inj->frames));
+			inj->frames[inj->nframes++] = f;
+			if (inj->nframes == KF_MAX_FRAMES + 1) {
+				kf_error(s->d, f->loc, "call chain is longer than %d frames", KF_MAX_FRAMES);
+				kf_diag_hint(s->d, "keep the frames that select the path; outer callers rarely add precision");
+			}
+			continue;
+		}
+		if (st->kind == KF_STMT_TARGET) {
+			set_target(s, st);
+			continue;
+		}
+		if (!check_dup(s, &set->stmt[st->kind], st, stmt_names[st->kind]))
+			continue;
+		switch (st->kind) {
+		case KF_STMT_HEADERS: set_headers(s, st); break;
+		case KF_STMT_PROBABILITY: set_probability(s, st); break;
+		case KF_STMT_TIMES: set_times(s, st); break;
+		case KF_STMT_DURATION: set_duration(s, st); break;
+		case KF_STMT_SCHEDULE: set_schedule(s, st); break;
+		default: break;
+		}
+	}
+	if (set->schedule && !set->duration_ms) {
+		kf_error(s->d, set->stmt[KF_STMT_SCHEDULE]->loc,
+			 "a schedule arms the injection for its duration at each tick; add 'duration'");
+	}
+}
+
+static void check_injection(struct sema *s, struct kf_injection *inj)
+{
+	struct scope sc;
+
+	s->inj = inj;
+	resolve_site(s, inj);
+	check_params(s, inj->func, inj->params, &inj->nparams);
+	sc = (struct scope){ inj->func, inj->params, inj->nparams,
+			     inj->has_params || inj->kind != KF_SITE_FUNCTION };
+	check_pred(s, &sc, inj->pred);
+
+	fold_statements(s, inj);
+	for (int i = 0; i < inj->nframes; i++) {
+		struct kf_frame *f = inj->frames[i];
+
+		check_params(s, f->func, f->params, &f->nparams);
+		sc = (struct scope){ f->func, f->params, f->nparams, f->has_params };
+		check_pred(s, &sc, f->pred);
+	}
+
+	bool targeted = inj->set.pid || inj->set.comm || inj->set.cgroup;
+
+	if (!targeted && inj->kind == KF_SITE_PAGE && !inj->nframes) {
+		kf_warning(s->d, inj->kind_loc,
+			   "a 'page' failure with no call chain and no target fails page allocations "
+			   "anywhere on the host and can wake the OOM killer for every process");
+		kf_diag_hint(s->d, "add 'call ...' frames or a 'target', or pass --pid, --comm or --cgroup to 'kfault run'");
+	} else if (!targeted) {
+		kf_warning(s->d, inj->loc, "no target: this injection affects every process on the host");
+		kf_diag_hint(s->d, "add 'target pid N', 'target comm \"NAME\"' or 'target cgroup \"PATH\"', "
+				   "or pass --pid, --comm or --cgroup to 'kfault run'");
+	}
+}
+
+int kf_sema(struct kf_file *file, struct kf_diags *d)
+{
+	struct sema s = { .d = d };
+	int errors = d->errors;
+
+	if (file->ninj == 0 && d->errors == 0) {
+		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "no injection in this file");
+		kf_diag_hint(d, "an injection starts with 'inject slab {', 'inject page {', 'inject bio {' "
+				"or 'inject function NAME returns VALUE {'");
+	}
+	for (int i = 0; i < file->ninj; i++) {
+		file->inj[i]->index = i;
+		if (i == KF_MAX_INJECTIONS)
+			kf_error(d, file->inj[i]->loc, "a file holds at most %d injections", KF_MAX_INJECTIONS);
+		check_injection(&s, file->inj[i]);
+	}
+	return d->errors > errors ? -EINVAL : 0;
+}

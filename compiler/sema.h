@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Semantic checks: resolve failure sites, fold statements into settings,
+ * check predicates against the parameters in scope, and warn where an
+ * injection reaches further than its author may think.
+ */
+#ifndef KFAULT_SEMA_H
+#define KFAULT_SEMA_H
+
+#include "ast.h"
+#include "diag.h"
+
+/* Limits of the language (docs/language.md, "Limits"). */
+#define KF_MAX_FRAMES		8	/* frames in one call chain */
+#define KF_MAX_INJECTIONS	16	/* injections in one file */
+#define KF_MAX_STRLEN		128	/* bytes a string builtin compares */
+#define KF_MAX_KPROBE_ARGS	5	/* arguments a kprobe program can read */
+#define KF_MAX_PRED_NODES	256	/* operators and operands in one predicate */
+#define KF_MAX_PID		4194304	/* PID_MAX_LIMIT */
+#define KF_COMM_LEN		16	/* TASK_COMM_LEN, with the NUL */
+
+/* Returns 0, or -EINVAL when it reported errors. */
+int kf_sema(struct kf_file *file, struct kf_diags *d);
+
+/* The kernel function behind a failure kind: "should_failslab" ... */
+const char *kf_site_function(enum kf_site_kind kind);
+
+#endif

@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kfault grammar. docs/language.md describes the language; the rule
+ * groups below carry the same grammar in comments.
+ *
+ * The parser only builds the tree (compiler/ast.h). What a statement's value
+ * must be (a percentage, a duration...) is checked by sema, which has better
+ * words for it than a syntax error.
+ */
+%code requires {
+#include "parse.h"
+}
+
+%code provides {
+int yylex(YYSTYPE *lvalp, YYLTYPE *llocp, void *scanner);
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void yyerror(YYLTYPE *loc, struct kf_parser *p, const char *msg);
+#define scanner (p->scanner)
+
+/* Growable arrays built by the list rules. */
+#define PUSH(arr, n, item) do { \
+	(arr) = kf_realloc_array((arr), (size_t)(n) + 1, sizeof(*(arr))); \
+	(arr)[(n)++] = (item); \
+} while (0)
+
+static struct kf_expr *binary(int op, struct kf_expr *l, struct kf_expr *r, YYLTYPE loc)
+{
+	struct kf_expr *e = kf_expr_new(KF_EXPR_BINARY, loc);
+
+	e->op = op;
+	e->lhs = l;
+	e->rhs = r;
+	return e;
+}
+
+static struct kf_expr *unary(int op, struct kf_expr *operand, YYLTYPE loc)
+{
+	struct kf_expr *e = kf_expr_new(KF_EXPR_UNARY, loc);
+
+	e->op = op;
+	e->lhs = operand;
+	return e;
+}
+
+static struct kf_value value(enum kf_value_kind kind, YYLTYPE loc, char *text, bool neg)
+{
+	struct kf_value v = { .kind = kind, .loc = loc, .text = text, .negative = neg };
+
+	v.len = text ? strlen(text) : 0;
+	return v;
+}
+}
+
+%define api.pure full
+%define api.location.type {struct kf_loc}
+%define parse.error detailed
+%locations
+%expect 0
+%parse-param {struct kf_parser *p}
+%lex-param {void *scanner}
+
+%union {
+	char *text;
+	struct kf_lit lit;
+	struct kf_str str;
+	struct kf_expr *expr;
+	struct kf_ctype ctype;
+	struct kf_param param;
+	struct kf_value value;
+	struct kf_frame *frame;
+	struct kf_injection *inj;
+	struct {
+		struct kf_param *v;
+		int n;
+		bool written;
+	} params;
+	struct {
+		struct kf_expr **v;
+		int n;
+	} args;
+	struct {
+		struct kf_value *v;
+		int n;
+	} values;
+	struct {
+		struct kf_stmt *v;
+		int n;
+	} stmts;
+	struct kf_stmt stmt;
+	int ptr;
+}
+
+%token <text> IDENT "identifier" TYPENAME "type name"
+%token <lit> INTEGER "integer" FLOAT "number" DURATION_LIT "duration" CHARLIT "character literal"
+%token <str> STRING "string"
+%token INJECT "'inject'" CALL "'call'" WHEN "'when'" RETURNS "'returns'"
+%token FUNCTION "'function'" HEADERS "'headers'" PROBABILITY "'probability'"
+%token TIMES "'times'" DURATION "'duration'" SCHEDULE "'schedule'"
+%token TARGET "'target'" WITH "'with'"
+%token STRUCT "'struct'" UNION "'union'" ENUM "'enum'" CONST "'const'"
+%token VOLATILE "'volatile'" UNSIGNED "'unsigned'" SIGNED "'signed'"
+%token INT "'int'" LONG "'long'" SHORT "'short'" CHAR "'char'" VOID "'void'"
+%token BOOL "'_Bool'"
+%token ARROW "'->'" ANDAND "'&&'" OROR "'||'" EQ "'=='" NE "'!='"
+%token LE "'<='" GE "'>='" SHL "'<<'" SHR "'>>'"
+
+%type <text> ident member_name tag builtin_words builtin_word
+%type <expr> expr postfix primary when_opt
+%type <ctype> param_type cast_type type_base cast_base
+%type <ptr> quals pointers
+%type <param> param
+%type <params> params_opt param_list
+%type <args> args
+%type <value> value header
+%type <values> header_list
+%type <frame> frame
+%type <stmt> stmt target
+%type <stmts> stmts
+%type <inj> site injection
+
+%destructor { free($$); } <text>
+%destructor { free($$.text); } <lit>
+%destructor { free($$.s); } <str>
+%destructor { kf_expr_free($$); } <expr>
+%destructor { kf_ctype_fini(&$$); } <ctype>
+%destructor { kf_ctype_fini(&$$.type); free($$.name); } <param>
+%destructor { kf_value_fini(&$$); } <value>
+%destructor { kf_frame_free($$); } <frame>
+%destructor { kf_injection_free($$); } <inj>
+%destructor {
+	for (int i = 0; i < $$.n; i++) {
+		kf_ctype_fini(&$$.v[i].type);
+		free($$.v[i].name);
+	}
+	free($$.v);
+} <params>
+%destructor { for (int i = 0; i < $$.n; i++) kf_expr_free($$.v[i]); free($$.v); } <args>
+%destructor { for (int i = 0; i < $$.n; i++) kf_value_fini(&$$.v[i]); free($$.v); } <values>
+%destructor {
+	struct kf_injection tmp = { .stmts = $$.v, .nstmts = $$.n };
+	for (int i = 0; i < tmp.nstmts; i++) {
+		struct kf_stmt *s = &tmp.stmts[i];
+		for (int j = 0; j < s->nvalues; j++)
+			kf_value_fini(&s->values[j]);
+		free(s->values);
+		kf_frame_free(s->frame);
+		free(s->target_kind);
+		free(s->with_word);
+	}
+	free(tmp.stmts);
+} <stmts>
+%destructor {
+	for (int j = 0; j < $$.nvalues; j++)
+		kf_value_fini(&$$.values[j]);
+	free($$.values);
+	kf_frame_free($$.frame);
+	free($$.target_kind);
+	free($$.with_word);
+} <stmt>
+
+%left OROR
+%left ANDAND
+%left '|'
+%left '^'
+%left '&'
+%left EQ NE
+%left '<' '>' LE GE
+%left SHL SHR
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UNARY
+
+%%
+
+/* file = { injection } */
+file:
+	  %empty
+	| file injection	{ PUSH(p->file->inj, p->file->ninj, $2); }
+	| file error
+	;
+
+/*
+ * injection = "inject" site [ "when" expr ] "{" { stmt } "}"
+ * site      = IDENT                              (slab, page, bio)
+ *           | "function" IDENT [ params ] "returns" value
+ */
+injection:
+	  INJECT site when_opt '{' stmts '}' {
+		$$ = $2;
+		$$->loc = @1;
+		$$->pred = $3;
+		$$->stmts = $5.v;
+		$$->nstmts = $5.n;
+	}
+	;
+
+site:
+	  IDENT {
+		$$ = kf_calloc(1, sizeof(*$$));
+		$$->kind_word = $1;
+		$$->kind_loc = @1;
+	}
+	| IDENT RETURNS value {
+		$$ = kf_calloc(1, sizeof(*$$));
+		$$->kind_word = $1;
+		$$->kind_loc = @1;
+		$$->retval = kf_calloc(1, sizeof(*$$->retval));
+		*$$->retval = $3;
+	}
+	| FUNCTION IDENT params_opt {
+		$$ = kf_calloc(1, sizeof(*$$));
+		$$->kind = KF_SITE_FUNCTION;
+		$$->kind_loc = @1;
+		$$->func = $2;
+		$$->func_loc = @2;
+		$$->params = $3.v;
+		$$->nparams = $3.n;
+		$$->has_params = $3.written;
+	}
+	| FUNCTION IDENT params_opt RETURNS value {
+		$$ = kf_calloc(1, sizeof(*$$));
+		$$->kind = KF_SITE_FUNCTION;
+		$$->kind_loc = @1;
+		$$->func = $2;
+		$$->func_loc = @2;
+		$$->params = $3.v;
+		$$->nparams = $3.n;
+		$$->has_params = $3.written;
+		$$->retval = kf_calloc(1, sizeof(*$$->retval));
+		*$$->retval = $5;
+	}
+	;
+
+when_opt:
+	  %empty		{ $$ = NULL; }
+	| WHEN expr		{ $$ = $2; }
+	;
+
+/*
+ * stmt = "headers" STRING { [","] STRING }
+ *      | "call" IDENT [ params ] [ "when" expr ]
+ *      | "probability" value | "times" value | "duration" value
+ *      | "schedule" value
+ *      | "target" IDENT value [ "with" IDENT ]
+ *      | ";"
+ */
+stmts:
+	  %empty		{ $$.v = NULL; $$.n = 0; }
+	| stmts stmt		{ $$ = $1; PUSH($$.v, $$.n, $2); }
+	| stmts ';'		{ $$ = $1; }
+	| stmts error		{ $$ = $1; }
+	;
+
+stmt:
+	  HEADERS header_list {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_HEADERS, .loc = @1,
+				       .values = $2.v, .nvalues = $2.n };
+	}
+	| frame {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_CALL, .loc = @1, .frame = $1 };
+	}
+	| PROBABILITY value {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_PROBABILITY, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+	}
+	| TIMES value {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_TIMES, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+	}
+	| DURATION value {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_DURATION, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+	}
+	| SCHEDULE value {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_SCHEDULE, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+	}
+	| target
+	;
+
+target:
+	  TARGET IDENT value {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_TARGET, .loc = @1,
+				       .target_kind = $2, .target_kind_loc = @2 };
+		PUSH($$.values, $$.nvalues, $3);
+	}
+	| TARGET IDENT value WITH IDENT {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_TARGET, .loc = @1,
+				       .target_kind = $2, .target_kind_loc = @2,
+				       .with = true, .with_word = $5, .with_loc = @5 };
+		PUSH($$.values, $$.nvalues, $3);
+	}
+	;
+
+header_list:
+	  header			{ $$.v = NULL; $$.n = 0; PUSH($$.v, $$.n, $1); }
+	| header_list header		{ $$ = $1; PUSH($$.v, $$.n, $2); }
+	| header_list ',' header	{ $$ = $1; PUSH($$.v, $$.n, $3); }
+	;
+
+header:
+	  STRING {
+		$$ = (struct kf_value){ .kind = KF_VAL_STRING, .loc = @1,
+					.text = $1.s, .len = $1.len };
+	}
+	;
+
+/* value = ["-"] INTEGER | NUMBER | (INTEGER | NUMBER) "%" | DURATION | STRING | ["-"] IDENT */
+value:
+	  INTEGER		{ $$ = value(KF_VAL_INT, @1, $1.text, false); }
+	| '-' INTEGER		{ $$ = value(KF_VAL_INT, @$, $2.text, true); }
+	| FLOAT			{ $$ = value(KF_VAL_FLOAT, @1, $1.text, false); }
+	| '-' FLOAT		{ $$ = value(KF_VAL_FLOAT, @$, $2.text, true); }
+	| INTEGER '%'		{ $$ = value(KF_VAL_PERCENT, @$, $1.text, false); }
+	| FLOAT '%'		{ $$ = value(KF_VAL_PERCENT, @$, $1.text, false); }
+	| '-' INTEGER '%'	{ $$ = value(KF_VAL_PERCENT, @$, $2.text, true); }
+	| '-' FLOAT '%'		{ $$ = value(KF_VAL_PERCENT, @$, $2.text, true); }
+	| DURATION_LIT		{ $$ = value(KF_VAL_DURATION, @1, $1.text, false); }
+	| '-' DURATION_LIT	{ $$ = value(KF_VAL_DURATION, @$, $2.text, true); }
+	| STRING {
+		$$ = (struct kf_value){ .kind = KF_VAL_STRING, .loc = @1,
+					.text = $1.s, .len = $1.len };
+	}
+	| IDENT			{ $$ = value(KF_VAL_IDENT, @1, $1, false); }
+	| '-' IDENT		{ $$ = value(KF_VAL_IDENT, @$, $2, true); }
+	;
+
+/* frame = "call" IDENT [ params ] [ "when" expr ] */
+frame:
+	  CALL IDENT params_opt when_opt {
+		$$ = kf_calloc(1, sizeof(*$$));
+		$$->func = $2;
+		$$->func_loc = @2;
+		$$->loc = @$;
+		$$->params = $3.v;
+		$$->nparams = $3.n;
+		$$->has_params = $3.written;
+		$$->pred = $4;
+	}
+	;
+
+/*
+ * params = "(" [ param { "," param } ] ")"
+ * param  = quals type_base quals pointers [ ident [ "[" INTEGER "]" ] ]
+ *
+ * A parameter without a name is only valid as the "(void)" of C.
+ */
+params_opt:
+	  %empty		{ $$.v = NULL; $$.n = 0; $$.written = false; }
+	| '(' ')'		{ $$.v = NULL; $$.n = 0; $$.written = true; }
+	| '(' param_list ')'	{ $$ = $2; $$.written = true; }
+	;
+
+param_list:
+	  param			{ $$.v = NULL; $$.n = 0; PUSH($$.v, $$.n, $1); }
+	| param_list ',' param	{ $$ = $1; PUSH($$.v, $$.n, $3); }
+	;
+
+param:
+	  param_type {
+		$$ = (struct kf_param){ .type = $1, .name = NULL, .loc = @1 };
+	}
+	| param_type ident {
+		$$ = (struct kf_param){ .type = $1, .name = $2, .loc = @2 };
+		$$.type.loc = @$;
+	}
+	| param_type ident '[' INTEGER ']' {
+		$$ = (struct kf_param){ .type = $1, .name = $2, .loc = @2 };
+		$$.type.array = (long)$4.ival;
+		$$.type.loc = @$;
+		free($4.text);
+	}
+	;
+
+param_type:
+	  quals type_base quals pointers {
+		$$ = $2;
+		$$.is_const = ($1 | $3) & 1;
+		$$.is_volatile = !!(($1 | $3) & 2);
+		$$.ptr = $4 & 0xff;
+		for (int i = 0; i < $$.ptr && i < KF_MAX_PTR; i++)
+			$$.ptr_const[i] = ($4 >> (8 + i)) & 1;
+		$$.loc = @$;
+	}
+	;
+
+cast_type:
+	  quals cast_base quals pointers {
+		$$ = $2;
+		$$.is_const = ($1 | $3) & 1;
+		$$.is_volatile = !!(($1 | $3) & 2);
+		$$.ptr = $4 & 0xff;
+		for (int i = 0; i < $$.ptr && i < KF_MAX_PTR; i++)
+			$$.ptr_const[i] = ($4 >> (8 + i)) & 1;
+		$$.loc = @$;
+	}
+	;
+
+/* quals: bit 0 const, bit 1 volatile */
+quals:
+	  %empty		{ $$ = 0; }
+	| quals CONST		{ $$ = $1 | 1; }
+	| quals VOLATILE	{ $$ = $1 | 2; }
+	;
+
+/* pointers: the depth in the low byte, "* const" per level from bit 8 */
+pointers:
+	  %empty		{ $$ = 0; }
+	| pointers '*' quals {
+		int depth = $1 & 0xff;
+		$$ = $1 + 1;
+		if (($3 & 1) && depth < KF_MAX_PTR)
+			$$ |= 1 << (8 + depth);
+	}
+	;
+
+type_base:
+	  cast_base
+	| IDENT {
+		$$ = (struct kf_ctype){ .base_kind = KF_BASE_TYPEDEF, .base = $1, .array = -1 };
+	}
+	;
+
+cast_base:
+	  STRUCT tag	{ $$ = (struct kf_ctype){ .base_kind = KF_BASE_STRUCT, .base = $2, .array = -1 }; }
+	| UNION tag	{ $$ = (struct kf_ctype){ .base_kind = KF_BASE_UNION, .base = $2, .array = -1 }; }
+	| ENUM tag	{ $$ = (struct kf_ctype){ .base_kind = KF_BASE_ENUM, .base = $2, .array = -1 }; }
+	| TYPENAME	{ $$ = (struct kf_ctype){ .base_kind = KF_BASE_TYPEDEF, .base = $1, .array = -1 }; }
+	| builtin_words	{ $$ = (struct kf_ctype){ .base_kind = KF_BASE_BUILTIN, .base = $1, .array = -1 }; }
+	;
+
+tag:
+	  IDENT
+	| TYPENAME
+	;
+
+builtin_words:
+	  builtin_word
+	| builtin_words builtin_word {
+		$$ = kf_strfmt("%s %s", $1, $2);
+		free($1);
+		free($2);
+	}
+	;
+
+builtin_word:
+	  UNSIGNED	{ $$ = kf_strdup("unsigned"); }
+	| SIGNED	{ $$ = kf_strdup("signed"); }
+	| INT		{ $$ = kf_strdup("int"); }
+	| LONG		{ $$ = kf_strdup("long"); }
+	| SHORT		{ $$ = kf_strdup("short"); }
+	| CHAR		{ $$ = kf_strdup("char"); }
+	| VOID		{ $$ = kf_strdup("void"); }
+	| BOOL		{ $$ = kf_strdup("_Bool"); }
+	;
+
+/*
+ * expr    = expr binop expr | unop expr | "(" cast_type ")" expr | postfix
+ * postfix = primary { "[" expr "]" | "." member | "->" member }
+ * primary = ident | INTEGER | CHAR | STRING | "(" expr ")" | ident "(" args ")"
+ *
+ * with C's precedence and associativity (see the %left lines above).
+ */
+expr:
+	  expr OROR expr	{ $$ = binary(KF_OP_OR, $1, $3, @$); }
+	| expr ANDAND expr	{ $$ = binary(KF_OP_AND, $1, $3, @$); }
+	| expr '|' expr		{ $$ = binary(KF_OP_BITOR, $1, $3, @$); }
+	| expr '^' expr		{ $$ = binary(KF_OP_BITXOR, $1, $3, @$); }
+	| expr '&' expr		{ $$ = binary(KF_OP_BITAND, $1, $3, @$); }
+	| expr EQ expr		{ $$ = binary(KF_OP_EQ, $1, $3, @$); }
+	| expr NE expr		{ $$ = binary(KF_OP_NE, $1, $3, @$); }
+	| expr '<' expr		{ $$ = binary(KF_OP_LT, $1, $3, @$); }
+	| expr '>' expr		{ $$ = binary(KF_OP_GT, $1, $3, @$); }
+	| expr LE expr		{ $$ = binary(KF_OP_LE, $1, $3, @$); }
+	| expr GE expr		{ $$ = binary(KF_OP_GE, $1, $3, @$); }
+	| expr SHL expr		{ $$ = binary(KF_OP_SHL, $1, $3, @$); }
+	| expr SHR expr		{ $$ = binary(KF_OP_SHR, $1, $3, @$); }
+	| expr '+' expr		{ $$ = binary(KF_OP_ADD, $1, $3, @$); }
+	| expr '-' expr		{ $$ = binary(KF_OP_SUB, $1, $3, @$); }
+	| expr '*' expr		{ $$ = binary(KF_OP_MUL, $1, $3, @$); }
+	| expr '/' expr		{ $$ = binary(KF_OP_DIV, $1, $3, @$); }
+	| expr '%' expr		{ $$ = binary(KF_OP_MOD, $1, $3, @$); }
+	| '-' expr %prec UNARY	{ $$ = unary('-', $2, @$); }
+	| '+' expr %prec UNARY	{ $$ = unary('+', $2, @$); }
+	| '!' expr %prec UNARY	{ $$ = unary('!', $2, @$); }
+	| '~' expr %prec UNARY	{ $$ = unary('~', $2, @$); }
+	| '*' expr %prec UNARY	{ $$ = unary('*', $2, @$); }
+	| '&' expr %prec UNARY	{ $$ = unary('&', $2, @$); }
+	| '(' cast_type ')' expr %prec UNARY {
+		$$ = kf_expr_new(KF_EXPR_CAST, @$);
+		$$->cast = kf_calloc(1, sizeof(*$$->cast));
+		*$$->cast = $2;
+		$$->lhs = $4;
+	}
+	| postfix
+	;
+
+postfix:
+	  primary
+	| postfix '[' expr ']' {
+		$$ = kf_expr_new(KF_EXPR_INDEX, @$);
+		$$->lhs = $1;
+		$$->rhs = $3;
+	}
+	| postfix '.' member_name {
+		$$ = kf_expr_new(KF_EXPR_MEMBER, @$);
+		$$->lhs = $1;
+		$$->name = $3;
+		$$->name_loc = @3;
+	}
+	| postfix ARROW member_name {
+		$$ = kf_expr_new(KF_EXPR_MEMBER, @$);
+		$$->lhs = $1;
+		$$->arrow = true;
+		$$->name = $3;
+		$$->name_loc = @3;
+	}
+	;
+
+primary:
+	  ident {
+		$$ = kf_expr_new(KF_EXPR_IDENT, @$);
+		$$->name = $1;
+	}
+	| INTEGER {
+		$$ = kf_expr_new(KF_EXPR_INT, @$);
+		$$->text = $1.text;
+		$$->ival = $1.ival;
+	}
+	| CHARLIT {
+		$$ = kf_expr_new(KF_EXPR_CHAR, @$);
+		$$->text = $1.text;
+		$$->ival = $1.ival;
+	}
+	| STRING {
+		$$ = kf_expr_new(KF_EXPR_STRING, @$);
+		$$->str = $1.s;
+		$$->len = $1.len;
+	}
+	| '(' expr ')' {
+		$$ = kf_expr_new(KF_EXPR_PAREN, @$);
+		$$->lhs = $2;
+	}
+	| ident '(' args ')' {
+		$$ = kf_expr_new(KF_EXPR_CALL, @$);
+		$$->name = $1;
+		$$->name_loc = @1;
+		$$->args = $3.v;
+		$$->nargs = $3.n;
+	}
+	;
+
+args:
+	  %empty		{ $$.v = NULL; $$.n = 0; }
+	| expr			{ $$.v = NULL; $$.n = 0; PUSH($$.v, $$.n, $1); }
+	| args ',' expr		{ $$ = $1; PUSH($$.v, $$.n, $3); }
+	;
+
+/* Statement keywords that are plain identifiers inside a predicate. */
+ident:
+	  IDENT
+	| HEADERS	{ $$ = kf_strdup("headers"); }
+	| PROBABILITY	{ $$ = kf_strdup("probability"); }
+	| TIMES		{ $$ = kf_strdup("times"); }
+	| DURATION	{ $$ = kf_strdup("duration"); }
+	| SCHEDULE	{ $$ = kf_strdup("schedule"); }
+	| TARGET	{ $$ = kf_strdup("target"); }
+	| WITH		{ $$ = kf_strdup("with"); }
+	;
+
+/* After "." and "->" every word names a member. */
+member_name:
+	  ident
+	| TYPENAME
+	| INJECT	{ $$ = kf_strdup("inject"); }
+	| CALL		{ $$ = kf_strdup("call"); }
+	| WHEN		{ $$ = kf_strdup("when"); }
+	| RETURNS	{ $$ = kf_strdup("returns"); }
+	| FUNCTION	{ $$ = kf_strdup("function"); }
+	;
+
+%%
+
+/*
+ * Bison's detailed messages read "syntax error, unexpected X, expecting Y";
+ * we keep the part after "syntax error, ".
+ */
+static void yyerror(YYLTYPE *loc, struct kf_parser *p, const char *msg)
+{
+	const char *prefix = "syntax error, ";
+
+	if (strncmp(msg, prefix, strlen(prefix)) == 0)
+		msg += strlen(prefix);
+	kf_error(p->diags, *loc, "%s", msg);
+}

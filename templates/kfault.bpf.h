@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kfault.bpf.h: the fixed half of every generated kfault program.
+ *
+ * The generated .bpf.c defines KF_NR_INJECTIONS and the kf_knobs[] table,
+ * then includes this file, then adds one probe per call-chain frame and one
+ * per failure site. docs/semantics.md explains the rules implemented here.
+ *
+ * Call-chain state lives per thread and per injection (kf_chains). A frame
+ * is identified by the stack pointer at its function's entry: a caller's
+ * frame always lies above (at a higher address than) its callee's. Frames
+ * whose stack position the thread has come back up to have returned, so
+ * every probe first forgets them (kf_chain_prune). That keeps the state right
+ * under recursion and when a return probe is missed (the kernel drops
+ * kretprobe instances under load), and a thread's state is dropped when it
+ * leaves the kernel (sys_exit) or exits.
+ */
+#ifndef KFAULT_BPF_H
+#define KFAULT_BPF_H
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "kfault.h"
+
+#ifndef KF_NR_INJECTIONS
+#error "define KF_NR_INJECTIONS and kf_knobs[] before including kfault.bpf.h"
+#endif
+
+#define KF_MAX_THREADS		10240	/* threads inside a chain at once */
+#define KF_MAX_TRACKED		8192	/* processes tracked by 'with children' */
+#define KF_MAX_STRLEN		128	/* see STRNCMP */
+
+char LICENSE[] SEC("license") = "GPL";	/* bpf_override_return is GPL-only */
+
+/* Set by the runtime: stream an event per injection, with the kernel stack. */
+const volatile bool kf_log_events = false;
+const volatile bool kf_log_stack = false;
+
+/*
+ * Armed injections. Not read-only: the runtime arms every injection once all
+ * probes are attached, and disarms and re-arms scheduled ones at each tick.
+ */
+__u32 kf_armed[KF_NR_INJECTIONS];
+
+struct kf_chain_key {
+	__u32 tid;
+	__u32 injection;
+};
+
+struct kf_chain {
+	__u32 matched;			/* frames matched so far */
+	__u32 pad;
+	__u64 sp[KF_MAX_FRAMES];	/* stack pointer at each matched frame's entry */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KF_MAX_THREADS);
+	__type(key, struct kf_chain_key);
+	__type(value, struct kf_chain);
+} kf_chains SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KF_NR_INJECTIONS);
+	__type(key, __u32);
+	__type(value, struct kf_stats);
+} kf_stats SEC(".maps");
+
+/* Slot i: the cgroup of injection i (set by the runtime). */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, KF_NR_INJECTIONS);
+	__type(key, __u32);
+	__type(value, __u32);
+} kf_cgroups SEC(".maps");
+
+/* 'with children': tgid -> mask of injections targeting it (seeded by the runtime). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KF_MAX_TRACKED);
+	__type(key, __u32);
+	__type(value, __u32);
+} kf_tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} kf_events SEC(".maps");
+
+/* ---- reading kernel memory ---- */
+
+/* The value of an lvalue in kernel memory, read with a CO-RE relocated probe read. */
+#define KF_READ(lv) ({							\
+	typeof(lv) ___kf_v;						\
+	bpf_core_read((void *)&___kf_v, sizeof(___kf_v), &(lv));	\
+	___kf_v;							\
+})
+
+/* *p for a kernel pointer p. */
+#define KF_DEREF(p) KF_READ(*(p))
+
+/* Whether an lvalue is an array (char comm[16]) rather than a pointer (char *name). */
+#define KF_IS_ARRAY(lv) (!__builtin_types_compatible_p(typeof(lv), typeof(&(lv)[0])))
+
+/* lv[i] for a member lv that is an array or a pointer. */
+#define KF_INDEX(lv, i)							\
+	__builtin_choose_expr(KF_IS_ARRAY(lv), KF_READ((lv)[i]),	\
+			      KF_DEREF(KF_READ(lv) + (i)))
+
+/* Where a string member's bytes are: the array itself, or where the pointer points. */
+#define KF_STR(lv)							\
+	__builtin_choose_expr(KF_IS_ARRAY(lv), (const void *)&(lv)[0],	\
+			      (const void *)KF_READ(lv))
+
+/*
+ * STRNCMP(s, lit, n) and STRCMP(s, lit): true when the kernel string at kstr
+ * equals lit in its first n bytes, with strncmp's rule that the comparison
+ * ends at a NUL. n is at most strlen(lit) + 1 (sema checks it), so
+ * STRCMP(s, lit) is kf_streq_n(s, lit, strlen(lit) + 1), an exact match.
+ * Reading n + 1 bytes keeps byte n - 1 the string's own, not the
+ * terminator bpf_probe_read_kernel_str() puts at the end of the buffer.
+ */
+static __always_inline bool kf_streq_n(const void *kstr, const char *lit, __u32 n)
+{
+	char buf[KF_MAX_STRLEN + 1] = {};
+
+	if (n > KF_MAX_STRLEN || bpf_probe_read_kernel_str(buf, n + 1, kstr) < 0)
+		return false;
+#pragma unroll
+	for (__u32 i = 0; i < KF_MAX_STRLEN; i++) {
+		if (i >= n)
+			break;
+		if (buf[i] != lit[i])
+			return false;
+		if (!lit[i])
+			break;
+	}
+	return true;
+}
+
+/* ---- targets ---- */
+
+static __always_inline bool kf_comm_match(const volatile char *want)
+{
+	char comm[KF_COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+#pragma unroll
+	for (int i = 0; i < KF_COMM_LEN; i++) {
+		if (comm[i] != want[i])
+			return false;
+		if (!want[i])
+			break;
+	}
+	return true;
+}
+
+/* Whether the current task is one injection i may fail. Cheapest tests first. */
+static __always_inline bool kf_target_match(__u32 i)
+{
+	const volatile struct kf_knobs *k = &kf_knobs[i];
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!kf_armed[i])
+		return false;
+	if (k->tgid && !k->children && tgid != k->tgid)
+		return false;
+	if (k->tgid && k->children) {
+		__u32 *mask = bpf_map_lookup_elem(&kf_tracked, &tgid);
+
+		if (!mask || !(*mask & (1U << i)))
+			return false;
+	}
+	if (k->comm[0] && !kf_comm_match(k->comm))
+		return false;
+	if (k->cgroup && bpf_current_task_under_cgroup(&kf_cgroups, i) != 1)
+		return false;
+	return true;
+}
+
+/* ---- call-chain state ---- */
+
+static __always_inline struct kf_chain_key kf_chain_key(__u32 i)
+{
+	struct kf_chain_key key = {
+		.tid = (__u32)bpf_get_current_pid_tgid(),
+		.injection = i,
+	};
+	return key;
+}
+
+/*
+ * Forget frames that have returned: those at or below stack position sp
+ * (at a function's entry), or below it (at its return, where sp is one slot
+ * above the entry's). Frames are stored outermost first, at falling sp.
+ */
+static __always_inline void kf_chain_prune(struct kf_chain *c, __u64 sp, bool at_return)
+{
+#pragma unroll
+	for (int n = 0; n < KF_MAX_FRAMES; n++) {
+		__u32 top = c->matched - 1;
+
+		if (!c->matched || top >= KF_MAX_FRAMES)
+			break;
+		if (at_return ? c->sp[top] >= sp : c->sp[top] > sp)
+			break;
+		c->matched = top;
+	}
+}
+
+/* At the entry of frame k's function: is frame k the next one this thread needs? */
+static __always_inline bool kf_frame_next(struct pt_regs *ctx, __u32 i, __u32 k)
+{
+	struct kf_chain_key key;
+	struct kf_chain *c;
+
+	if (!kf_target_match(i))
+		return false;
+	key = kf_chain_key(i);
+	c = bpf_map_lookup_elem(&kf_chains, &key);
+	if (!c)
+		return k == 0;
+	kf_chain_prune(c, PT_REGS_SP(ctx), false);
+	return c->matched == k;
+}
+
+/* Frame k matched (its predicate held): record where it sits on the stack. */
+static __always_inline void kf_frame_push(struct pt_regs *ctx, __u32 i, __u32 k)
+{
+	struct kf_chain_key key = kf_chain_key(i);
+	struct kf_chain *c, fresh = {};
+
+	c = bpf_map_lookup_elem(&kf_chains, &key);
+	if (!c) {
+		bpf_map_update_elem(&kf_chains, &key, &fresh, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&kf_chains, &key);
+		if (!c)
+			return;
+	}
+	if (k >= KF_MAX_FRAMES || c->matched != k)
+		return;
+	c->sp[k] = PT_REGS_SP(ctx);
+	c->matched = k + 1;
+}
+
+/* At the return of a chain function: forget the frames it held. */
+static __always_inline void kf_frame_return(struct pt_regs *ctx, __u32 i)
+{
+	struct kf_chain_key key = kf_chain_key(i);
+	struct kf_chain *c;
+
+	c = bpf_map_lookup_elem(&kf_chains, &key);
+	if (!c)
+		return;
+	kf_chain_prune(c, PT_REGS_SP(ctx), true);
+	if (!c->matched)
+		bpf_map_delete_elem(&kf_chains, &key);
+}
+
+/* At the failure site: is this a target task with the whole chain on its stack? */
+static __always_inline bool kf_site_reached(struct pt_regs *ctx, __u32 i)
+{
+	const volatile struct kf_knobs *k = &kf_knobs[i];
+	struct kf_chain_key key;
+	struct kf_chain *c;
+	struct kf_stats *st;
+
+	if (!kf_target_match(i))
+		return false;
+	if (k->nframes) {
+		key = kf_chain_key(i);
+		c = bpf_map_lookup_elem(&kf_chains, &key);
+		if (!c)
+			return false;
+		kf_chain_prune(c, PT_REGS_SP(ctx), false);
+		if (c->matched != k->nframes)
+			return false;
+	}
+	st = bpf_map_lookup_elem(&kf_stats, &i);
+	if (st)
+		__sync_fetch_and_add(&st->hits, 1);
+	return true;
+}
+
+/*
+ * The decision, once the site's own predicate holds: draw against the
+ * probability, then reserve one of `times` with an atomic add, so that
+ * concurrent threads never inject more than `times` failures in all.
+ */
+static __always_inline bool kf_decide(__u32 i)
+{
+	const volatile struct kf_knobs *k = &kf_knobs[i];
+	struct kf_stats *st = bpf_map_lookup_elem(&kf_stats, &i);
+
+	if (!st)
+		return false;
+	__sync_fetch_and_add(&st->decisions, 1);
+	if (k->prob_scaled < KF_PROB_ALWAYS && bpf_get_prandom_u32() >= k->prob_scaled)
+		return false;
+	if (k->times && __sync_fetch_and_add(&st->reserved, 1) >= k->times)
+		return false;
+	__sync_fetch_and_add(&st->injected, 1);
+	return true;
+}
+
+/* Fail the probed function with injection i's value, and log it if asked. */
+static __always_inline void kf_inject(struct pt_regs *ctx, __u32 i)
+{
+	struct kf_event *ev;
+	__u64 id;
+
+	bpf_override_return(ctx, kf_knobs[i].retval);
+	if (!kf_log_events)
+		return;
+	ev = bpf_ringbuf_reserve(&kf_events, sizeof(*ev), 0);
+	if (!ev)
+		return;
+	id = bpf_get_current_pid_tgid();
+	ev->time_ns = bpf_ktime_get_ns();
+	ev->pid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->injection = i;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	ev->stack_len = kf_log_stack ? bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0) : 0;
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* ---- housekeeping: no state outlives the kernel stack it describes ---- */
+
+static __always_inline void kf_forget_thread(__u32 tid)
+{
+	struct kf_chain_key key = { .tid = tid };
+
+#pragma unroll
+	for (__u32 i = 0; i < KF_NR_INJECTIONS; i++) {
+		key.injection = i;
+		if (bpf_map_lookup_elem(&kf_chains, &key))
+			bpf_map_delete_elem(&kf_chains, &key);
+	}
+}
+
+/* Back in user space, no kernel frame of this thread is live. */
+SEC("raw_tracepoint/sys_exit")
+int kf_sys_exit(void *ctx)
+{
+	kf_forget_thread((__u32)bpf_get_current_pid_tgid());
+	return 0;
+}
+
+/* 'with children': a child of a tracked process is tracked too. */
+SEC("tracepoint/sched/sched_process_fork")
+int kf_fork(struct trace_event_raw_sched_process_fork *ctx)
+{
+	__u32 parent = bpf_get_current_pid_tgid() >> 32, child = ctx->child_pid;
+	__u32 *mask = bpf_map_lookup_elem(&kf_tracked, &parent);
+
+	if (mask) {
+		__u32 m = *mask;
+
+		bpf_map_update_elem(&kf_tracked, &child, &m, BPF_ANY);
+	}
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int kf_exit(void *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+
+	kf_forget_thread(tid);
+	bpf_map_delete_elem(&kf_tracked, &tid);	/* a process, or a thread kf_fork added */
+	return 0;
+}
+
+#endif /* KFAULT_BPF_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kfault.h: the structs both the BPF program and user space read.
+ *
+ * Include it after the __u32/__u64 types are defined: vmlinux.h in BPF
+ * programs, <linux/types.h> in user space (as libbpf-tools headers do).
+ */
+#ifndef KFAULT_H
+#define KFAULT_H
+
+#define KF_MAX_FRAMES		8	/* frames in one call chain */
+#define KF_COMM_LEN		16	/* TASK_COMM_LEN */
+#define KF_MAX_STACK		32	/* kernel stack entries in an event */
+#define KF_PROB_ALWAYS		(1ULL << 32)	/* prob_scaled for 100% */
+
+/*
+ * Knobs of one injection: read-only data, set by the runtime before the
+ * program is loaded. The generated program initialises them from the
+ * .fault file, so an object carries its own defaults.
+ */
+struct kf_knobs {
+	__u64 prob_scaled;	/* inject when bpf_get_prandom_u32() < prob_scaled */
+	__u64 times;		/* most injections; 0: no limit */
+	__s64 retval;		/* what the failing function returns */
+	__u64 gfp_nofail;	/* this kernel's __GFP_NOFAIL: such requests never fail */
+	__u32 tgid;		/* target process; 0: any */
+	__u32 children;		/* with tgid: its descendants too (kf_tracked) */
+	__u32 cgroup;		/* only tasks in cgroup kf_cgroups[i] and below */
+	__u32 nframes;		/* length of the call chain */
+	char comm[KF_COMM_LEN];	/* target command name; "": any */
+};
+
+/* Counters of one injection, in the kf_stats map (index: injection). */
+struct kf_stats {
+	__u64 hits;		/* failure site reached by a target task, chain complete */
+	__u64 decisions;	/* ... and its own predicate true: a probability draw */
+	__u64 reserved;		/* draws that won and asked for one of `times` */
+	__u64 injected;		/* failures injected */
+};
+
+/* One injected failure, sent through the kf_events ring buffer. */
+struct kf_event {
+	__u64 time_ns;		/* bpf_ktime_get_ns() */
+	__u32 pid;		/* process (tgid) */
+	__u32 tid;
+	__u32 injection;
+	__s32 stack_len;	/* bytes in stack[], or a negative errno */
+	char comm[KF_COMM_LEN];
+	__u64 stack[KF_MAX_STACK];
+};
+
+#endif /* KFAULT_H */
