@@ -296,7 +296,8 @@ static void check_string_builtin(struct sema *s, const struct scope *sc, struct 
 		kf_diag_hint(s->d, n_form ? "STRNCMP(string, \"literal\", length)"
 					  : "STRCMP(string, \"literal\")");
 		for (int i = 0; i < e->nargs; i++)
-			check_expr(s, sc, e->args[i]);
+			if (e->args[i]->kind != KF_EXPR_STRING)
+				check_expr(s, sc, e->args[i]);
 		return;
 	}
 	str = e->args[0];
@@ -787,7 +788,10 @@ static void check_injection(struct sema *s, struct kf_injection *inj)
 		check_pred(s, &sc, f->pred);
 	}
 
-	bool targeted = inj->set.pid || inj->set.comm || inj->set.cgroup;
+	bool targeted = false;
+
+	for (int i = 0; i < inj->nstmts; i++)
+		targeted |= inj->stmts[i].kind == KF_STMT_TARGET;	/* even a bad one: no second message */
 
 	if (!targeted && inj->kind == KF_SITE_PAGE && !inj->nframes) {
 		kf_warning(s->d, inj->kind_loc,
