@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole kfault test suite, the second of the README's two commands:
+# unit, golden, error and VM tests (ctest labels unit, golden, errors, vm).
+# Builds kfault and the test kernel first if needed (the kernel is cached
+# outside the work tree, so only the first run on a machine pays for it).
+#
+#   scripts/test.sh [ctest arguments...]     e.g. scripts/test.sh -L golden
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${KFAULT_BUILD_DIR:-$src/build}
+cd "$src"
+
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+# The golden compile checks and the VM tests use the test kernel's BTF.
+kdir=$(tests/vm/build-kernel | tail -n1)
+export KFAULT_BTF=$kdir/vmlinux
+
+ctest --test-dir "$build" --output-on-failure -j2 "$@"
