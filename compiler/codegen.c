@@ -239,96 +239,204 @@ static void knobs(struct gen *g, const struct kf_file *file)
 	emit(g, "#include \"kfault.bpf.h\"\n");
 }
 
+/* ---- metadata ---- */
+
+static const char *kind_enum(enum kf_site_kind kind)
+{
+	switch (kind) {
+	case KF_SITE_SLAB: return "KF_KIND_SLAB";
+	case KF_SITE_PAGE: return "KF_KIND_PAGE";
+	case KF_SITE_BIO: return "KF_KIND_BIO";
+	default: return "KF_KIND_FUNCTION";
+	}
+}
+
+/* A string field of kf_meta: escaped, and cut to fit its array. */
+static void meta_string(struct gen *g, const char *field, const char *value, size_t max)
+{
+	size_t n = strlen(value);
+	char *s = kf_c_string(value, n < max ? n : max - 1);
+
+	emit(g, "\t\t.%s = %s,\n", field, s);
+	free(s);
+}
+
+static void metadata(struct gen *g, const struct kf_file *file)
+{
+	g->at = (struct kf_loc){ 0 };
+	emit(g, "\n/* What 'kfault run' reads from the object besides the knobs (struct kf_meta). */\n");
+	emit(g, "const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(\".rodata.kfault\") = {\n");
+	for (int i = 0; i < file->ninj; i++) {
+		const struct kf_injection *inj = file->inj[i];
+		const struct kf_settings *set = &inj->set;
+
+		g->at = inj->loc;
+		emit(g, "\t[%d] = {\n", i);
+		meta_string(g, "site", inj->func, KF_NAME_LEN);
+		emit(g, "\t\t.kind = %s,\n", kind_enum(inj->kind));
+		if (inj->nframes) {
+			emit(g, "\t\t.frames = {");
+			for (int k = 0; k < inj->nframes && k < KF_MAX_FRAMES; k++)
+				emit(g, "%s\"%s\"", k ? ", " : " ", inj->frames[k]->func);
+			emit(g, " },\n");
+		}
+		emit(g, "\t\t.nframes = %d,\n", inj->nframes);
+		meta_string(g, "source", g->file, KF_NAME_LEN);
+		emit(g, "\t\t.line = %d,\n", inj->loc.first_line);
+		if (set->duration_ms)
+			emit(g, "\t\t.duration_ms = %" PRIu64 ",\n", set->duration_ms);
+		if (set->schedule)
+			meta_string(g, "schedule", set->schedule, KF_SCHEDULE_LEN);
+		if (set->cgroup)
+			meta_string(g, "cgroup", set->cgroup, KF_PATH_LEN);
+		if (inj->retval_num == 0)
+			emit(g, "\t\t.retval_zero = 1,\n");
+		emit(g, "\t},\n");
+	}
+	g->at = (struct kf_loc){ 0 };
+	emit(g, "};\n");
+}
+
 /* ---- probes ---- */
 
-/* ", struct dentry *parent, const struct qstr *name": what a kprobe can read */
-static char *probe_params(const struct kf_param *params, int n)
+/* "struct dentry *parent, const struct qstr *name": what a probe can read */
+static char *param_decls(const struct kf_param *params, int n, const char *lead)
 {
 	struct kf_buf b = {0};
 
 	for (int i = 0; i < n && i < KF_MAX_KPROBE_ARGS; i++) {
 		char *d = kf_ctype_decl(&params[i].type, params[i].name);
 
-		kf_buf_printf(&b, ", %s", d);
+		kf_buf_printf(&b, "%s%s", i ? ", " : lead, d);
 		free(d);
 	}
 	return kf_buf_steal(&b);
 }
 
-static void predicate_check(struct gen *g, const struct kf_expr *pred, struct kf_loc when_loc)
+/* "parent, name" */
+static char *param_names(const struct kf_param *params, int n, const char *lead)
 {
-	char *c = kf_lower_pred(pred);
+	struct kf_buf b = {0};
 
-	origin(g, "\t", "when ", when_loc);
-	emit(g, "\tif (!(%s))\n", c);
-	emit(g, "\t\treturn 0;\n");
-	free(c);
+	for (int i = 0; i < n && i < KF_MAX_KPROBE_ARGS; i++)
+		kf_buf_printf(&b, "%s%s", i ? ", " : lead, params[i].name);
+	return kf_buf_steal(&b);
 }
 
-/* The DSL range of "when PRED": from the predicate back to its keyword is not
- * kept, so the predicate's own range stands for it. */
+/*
+ * Frame k of injection i: its predicate as a function, then its entry and
+ * return probes for each backend.
+ */
 static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 {
 	const struct kf_frame *f = inj->frames[k];
-	char *params = probe_params(f->params, f->nparams);
+	char *decls = param_decls(f->params, f->nparams, "");
+	char *probe_decls = param_decls(f->params, f->nparams, ", ");
+	char *names = param_names(f->params, f->nparams, "");
+	char when[64] = "";
 	int i = inj->index;
 	bool seen = false;
 
+	if (f->pred) {
+		char *c = kf_lower_pred(f->pred);
+
+		origin(g, "", "when ", f->pred->loc);
+		snprintf(when, sizeof(when), " && kf%d_f%d_when(%s", i, k, "");
+		emit(g, "static __always_inline bool kf%d_f%d_when(%s)\n", i, k,
+		     *decls ? decls : "void");
+		emit(g, "{\n");
+		emit(g, "\treturn %s;\n", c);
+		emit(g, "}\n\n");
+		free(c);
+	}
+
 	origin(g, "", "", f->loc);
 	emit(g, "SEC(\"kprobe/%s\")\n", f->func);
-	emit(g, "int BPF_KPROBE(kf%d_f%d_enter%s)\n", i, k, params);
+	emit(g, "int BPF_KPROBE(kf%d_f%d_kprobe%s)\n", i, k, probe_decls);
 	emit(g, "{\n");
-	if (f->pred) {
-		emit(g, "\tif (!kf_frame_next(ctx, %d, %d))\n", i, k);
-		emit(g, "\t\treturn 0;\n");
-		predicate_check(g, f->pred, f->pred->loc);
-		g->at = f->loc;
-		emit(g, "\tkf_frame_push(ctx, %d, %d);\n", i, k);
-	} else {
-		emit(g, "\tif (kf_frame_next(ctx, %d, %d))\n", i, k);
-		emit(g, "\t\tkf_frame_push(ctx, %d, %d);\n", i, k);
-	}
+	emit(g, "\tif (kf_frame_next(%d, %d, KF_KPROBE_SP(ctx))%s%s%s)\n", i, k, when, *when ? names : "",
+	     *when ? ")" : "");
+	emit(g, "\t\tkf_frame_push(%d, %d, KF_KPROBE_SP(ctx));\n", i, k);
 	emit(g, "\treturn 0;\n");
 	emit(g, "}\n\n");
-	free(params);
 
-	/* One return probe per function of the chain is enough. */
+	emit(g, "SEC(\"fentry/%s\")\n", f->func);
+	emit(g, "int BPF_PROG(kf%d_f%d_fentry%s)\n", i, k, probe_decls);
+	emit(g, "{\n");
+	emit(g, "\tif (kf_frame_next(%d, %d, KF_TRAMP_SP(ctx))%s%s%s)\n", i, k, when, *when ? names : "",
+	     *when ? ")" : "");
+	emit(g, "\t\tkf_frame_push(%d, %d, KF_TRAMP_SP(ctx));\n", i, k);
+	emit(g, "\treturn 0;\n");
+	emit(g, "}\n\n");
+	free(decls);
+	free(probe_decls);
+	free(names);
+
+	/* One pair of return probes per function of the chain is enough. */
 	for (int j = 0; j < k; j++)
 		seen |= strcmp(inj->frames[j]->func, f->func) == 0;
 	if (seen)
 		return;
 	emit(g, "SEC(\"kretprobe/%s\")\n", f->func);
-	emit(g, "int BPF_KRETPROBE(kf%d_f%d_exit)\n", i, k);
+	emit(g, "int BPF_KRETPROBE(kf%d_f%d_kretprobe)\n", i, k);
 	emit(g, "{\n");
-	emit(g, "\tkf_frame_return(ctx, %d);\n", i);
+	emit(g, "\tkf_frame_return(%d, KF_KPROBE_SP(ctx), true);\n", i);
+	emit(g, "\treturn 0;\n");
+	emit(g, "}\n\n");
+	emit(g, "SEC(\"fexit/%s\")\n", f->func);
+	emit(g, "int BPF_PROG(kf%d_f%d_fexit)\n", i, k);
+	emit(g, "{\n");
+	emit(g, "\tkf_frame_return(%d, KF_TRAMP_SP(ctx), false);\n", i);
 	emit(g, "\treturn 0;\n");
 	emit(g, "}\n\n");
 }
 
+/* The failure site: the decision as a function, then a probe per backend. */
 static void site_probe(struct gen *g, const struct kf_injection *inj)
 {
-	char *params = probe_params(inj->params, inj->nparams);
+	char *decls = param_decls(inj->params, inj->nparams, ", ");
+	char *names = param_names(inj->params, inj->nparams, ", ");
 	int i = inj->index;
 
 	origin(g, "", "", inj->loc);
-	emit(g, "SEC(\"kprobe/%s\")\n", inj->func);
-	emit(g, "int BPF_KPROBE(kf%d_site%s)\n", i, params);
+	emit(g, "static __always_inline bool kf%d_fails(__u64 sp%s)\n", i, decls);
 	emit(g, "{\n");
-	emit(g, "\tif (!kf_site_reached(ctx, %d))\n", i);
-	emit(g, "\t\treturn 0;\n");
+	emit(g, "\tif (!kf_site_reached(%d, sp))\n", i);
+	emit(g, "\t\treturn false;\n");
 	if (inj->kind == KF_SITE_SLAB || inj->kind == KF_SITE_PAGE) {
 		emit(g, "\tif (%s & kf_knobs[%d].gfp_nofail)\t/* never fail __GFP_NOFAIL */\n",
 		     inj->params[inj->kind == KF_SITE_SLAB ? 1 : 0].name, i);
-		emit(g, "\t\treturn 0;\n");
+		emit(g, "\t\treturn false;\n");
 	}
-	if (inj->pred)
-		predicate_check(g, inj->pred, inj->pred->loc);
-	g->at = inj->kind_loc;
-	emit(g, "\tif (kf_decide(%d))\n", i);
-	emit(g, "\t\tkf_inject(ctx, %d);\n", i);
+	if (inj->pred) {
+		char *c = kf_lower_pred(inj->pred);
+
+		origin(g, "\t", "when ", inj->pred->loc);
+		emit(g, "\tif (!(%s))\n", c);
+		emit(g, "\t\treturn false;\n");
+		free(c);
+	}
+	g->at = inj->loc;
+	emit(g, "\treturn kf_decide(%d);\n", i);
+	emit(g, "}\n\n");
+
+	emit(g, "SEC(\"kprobe/%s\")\n", inj->func);
+	emit(g, "int BPF_KPROBE(kf%d_site_kprobe%s)\n", i, decls);
+	emit(g, "{\n");
+	emit(g, "\tif (kf%d_fails(KF_KPROBE_SP(ctx)%s))\n", i, names);
+	emit(g, "\t\tkf_override(ctx, %d);\n", i);
+	emit(g, "\treturn 0;\n");
+	emit(g, "}\n\n");
+
+	emit(g, "SEC(\"fmod_ret/%s\")\n", inj->func);
+	emit(g, "int BPF_PROG(kf%d_site_fmod_ret%s)\n", i, decls);
+	emit(g, "{\n");
+	emit(g, "\tif (kf%d_fails(KF_TRAMP_SP(ctx)%s))\n", i, names);
+	emit(g, "\t\treturn kf_fmod_ret(ctx, %d);\n", i);
 	emit(g, "\treturn 0;\n");
 	emit(g, "}\n");
-	free(params);
+	free(decls);
+	free(names);
 }
 
 int kf_codegen(const struct kf_file *file, struct kf_program *out)
@@ -350,6 +458,7 @@ int kf_codegen(const struct kf_file *file, struct kf_program *out)
 			frame_probes(&g, inj, k);
 		site_probe(&g, inj);
 	}
+	metadata(&g, file);
 	out->len = g.out.len;
 	out->text = kf_buf_steal(&g.out);
 	out->line_loc = g.line_loc;

@@ -631,6 +631,11 @@ static void set_schedule(struct sema *s, const struct kf_stmt *st)
 		kf_error(s->d, v->loc, "the schedule holds a NUL byte");
 		return;
 	}
+	if (v->len >= KF_SCHEDULE_LEN) {
+		kf_error(s->d, v->loc, "the schedule is %zu bytes long; the limit is %d", v->len,
+			 KF_SCHEDULE_LEN - 1);
+		return;
+	}
 	if (kf_cron_parse(v->text, &cron, &err)) {
 		struct kf_loc l = v->loc;
 
@@ -718,8 +723,9 @@ static void set_target(struct sema *s, const struct kf_stmt *st)
 			kf_error(s->d, v->loc, "a cgroup is a path string, as in 'target cgroup \"/sys/fs/cgroup/test\"'");
 			return;
 		}
-		if (v->len == 0 || memchr(v->text, '\0', v->len) || v->len > 4096) {
-			kf_error(s->d, v->loc, "the cgroup path is empty, too long or holds a NUL byte");
+		if (v->len == 0 || memchr(v->text, '\0', v->len) || v->len >= KF_PATH_LEN) {
+			kf_error(s->d, v->loc, "the cgroup path is empty, longer than %d bytes, or holds a NUL byte",
+				 KF_PATH_LEN - 1);
 			return;
 		}
 		set->cgroup = kf_strndup(v->text, v->len);

@@ -7,17 +7,18 @@
 #ifndef KFAULT_SEMA_H
 #define KFAULT_SEMA_H
 
+#include <linux/types.h>
+
 #include "ast.h"
 #include "diag.h"
+#include "kfault.h"	/* KF_MAX_FRAMES, KF_COMM_LEN, KF_NAME_LEN...: shared with the BPF side */
 
 /* Limits of the language (docs/language.md, "Limits"). */
-#define KF_MAX_FRAMES		8	/* frames in one call chain */
 #define KF_MAX_INJECTIONS	16	/* injections in one file */
 #define KF_MAX_STRLEN		128	/* bytes a string builtin compares */
 #define KF_MAX_KPROBE_ARGS	5	/* arguments a kprobe program can read */
 #define KF_MAX_PRED_NODES	256	/* operators and operands in one predicate */
 #define KF_MAX_PID		4194304	/* PID_MAX_LIMIT */
-#define KF_COMM_LEN		16	/* TASK_COMM_LEN, with the NUL */
 
 /* Returns 0, or -EINVAL when it reported errors. */
 int kf_sema(struct kf_file *file, struct kf_diags *d);

@@ -6,14 +6,19 @@
  * then includes this file, then adds one probe per call-chain frame and one
  * per failure site. docs/semantics.md explains the rules implemented here.
  *
+ * Every probe exists twice, once per attach backend, and the runtime loads
+ * one set: kprobe/kretprobe with bpf_override_return, or fentry/fexit with
+ * fmod_ret (BPF trampolines: no CONFIG_BPF_KPROBE_OVERRIDE needed).
+ *
  * Call-chain state lives per thread and per injection (kf_chains). A frame
- * is identified by the stack pointer at its function's entry: a caller's
- * frame always lies above (at a higher address than) its callee's. Frames
- * whose stack position the thread has come back up to have returned, so
- * every probe first forgets them (kf_chain_prune). That keeps the state right
- * under recursion and when a return probe is missed (the kernel drops
- * kretprobe instances under load), and a thread's state is dropped when it
- * leaves the kernel (sys_exit) or exits.
+ * is identified by its position on the kernel stack at its function's entry
+ * (KF_KPROBE_SP, KF_TRAMP_SP): a caller's frame always lies above (at a higher
+ * address than) its callee's. Frames whose stack position the thread has come
+ * back up to have returned, so every probe first forgets them
+ * (kf_chain_prune). That keeps the state right under recursion and when a
+ * return probe is missed (the kernel drops kretprobe instances under load),
+ * and a thread's state is dropped when it leaves the kernel (sys_exit) or
+ * exits.
  */
 #ifndef KFAULT_BPF_H
 #define KFAULT_BPF_H
@@ -183,6 +188,17 @@ static __always_inline bool kf_target_match(__u32 i)
 
 /* ---- call-chain state ---- */
 
+/*
+ * A probe's position on the kernel stack. A kprobe sees the registers at the
+ * function's entry; its stack pointer points at the return address. A
+ * trampoline program (fentry, fexit, fmod_ret) gets ctx, a pointer to the
+ * arguments the trampoline saved in its own frame on the same stack, just
+ * below the traced function's caller; fentry and fexit of one call share it.
+ * (Comparing and storing that pointer needs CAP_PERFMON, as loading does.)
+ */
+#define KF_KPROBE_SP(ctx)	((__u64)PT_REGS_SP(ctx))
+#define KF_TRAMP_SP(ctx)	((__u64)(ctx))
+
 static __always_inline struct kf_chain_key kf_chain_key(__u32 i)
 {
 	struct kf_chain_key key = {
@@ -194,7 +210,7 @@ static __always_inline struct kf_chain_key kf_chain_key(__u32 i)
 
 /*
  * Forget frames that have returned: those at or below stack position sp
- * (at a function's entry), or below it (at its return, where sp is one slot
+ * (at a function's entry), or below it (at a kretprobe, where sp is one slot
  * above the entry's). Frames are stored outermost first, at falling sp.
  */
 static __always_inline void kf_chain_prune(struct kf_chain *c, __u64 sp, bool at_return)
@@ -212,7 +228,7 @@ static __always_inline void kf_chain_prune(struct kf_chain *c, __u64 sp, bool at
 }
 
 /* At the entry of frame k's function: is frame k the next one this thread needs? */
-static __always_inline bool kf_frame_next(struct pt_regs *ctx, __u32 i, __u32 k)
+static __always_inline bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
 {
 	struct kf_chain_key key;
 	struct kf_chain *c;
@@ -223,12 +239,12 @@ static __always_inline bool kf_frame_next(struct pt_regs *ctx, __u32 i, __u32 k)
 	c = bpf_map_lookup_elem(&kf_chains, &key);
 	if (!c)
 		return k == 0;
-	kf_chain_prune(c, PT_REGS_SP(ctx), false);
+	kf_chain_prune(c, sp, false);
 	return c->matched == k;
 }
 
 /* Frame k matched (its predicate held): record where it sits on the stack. */
-static __always_inline void kf_frame_push(struct pt_regs *ctx, __u32 i, __u32 k)
+static __always_inline void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 {
 	struct kf_chain_key key = kf_chain_key(i);
 	struct kf_chain *c, fresh = {};
@@ -242,12 +258,12 @@ static __always_inline void kf_frame_push(struct pt_regs *ctx, __u32 i, __u32 k)
 	}
 	if (k >= KF_MAX_FRAMES || c->matched != k)
 		return;
-	c->sp[k] = PT_REGS_SP(ctx);
+	c->sp[k] = sp;
 	c->matched = k + 1;
 }
 
 /* At the return of a chain function: forget the frames it held. */
-static __always_inline void kf_frame_return(struct pt_regs *ctx, __u32 i)
+static __always_inline void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
 {
 	struct kf_chain_key key = kf_chain_key(i);
 	struct kf_chain *c;
@@ -255,13 +271,13 @@ static __always_inline void kf_frame_return(struct pt_regs *ctx, __u32 i)
 	c = bpf_map_lookup_elem(&kf_chains, &key);
 	if (!c)
 		return;
-	kf_chain_prune(c, PT_REGS_SP(ctx), true);
+	kf_chain_prune(c, sp, kretprobe);
 	if (!c->matched)
 		bpf_map_delete_elem(&kf_chains, &key);
 }
 
 /* At the failure site: is this a target task with the whole chain on its stack? */
-static __always_inline bool kf_site_reached(struct pt_regs *ctx, __u32 i)
+static __always_inline bool kf_site_reached(__u32 i, __u64 sp)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_chain_key key;
@@ -275,7 +291,7 @@ static __always_inline bool kf_site_reached(struct pt_regs *ctx, __u32 i)
 		c = bpf_map_lookup_elem(&kf_chains, &key);
 		if (!c)
 			return false;
-		kf_chain_prune(c, PT_REGS_SP(ctx), false);
+		kf_chain_prune(c, sp, false);
 		if (c->matched != k->nframes)
 			return false;
 	}
@@ -306,13 +322,12 @@ static __always_inline bool kf_decide(__u32 i)
 	return true;
 }
 
-/* Fail the probed function with injection i's value, and log it if asked. */
-static __always_inline void kf_inject(struct pt_regs *ctx, __u32 i)
+/* Log an injected failure, if asked (kfault run --log, --stack). */
+static __always_inline void kf_report(void *ctx, __u32 i)
 {
 	struct kf_event *ev;
 	__u64 id;
 
-	bpf_override_return(ctx, kf_knobs[i].retval);
 	if (!kf_log_events)
 		return;
 	ev = bpf_ringbuf_reserve(&kf_events, sizeof(*ev), 0);
@@ -326,6 +341,20 @@ static __always_inline void kf_inject(struct pt_regs *ctx, __u32 i)
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	ev->stack_len = kf_log_stack ? bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0) : 0;
 	bpf_ringbuf_submit(ev, 0);
+}
+
+/* kprobe backend: make the probed function return injection i's value. */
+static __always_inline void kf_override(struct pt_regs *ctx, __u32 i)
+{
+	bpf_override_return(ctx, kf_knobs[i].retval);
+	kf_report(ctx, i);
+}
+
+/* fmod_ret backend: the value the trampoline returns instead of calling the function. */
+static __always_inline long kf_fmod_ret(void *ctx, __u32 i)
+{
+	kf_report(ctx, i);
+	return kf_knobs[i].retval;
 }
 
 /* ---- housekeeping: no state outlives the kernel stack it describes ---- */

@@ -12,6 +12,17 @@
 #define KF_COMM_LEN		16	/* TASK_COMM_LEN */
 #define KF_MAX_STACK		32	/* kernel stack entries in an event */
 #define KF_PROB_ALWAYS		(1ULL << 32)	/* prob_scaled for 100% */
+#define KF_NAME_LEN		128	/* a kernel function name, with the NUL */
+#define KF_PATH_LEN		256	/* a cgroup path, with the NUL */
+#define KF_SCHEDULE_LEN		64	/* a cron schedule, with the NUL */
+
+/* What fails (struct kf_meta.kind). */
+enum kf_kind {
+	KF_KIND_SLAB = 0,	/* should_failslab */
+	KF_KIND_PAGE = 1,	/* should_fail_alloc_page */
+	KF_KIND_BIO = 2,	/* should_fail_bio */
+	KF_KIND_FUNCTION = 3,	/* any error-injectable function */
+};
 
 /*
  * Knobs of one injection: read-only data, set by the runtime before the
@@ -28,6 +39,24 @@ struct kf_knobs {
 	__u32 cgroup;		/* only tasks in cgroup kf_cgroups[i] and below */
 	__u32 nframes;		/* length of the call chain */
 	char comm[KF_COMM_LEN];	/* target command name; "": any */
+};
+
+/*
+ * What the runtime needs to know of an injection besides its knobs, so that
+ * an object is all 'kfault run' needs. In section .rodata.kfault; no BPF
+ * program reads it.
+ */
+struct kf_meta {
+	char site[KF_NAME_LEN];			/* the function that fails */
+	char frames[KF_MAX_FRAMES][KF_NAME_LEN];	/* the call chain, outermost first */
+	char cgroup[KF_PATH_LEN];		/* target cgroup path; "": none */
+	char schedule[KF_SCHEDULE_LEN];		/* cron schedule; "": always armed */
+	char source[KF_NAME_LEN];		/* the .fault file */
+	__u64 duration_ms;			/* 0: until stopped */
+	__u32 kind;				/* enum kf_kind */
+	__u32 line;				/* of the injection in the .fault file */
+	__u32 nframes;
+	__u32 retval_zero;			/* fails with 0: fmod_ret cannot do that */
 };
 
 /* Counters of one injection, in the kf_stats map (index: injection). */

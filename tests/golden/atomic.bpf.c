@@ -35,17 +35,41 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* atomic.fault:7: inject slab when !(gfpflags & 0x400) */
-SEC("kprobe/should_failslab")
-int BPF_KPROBE(kf0_site, struct kmem_cache *s, gfp_t gfpflags)
+static __always_inline bool kf0_fails(__u64 sp, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (!kf_site_reached(ctx, 0))
-		return 0;
+	if (!kf_site_reached(0, sp))
+		return false;
 	if (gfpflags & kf_knobs[0].gfp_nofail)	/* never fail __GFP_NOFAIL */
-		return 0;
+		return false;
 	/* atomic.fault:7: when !(gfpflags & 0x400) */
 	if (!(!(gfpflags & 0x400)))
-		return 0;
-	if (kf_decide(0))
-		kf_inject(ctx, 0);
+		return false;
+	return kf_decide(0);
+}
+
+SEC("kprobe/should_failslab")
+int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
+{
+	if (kf0_fails(KF_KPROBE_SP(ctx), s, gfpflags))
+		kf_override(ctx, 0);
 	return 0;
 }
+
+SEC("fmod_ret/should_failslab")
+int BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
+{
+	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags))
+		return kf_fmod_ret(ctx, 0);
+	return 0;
+}
+
+/* What 'kfault run' reads from the object besides the knobs (struct kf_meta). */
+const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = {
+	[0] = {
+		.site = "should_failslab",
+		.kind = KF_KIND_SLAB,
+		.nframes = 0,
+		.source = "atomic.fault",
+		.line = 7,
+	},
+};

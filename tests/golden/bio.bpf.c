@@ -34,15 +34,39 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* bio.fault:7: inject bio when bio->bi_bdev->bd_dev == (1 << 20) */
-SEC("kprobe/should_fail_bio")
-int BPF_KPROBE(kf0_site, struct bio *bio)
+static __always_inline bool kf0_fails(__u64 sp, struct bio *bio)
 {
-	if (!kf_site_reached(ctx, 0))
-		return 0;
+	if (!kf_site_reached(0, sp))
+		return false;
 	/* bio.fault:7: when bio->bi_bdev->bd_dev == (1 << 20) */
 	if (!(BPF_CORE_READ(bio, bi_bdev, bd_dev) == (1 << 20)))
-		return 0;
-	if (kf_decide(0))
-		kf_inject(ctx, 0);
+		return false;
+	return kf_decide(0);
+}
+
+SEC("kprobe/should_fail_bio")
+int BPF_KPROBE(kf0_site_kprobe, struct bio *bio)
+{
+	if (kf0_fails(KF_KPROBE_SP(ctx), bio))
+		kf_override(ctx, 0);
 	return 0;
 }
+
+SEC("fmod_ret/should_fail_bio")
+int BPF_PROG(kf0_site_fmod_ret, struct bio *bio)
+{
+	if (kf0_fails(KF_TRAMP_SP(ctx), bio))
+		return kf_fmod_ret(ctx, 0);
+	return 0;
+}
+
+/* What 'kfault run' reads from the object besides the knobs (struct kf_meta). */
+const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = {
+	[0] = {
+		.site = "should_fail_bio",
+		.kind = KF_KIND_BIO,
+		.nframes = 0,
+		.source = "bio.fault",
+		.line = 7,
+	},
+};

@@ -34,12 +34,36 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* function.fault:7: inject function __filemap_add_folio returns -ENOMEM */
-SEC("kprobe/__filemap_add_folio")
-int BPF_KPROBE(kf0_site)
+static __always_inline bool kf0_fails(__u64 sp)
 {
-	if (!kf_site_reached(ctx, 0))
-		return 0;
-	if (kf_decide(0))
-		kf_inject(ctx, 0);
+	if (!kf_site_reached(0, sp))
+		return false;
+	return kf_decide(0);
+}
+
+SEC("kprobe/__filemap_add_folio")
+int BPF_KPROBE(kf0_site_kprobe)
+{
+	if (kf0_fails(KF_KPROBE_SP(ctx)))
+		kf_override(ctx, 0);
 	return 0;
 }
+
+SEC("fmod_ret/__filemap_add_folio")
+int BPF_PROG(kf0_site_fmod_ret)
+{
+	if (kf0_fails(KF_TRAMP_SP(ctx)))
+		return kf_fmod_ret(ctx, 0);
+	return 0;
+}
+
+/* What 'kfault run' reads from the object besides the knobs (struct kf_meta). */
+const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = {
+	[0] = {
+		.site = "__filemap_add_folio",
+		.kind = KF_KIND_FUNCTION,
+		.nframes = 0,
+		.source = "function.fault",
+		.line = 7,
+	},
+};

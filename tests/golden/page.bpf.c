@@ -35,17 +35,42 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* page.fault:7: inject page when order >= 2 */
-SEC("kprobe/should_fail_alloc_page")
-int BPF_KPROBE(kf0_site, gfp_t gfp_mask, unsigned int order)
+static __always_inline bool kf0_fails(__u64 sp, gfp_t gfp_mask, unsigned int order)
 {
-	if (!kf_site_reached(ctx, 0))
-		return 0;
+	if (!kf_site_reached(0, sp))
+		return false;
 	if (gfp_mask & kf_knobs[0].gfp_nofail)	/* never fail __GFP_NOFAIL */
-		return 0;
+		return false;
 	/* page.fault:7: when order >= 2 */
 	if (!(order >= 2))
-		return 0;
-	if (kf_decide(0))
-		kf_inject(ctx, 0);
+		return false;
+	return kf_decide(0);
+}
+
+SEC("kprobe/should_fail_alloc_page")
+int BPF_KPROBE(kf0_site_kprobe, gfp_t gfp_mask, unsigned int order)
+{
+	if (kf0_fails(KF_KPROBE_SP(ctx), gfp_mask, order))
+		kf_override(ctx, 0);
 	return 0;
 }
+
+SEC("fmod_ret/should_fail_alloc_page")
+int BPF_PROG(kf0_site_fmod_ret, gfp_t gfp_mask, unsigned int order)
+{
+	if (kf0_fails(KF_TRAMP_SP(ctx), gfp_mask, order))
+		return kf_fmod_ret(ctx, 0);
+	return 0;
+}
+
+/* What 'kfault run' reads from the object besides the knobs (struct kf_meta). */
+const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = {
+	[0] = {
+		.site = "should_fail_alloc_page",
+		.kind = KF_KIND_PAGE,
+		.nframes = 0,
+		.source = "page.fault",
+		.line = 7,
+		.duration_ms = 60000,
+	},
+};

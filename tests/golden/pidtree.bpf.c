@@ -48,62 +48,139 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 
 /* pidtree.fault:8: call __x64_sys_openat */
 SEC("kprobe/__x64_sys_openat")
-int BPF_KPROBE(kf0_f0_enter)
+int BPF_KPROBE(kf0_f0_kprobe)
 {
-	if (kf_frame_next(ctx, 0, 0))
-		kf_frame_push(ctx, 0, 0);
+	if (kf_frame_next(0, 0, KF_KPROBE_SP(ctx)))
+		kf_frame_push(0, 0, KF_KPROBE_SP(ctx));
+	return 0;
+}
+
+SEC("fentry/__x64_sys_openat")
+int BPF_PROG(kf0_f0_fentry)
+{
+	if (kf_frame_next(0, 0, KF_TRAMP_SP(ctx)))
+		kf_frame_push(0, 0, KF_TRAMP_SP(ctx));
 	return 0;
 }
 
 SEC("kretprobe/__x64_sys_openat")
-int BPF_KRETPROBE(kf0_f0_exit)
+int BPF_KRETPROBE(kf0_f0_kretprobe)
 {
-	kf_frame_return(ctx, 0);
+	kf_frame_return(0, KF_KPROBE_SP(ctx), true);
 	return 0;
+}
+
+SEC("fexit/__x64_sys_openat")
+int BPF_PROG(kf0_f0_fexit)
+{
+	kf_frame_return(0, KF_TRAMP_SP(ctx), false);
+	return 0;
+}
+
+/* pidtree.fault:10: when STRCMP(name->name, "config.json") */
+static __always_inline bool kf0_f1_when(struct dentry *parent, const struct qstr *name)
+{
+	return kf_streq_n(KF_STR(name->name), "config.json", 12);
 }
 
 /* pidtree.fault:9: call d_alloc_parallel(struct dentry *parent, const struct qstr *name) */
 SEC("kprobe/d_alloc_parallel")
-int BPF_KPROBE(kf0_f1_enter, struct dentry *parent, const struct qstr *name)
+int BPF_KPROBE(kf0_f1_kprobe, struct dentry *parent, const struct qstr *name)
 {
-	if (!kf_frame_next(ctx, 0, 1))
-		return 0;
-	/* pidtree.fault:10: when STRCMP(name->name, "config.json") */
-	if (!(kf_streq_n(KF_STR(name->name), "config.json", 12)))
-		return 0;
-	kf_frame_push(ctx, 0, 1);
+	if (kf_frame_next(0, 1, KF_KPROBE_SP(ctx)) && kf0_f1_when(parent, name))
+		kf_frame_push(0, 1, KF_KPROBE_SP(ctx));
+	return 0;
+}
+
+SEC("fentry/d_alloc_parallel")
+int BPF_PROG(kf0_f1_fentry, struct dentry *parent, const struct qstr *name)
+{
+	if (kf_frame_next(0, 1, KF_TRAMP_SP(ctx)) && kf0_f1_when(parent, name))
+		kf_frame_push(0, 1, KF_TRAMP_SP(ctx));
 	return 0;
 }
 
 SEC("kretprobe/d_alloc_parallel")
-int BPF_KRETPROBE(kf0_f1_exit)
+int BPF_KRETPROBE(kf0_f1_kretprobe)
 {
-	kf_frame_return(ctx, 0);
+	kf_frame_return(0, KF_KPROBE_SP(ctx), true);
+	return 0;
+}
+
+SEC("fexit/d_alloc_parallel")
+int BPF_PROG(kf0_f1_fexit)
+{
+	kf_frame_return(0, KF_TRAMP_SP(ctx), false);
 	return 0;
 }
 
 /* pidtree.fault:7: inject slab */
-SEC("kprobe/should_failslab")
-int BPF_KPROBE(kf0_site, struct kmem_cache *s, gfp_t gfpflags)
+static __always_inline bool kf0_fails(__u64 sp, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (!kf_site_reached(ctx, 0))
-		return 0;
+	if (!kf_site_reached(0, sp))
+		return false;
 	if (gfpflags & kf_knobs[0].gfp_nofail)	/* never fail __GFP_NOFAIL */
-		return 0;
-	if (kf_decide(0))
-		kf_inject(ctx, 0);
+		return false;
+	return kf_decide(0);
+}
+
+SEC("kprobe/should_failslab")
+int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
+{
+	if (kf0_fails(KF_KPROBE_SP(ctx), s, gfpflags))
+		kf_override(ctx, 0);
+	return 0;
+}
+
+SEC("fmod_ret/should_failslab")
+int BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
+{
+	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags))
+		return kf_fmod_ret(ctx, 0);
 	return 0;
 }
 
 /* ---- injection 1 ---- */
 
 /* pidtree.fault:15: inject function __x64_sys_readlinkat returns -EIO */
-SEC("kprobe/__x64_sys_readlinkat")
-int BPF_KPROBE(kf1_site)
+static __always_inline bool kf1_fails(__u64 sp)
 {
-	if (!kf_site_reached(ctx, 1))
-		return 0;
-	if (kf_decide(1))
-		kf_inject(ctx, 1);
+	if (!kf_site_reached(1, sp))
+		return false;
+	return kf_decide(1);
+}
+
+SEC("kprobe/__x64_sys_readlinkat")
+int BPF_KPROBE(kf1_site_kprobe)
+{
+	if (kf1_fails(KF_KPROBE_SP(ctx)))
+		kf_override(ctx, 1);
 	return 0;
 }
+
+SEC("fmod_ret/__x64_sys_readlinkat")
+int BPF_PROG(kf1_site_fmod_ret)
+{
+	if (kf1_fails(KF_TRAMP_SP(ctx)))
+		return kf_fmod_ret(ctx, 1);
+	return 0;
+}
+
+/* What 'kfault run' reads from the object besides the knobs (struct kf_meta). */
+const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = {
+	[0] = {
+		.site = "should_failslab",
+		.kind = KF_KIND_SLAB,
+		.frames = { "__x64_sys_openat", "d_alloc_parallel" },
+		.nframes = 2,
+		.source = "pidtree.fault",
+		.line = 7,
+	},
+	[1] = {
+		.site = "__x64_sys_readlinkat",
+		.kind = KF_KIND_FUNCTION,
+		.nframes = 0,
+		.source = "pidtree.fault",
+		.line = 15,
+	},
+};
