@@ -169,8 +169,13 @@ public:
 			clang::PresumedLoc pl = info.getSourceManager().getPresumedLoc(
 				info.getLocation());
 			if (pl.isValid()) {
+				llvm::StringRef file = pl.getFilename();
+
+				// Quoted includes next to the main file come
+				// back as "./name"; show the name as given.
+				file.consume_front("./");
 				d.has_file = true;
-				d.file = pl.getFilename();
+				d.file = file.str();
 				d.line = (int)pl.getLine();
 				d.col = (int)pl.getColumn();
 			}
@@ -454,6 +459,11 @@ void child_fatal_error(void *user, const char *reason, bool)
 	Outcome out;
 	ChildCtx ctx = {&out, fd};
 
+	// A crash must kill the child, whatever handlers the caller has
+	// (a test framework's longjmp handler would resume the caller's code
+	// in the child).
+	for (int sig : {SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGABRT, SIGTRAP, SIGSYS})
+		signal(sig, SIG_DFL);
 	// Anything LLVM prints raw goes to a memory file the parent reads.
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(out_fd, STDERR_FILENO);
