@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Unit tests for compiler/btf_types: minimal vmlinux.h and BTF lookups.
+ *
+ * This file has two halves. Built with -DKF_BTF_FIXTURE for the bpf target
+ * (see tests/unit/CMakeLists.txt), it is the input: kernel-like types whose
+ * BTF the tests read from btf_fixture.o, so they never depend on the
+ * running kernel. Built normally, it is the test program.
+ */
+#ifdef KF_BTF_FIXTURE
+
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
+typedef signed char __s8;
+typedef short __s16;
+typedef int __s32;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef unsigned int gfp_t;
+typedef long long __kernel_loff_t;
+typedef __kernel_loff_t loff_t;
+typedef unsigned long size_t;
+typedef long ssize_t;
+
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+struct qstr {
+	union {
+		struct {
+			__u32 hash;
+			__u32 len;
+		};
+		__u64 hash_len;
+	};
+	const unsigned char *name;
+};
+
+struct inode {
+	unsigned long i_ino;
+	unsigned int i_flags;
+};
+
+struct dentry {
+	unsigned int d_flags;
+	struct dentry *d_parent;
+	struct qstr d_name;
+	struct inode *d_inode;
+	unsigned char d_iname[32];
+	struct list_head d_child;
+};
+
+struct path {
+	void *mnt;
+	struct dentry *dentry;
+};
+
+struct file {
+	struct path f_path;
+	unsigned int f_flags;
+	loff_t f_pos;
+};
+
+enum fx_mode { FX_READ, FX_WRITE };
+
+struct bio {
+	struct bio *bi_next;
+	unsigned int bi_opf;
+	unsigned short bi_flags : 3;
+	unsigned short bi_prio : 13;
+	enum fx_mode mode;
+};
+
+/* Must never show up in a header that does not ask for it. */
+struct fx_unrelated {
+	char pad[4096];
+	struct list_head list;
+};
+
+/* Globals keep complete definitions in the BTF of types that functions
+ * below only point to.
+ */
+struct inode fx_keep_inode;
+struct file fx_keep_file;
+struct bio fx_keep_bio;
+struct fx_unrelated fx_keep_unrelated;
+struct pt_regs fx_keep_regs;
+__be16 fx_keep_be16;
+__be32 fx_keep_be32;
+__wsum fx_keep_wsum;
+__u8 fx_keep_u8;
+__s8 fx_keep_s8;
+__s16 fx_keep_s16;
+__s32 fx_keep_s32;
+__s64 fx_keep_s64;
+
+/* Functions: their BTF prototypes are what the lookups read. */
+int fx_d_alloc(struct dentry *parent, const struct qstr *name, gfp_t gfp)
+{
+	return parent && name && gfp;
+}
+
+ssize_t fx_vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)
+{
+	return file && buf && pos ? (ssize_t)count : 0;
+}
+
+void fx_submit_bio(struct bio *bio)
+{
+	bio->bi_opf = 0;
+}
+
+#else /* !KF_BTF_FIXTURE: the tests */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "btf_types.h"
+#include "clang_compile.h"
+
+static struct kf_btf *open_fixture(void)
+{
+	struct kf_btf *kf = kf_btf__open(KF_BTF_FIXTURE_PATH);
+
+	if (!kf)
+		fail_msg("cannot open %s: %s", KF_BTF_FIXTURE_PATH,
+			 strerror(errno));
+	return kf;
+}
+
+static int setup(void **state)
+{
+	*state = open_fixture();
+	return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	kf_btf__free(*state);
+	return 0;
+}
+
+static void test_open_errors(void **state)
+{
+	(void)state;
+	errno = 0;
+	assert_null(kf_btf__open("/nonexistent/vmlinux"));
+	assert_int_equal(errno, ENOENT);
+	assert_null(kf_btf__from_btf(NULL));
+	assert_int_equal(errno, EINVAL);
+}
+
+static void test_find_type(void **state)
+{
+	struct kf_btf *kf = *state;
+	const struct btf *btf = kf_btf__btf(kf);
+	const struct btf_type *t;
+	int id;
+
+	id = kf_btf__find_type(kf, "struct qstr");
+	assert_true(id > 0);
+	t = btf__type_by_id(btf, id);
+	assert_true(btf_is_struct(t));
+	assert_string_equal(btf__name_by_offset(btf, t->name_off), "qstr");
+
+	id = kf_btf__find_type(kf, "gfp_t");
+	assert_true(id > 0);
+	assert_true(btf_is_typedef(btf__type_by_id(btf, id)));
+
+	id = kf_btf__find_type(kf, "enum fx_mode");
+	assert_true(id > 0);
+	assert_true(btf_is_enum(btf__type_by_id(btf, id)));
+
+	assert_true(kf_btf__find_type(kf, "unsigned int") > 0);
+	assert_int_equal(kf_btf__find_type(kf, "void"), 0);
+
+	/* Wrong kind or unknown name. */
+	assert_int_equal(kf_btf__find_type(kf, "union qstr"), -ENOENT);
+	assert_int_equal(kf_btf__find_type(kf, "struct gfp_t"), -ENOENT);
+	assert_int_equal(kf_btf__find_type(kf, "qstr"), -ENOENT);
+	assert_int_equal(kf_btf__find_type(kf, "struct no_such_type"), -ENOENT);
+	assert_int_equal(kf_btf__find_type(kf, "fx_d_alloc"), -ENOENT);
+	assert_int_equal(kf_btf__find_type(kf, ""), -EINVAL);
+	assert_int_equal(kf_btf__find_type(kf, "struct "), -EINVAL);
+
+	assert_true(kf_btf__find_func(kf, "fx_d_alloc") > 0);
+	assert_int_equal(kf_btf__find_func(kf, "no_such_func"), -ENOENT);
+	assert_int_equal(kf_btf__find_func(kf, "gfp_t"), -ENOENT);
+}
+
+static void test_func_proto(void **state)
+{
+	struct kf_btf *kf = *state;
+	struct kf_btf_func *f = NULL;
+
+	assert_int_equal(kf_btf__func_proto(kf, "fx_d_alloc", &f), 0);
+	assert_string_equal(f->name, "fx_d_alloc");
+	assert_string_equal(f->ret_type, "int");
+	assert_false(f->variadic);
+	assert_int_equal(f->nparams, 3);
+	assert_string_equal(f->params[0].name, "parent");
+	assert_string_equal(f->params[0].type, "struct dentry *");
+	assert_string_equal(f->params[0].decl, "struct dentry *parent");
+	assert_string_equal(f->params[1].name, "name");
+	assert_string_equal(f->params[1].type, "const struct qstr *");
+	assert_string_equal(f->params[1].decl, "const struct qstr *name");
+	assert_string_equal(f->params[2].name, "gfp");
+	assert_string_equal(f->params[2].type, "gfp_t");
+	assert_int_equal(f->params[2].type_id, kf_btf__find_type(kf, "gfp_t"));
+	kf_btf_func__free(f);
+
+	assert_int_equal(kf_btf__func_proto(kf, "fx_vfs_read", &f), 0);
+	assert_string_equal(f->ret_type, "ssize_t");
+	assert_int_equal(f->nparams, 4);
+	assert_string_equal(f->params[3].decl, "loff_t *pos");
+	kf_btf_func__free(f);
+
+	assert_int_equal(kf_btf__func_proto(kf, "fx_submit_bio", &f), 0);
+	assert_string_equal(f->ret_type, "void");
+	assert_int_equal(f->ret_type_id, 0);
+	kf_btf_func__free(f);
+
+	f = (void *)1;
+	assert_int_equal(kf_btf__func_proto(kf, "no_such_func", &f), -ENOENT);
+	assert_null(f);
+}
+
+static void test_member(void **state)
+{
+	struct kf_btf *kf = *state;
+	const struct btf *btf = kf_btf__btf(kf);
+	int dentry = kf_btf__find_type(kf, "struct dentry");
+	int qstr = kf_btf__find_type(kf, "struct qstr");
+	int bio = kf_btf__find_type(kf, "struct bio");
+	struct kf_btf_member m;
+
+	/* An array: a->d_iname[3] indexes in place. */
+	assert_int_equal(kf_btf__member(kf, dentry, "d_iname", &m), 0);
+	assert_int_equal(m.kind, BTF_KIND_ARRAY);
+	assert_int_equal(m.nelems, 32);
+	assert_true(btf_is_int(btf__type_by_id(btf, m.elem_type_id)));
+
+	/* A pointer: a->d_parent[3] would read through it. */
+	assert_int_equal(kf_btf__member(kf, dentry, "d_parent", &m), 0);
+	assert_int_equal(m.kind, BTF_KIND_PTR);
+	assert_int_equal(m.elem_type_id, dentry);
+	assert_int_equal(m.bit_offset, 64);
+
+	/* By value struct. */
+	assert_int_equal(kf_btf__member(kf, dentry, "d_name", &m), 0);
+	assert_int_equal(m.kind, BTF_KIND_STRUCT);
+	assert_int_equal(m.resolved_id, qstr);
+
+	/* Inside anonymous union and struct, behind a typedef. */
+	assert_int_equal(kf_btf__member(kf, qstr, "len", &m), 0);
+	assert_int_equal(m.kind, BTF_KIND_INT);
+	assert_int_equal(m.bit_offset, 32);
+	assert_true(btf_is_typedef(btf__type_by_id(btf, m.type_id)));
+	assert_int_equal(kf_btf__member(kf, qstr, "hash_len", &m), 0);
+	assert_int_equal(m.bit_offset, 0);
+
+	/* Bitfields and enums. */
+	assert_int_equal(kf_btf__member(kf, bio, "bi_prio", &m), 0);
+	assert_int_equal(m.bitfield_size, 13);
+	assert_int_equal(m.bit_offset, 64 + 32 + 3);
+	assert_int_equal(kf_btf__member(kf, bio, "mode", &m), 0);
+	assert_int_equal(m.kind, BTF_KIND_ENUM);
+
+	assert_int_equal(kf_btf__member(kf, dentry, "no_such_member", &m),
+			 -ENOENT);
+	assert_int_equal(kf_btf__member(kf, kf_btf__find_type(kf, "gfp_t"),
+					"x", &m), -EINVAL);
+}
+
+static void test_type_str(void **state)
+{
+	struct kf_btf *kf = *state;
+	struct kf_btf_member m;
+	char *s;
+
+	assert_int_equal(kf_btf__member(kf, kf_btf__find_type(kf, "struct dentry"),
+					"d_iname", &m), 0);
+	s = kf_btf__type_str(kf, m.type_id, "d_iname");
+	assert_string_equal(s, "unsigned char d_iname[32]");
+	free(s);
+	s = kf_btf__type_str(kf, kf_btf__find_type(kf, "struct qstr"), NULL);
+	assert_string_equal(s, "struct qstr");
+	free(s);
+	assert_null(kf_btf__type_str(kf, 1u << 30, NULL));
+	assert_int_equal(errno, EINVAL);
+}
+
+static char *header_for(struct kf_btf *kf, const char *const *roots,
+			size_t n, size_t *len)
+{
+	char *h = NULL;
+
+	assert_int_equal(kf_btf__header(kf, roots, n, &h, len), 0);
+	assert_non_null(h);
+	assert_int_equal(strlen(h), *len);
+	return h;
+}
+
+static void test_header_contents(void **state)
+{
+	static const char *const roots[] = {"struct qstr", "struct pt_regs",
+					    "gfp_t"};
+	struct kf_btf *kf = *state;
+	size_t len;
+	char *h = header_for(kf, roots, 3, &len);
+
+	assert_true(len < 64 * 1024);
+	assert_non_null(strstr(h, "#ifndef __VMLINUX_H__"));
+	assert_non_null(strstr(h, "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+				  "#pragma clang attribute push "
+				  "(__attribute__((preserve_access_index)), "
+				  "apply_to = record)"));
+	assert_non_null(strstr(h, "#pragma clang attribute pop"));
+	assert_non_null(strstr(h, "struct qstr {"));
+	assert_non_null(strstr(h, "struct pt_regs {"));
+	assert_non_null(strstr(h, "typedef unsigned int gfp_t;"));
+	/* The typedefs libbpf's headers need come unasked. */
+	assert_non_null(strstr(h, "typedef __u32 __wsum;"));
+	/* Nothing that was not asked for. */
+	assert_null(strstr(h, "fx_unrelated"));
+	assert_null(strstr(h, "struct dentry {"));
+	assert_null(strstr(h, "list_head"));
+	free(h);
+}
+
+static void test_header_func_root(void **state)
+{
+	static const char *const roots[] = {"fx_vfs_read"};
+	struct kf_btf *kf = *state;
+	size_t len;
+	char *h = header_for(kf, roots, 1, &len);
+
+	/* Typedefs of the prototype in full, pointed-to structs declared. */
+	assert_non_null(strstr(h, "typedef __kernel_loff_t loff_t;"));
+	assert_non_null(strstr(h, "typedef long ssize_t;"));
+	assert_non_null(strstr(h, "struct file;"));
+	assert_null(strstr(h, "struct file {"));
+	free(h);
+}
+
+static void test_header_unknown_root(void **state)
+{
+	static const char *const roots[] = {"struct qstr", "struct nope"};
+	struct kf_btf *kf = *state;
+	char *h = (void *)1;
+	size_t len;
+
+	assert_int_equal(kf_btf__header(kf, roots, 2, &h, &len), -ENOENT);
+	assert_null(h);
+	assert_int_equal(kf_btf__dump_header(kf, roots + 1, 1, stdout), -ENOENT);
+}
+
+static void test_dump_header_to_file(void **state)
+{
+	static const char *const roots[] = {"struct bio"};
+	struct kf_btf *kf = *state;
+	char buf[8192];
+	size_t n;
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(kf_btf__dump_header(kf, roots, 1, f), 0);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	assert_non_null(strstr(buf, "struct bio {"));
+	assert_non_null(strstr(buf, "enum fx_mode {"));
+	assert_non_null(strstr(buf, "unsigned short bi_prio: 13;"));
+}
+
+/* The point of it all: a kprobe program with CO-RE reads compiles against
+ * the minimal header alone, and the object has its CO-RE relocations.
+ */
+static void test_header_compiles(void **state)
+{
+	static const char *const roots[] = {
+		"struct pt_regs", "struct dentry", "struct qstr", "fx_d_alloc",
+	};
+	static const char src[] =
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"#include <bpf/bpf_tracing.h>\n"
+		"#include <bpf/bpf_core_read.h>\n"
+		"\n"
+		"char LICENSE[] SEC(\"license\") = \"GPL\";\n"
+		"\n"
+		"SEC(\"kprobe/fx_d_alloc\")\n"
+		"int BPF_KPROBE(on_d_alloc, struct dentry *parent,\n"
+		"	       const struct qstr *name, gfp_t gfp)\n"
+		"{\n"
+		"	const unsigned char *pname = BPF_CORE_READ(parent, d_name.name);\n"
+		"	__u32 len = BPF_CORE_READ(name, len);\n"
+		"\n"
+		"	bpf_printk(\"%s %u %x\", pname, len, gfp);\n"
+		"	return 0;\n"
+		"}\n";
+	struct kf_btf *kf = *state;
+	struct kf_cc_result *res = NULL;
+	struct bpf_object *obj;
+	struct kf_vfile file;
+	const void *data;
+	size_t len, size;
+	char *h;
+	int err;
+
+	h = header_for(kf, roots, 4, &len);
+	file = (struct kf_vfile){"vmlinux.h", h, len};
+	{
+		KF_OPTS(kf_cc_opts, opts, .files = &file, .nfiles = 1,
+			.target_arch = "x86");
+
+		err = kf_cc_compile(src, sizeof(src) - 1, &opts, &res);
+	}
+	if (err) {
+		fputs(h, stdout);
+		kf_cc_result__print(res, stdout);
+	}
+	assert_int_equal(err, 0);
+	assert_int_equal(kf_cc_result__diag_cnt(res), 0);
+
+	data = kf_cc_result__object(res, &size);
+	obj = bpf_object__open_mem(data, size, NULL);
+	assert_non_null(obj);
+	assert_non_null(bpf_object__find_program_by_name(obj, "on_d_alloc"));
+	assert_non_null(bpf_object__btf(obj));
+	assert_true(btf__find_by_name_kind(bpf_object__btf(obj), "dentry",
+					   BTF_KIND_STRUCT) > 0);
+	bpf_object__close(obj);
+	kf_cc_result__free(res);
+	free(h);
+}
+
+/* The same lookups through a BTF the caller built and owns. */
+static void test_from_btf(void **state)
+{
+	struct btf *btf = btf__new_empty();
+	struct kf_btf *kf;
+	int u32, s;
+
+	(void)state;
+	assert_non_null(btf);
+	u32 = btf__add_int(btf, "unsigned int", 4, 0);
+	s = btf__add_struct(btf, "tiny", 8);
+	assert_int_equal(btf__add_field(btf, "a", u32, 0, 0), 0);
+	assert_int_equal(btf__add_field(btf, "b", u32, 32, 0), 0);
+
+	kf = kf_btf__from_btf(btf);
+	assert_non_null(kf);
+	assert_int_equal(kf_btf__find_type(kf, "struct tiny"), s);
+	assert_int_equal(kf_btf__find_type(kf, "unsigned int"), u32);
+	kf_btf__free(kf);
+	/* Still ours. */
+	assert_int_equal(btf__type_cnt(btf), 3);
+	btf__free(btf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_find_type),
+		cmocka_unit_test(test_func_proto),
+		cmocka_unit_test(test_member),
+		cmocka_unit_test(test_type_str),
+		cmocka_unit_test(test_header_contents),
+		cmocka_unit_test(test_header_func_root),
+		cmocka_unit_test(test_header_unknown_root),
+		cmocka_unit_test(test_dump_header_to_file),
+		cmocka_unit_test(test_header_compiles),
+		cmocka_unit_test(test_from_btf),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
+
+#endif /* KF_BTF_FIXTURE */
