@@ -279,6 +279,10 @@ static void metadata(struct gen *g, const struct kf_file *file)
 			for (int k = 0; k < inj->nframes && k < KF_MAX_FRAMES; k++)
 				emit(g, "%s\"%s\"", k ? ", " : " ", inj->frames[k]->func);
 			emit(g, " },\n");
+			emit(g, "\t\t.frame_lines = {");
+			for (int k = 0; k < inj->nframes && k < KF_MAX_FRAMES; k++)
+				emit(g, "%s%d", k ? ", " : " ", inj->frames[k]->loc.first_line);
+			emit(g, " },\n");
 		}
 		emit(g, "\t\t.nframes = %d,\n", inj->nframes);
 		meta_string(g, "source", g->file, KF_NAME_LEN);

@@ -2,11 +2,14 @@
 /*
  * kfault: the command line.
  *
- *   kfault check FILE             diagnostics only
- *   kfault gen FILE [-o OUT]      print the generated BPF C
- *   kfault templates DIR          write kfault.h and kfault.bpf.h into DIR
+ *   kfault check FILE                          diagnostics only
+ *   kfault gen FILE [-o OUT]                   the generated BPF C
+ *   kfault build FILE -o OUT [--btf VMLINUX]   a BPF object
+ *   kfault run OBJECT|FILE [OPTIONS]           inject (runtime/run.c)
+ *   kfault templates DIR                       the headers generated C includes
  *
- * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure.
+ * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
+ * 'run' adds 4 (the kernel cannot do it) and 5 (the kernel refused it).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build.h"
 #include "frontend.h"
+#include "run.h"
 
 #define EXIT_DIAG	1
 #define EXIT_USAGE	2
@@ -23,26 +28,35 @@
 static const char usage_text[] =
 	"Usage: kfault COMMAND [OPTIONS] FILE\n"
 	"\n"
-	"Compile kernel fault injections written in the kfault language (.fault files).\n"
+	"Kernel fault injection, written in the kfault language (.fault files).\n"
 	"\n"
 	"Commands:\n"
-	"  check FILE          check FILE and print its diagnostics\n"
-	"  gen FILE            print the BPF C generated for FILE\n"
-	"  templates DIR       write kfault.h and kfault.bpf.h, which generated C includes, to DIR\n"
+	"  check FILE             check FILE and print its diagnostics\n"
+	"  gen FILE [-o OUT]      print the BPF C generated for FILE\n"
+	"  build FILE -o OUT      compile FILE to a BPF object (with BTF, CO-RE)\n"
+	"  run OBJECT|FILE        inject: attach, arm, report, detach (kfault run --help)\n"
+	"  templates DIR          write kfault.h and kfault.bpf.h, which generated C includes\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output FILE   gen: write to FILE instead of standard output\n"
-	"  -h, --help          show this help\n"
-	"  -V, --version       show the version\n"
+	"  -o, --output FILE      gen, build: write to FILE ('-' for standard output)\n"
+	"      --btf VMLINUX      build, run: kernel types from this BTF or vmlinux\n"
+	"                         (default /sys/kernel/btf/vmlinux)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
 	"\n"
 	"FILE may be - for standard input.\n"
 	"\n"
 	"Examples:\n"
 	"  kfault check examples/mount.fault\n"
 	"  kfault gen examples/bananas.fault -o bananas.bpf.c\n"
+	"  kfault build examples/mount.fault -o mount.bpf.o\n"
+	"  sudo kfault run examples/mount.fault --comm mount-loop --duration 30s\n"
 	"\n"
-	"Exit status: 0 success, 1 the file has errors, 2 bad usage, 3 other failure.\n"
+	"Exit status: 0 success, 1 the file has errors, 2 bad usage, 3 other failure;\n"
+	"run also 4 (the kernel cannot do it) and 5 (the kernel refused to load it).\n"
 	"See docs/language.md for the language.\n";
+
+static const char *btf_path;	/* --btf, for 'run' on a .fault file too */
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -52,9 +66,9 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int write_file(const char *path, const char *data, size_t len)
+static int write_file(const char *path, const void *data, size_t len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
 	int err = 0;
 
 	if (!f)
@@ -68,45 +82,108 @@ static int write_file(const char *path, const char *data, size_t len)
 	return err;
 }
 
-static int cmd_compile(const char *cmd, const char *path, const char *output)
+/* Source to generated C (and with obj, to an object); diagnostics printed. */
+static int compile(const char *path, struct kf_unit *u, struct kf_object *obj)
 {
 	struct kf_source *src;
-	struct kf_unit u;
-	int err, status = 0;
+	int err;
 
 	src = kf_source__read(path);
 	if (!src) {
 		fprintf(stderr, "kfault: %s: %s\n", path, strerror(errno));
+		memset(u, 0, sizeof(*u));
 		return EXIT_FAIL;
 	}
-	err = kf_unit__compile(&u, src);
-	kf_diags__print(&u.diags, stderr);
-	if (err == -EINVAL) {
-		status = EXIT_DIAG;
-	} else if (err) {
-		fprintf(stderr, "kfault: %s: %s\n", path, strerror(-err));
-		status = EXIT_FAIL;
-	} else if (strcmp(cmd, "gen") == 0) {
-		err = write_file(output ? output : "-", u.prog.text, u.prog.len);
-		if (err) {
-			fprintf(stderr, "kfault: %s: %s\n", output ? output : "<stdout>", strerror(-err));
-			status = EXIT_FAIL;
+	err = kf_unit__compile(u, src);
+	if (!err && obj) {
+		KF_OPTS(kf_build_opts, bo, .btf_path = btf_path);
+
+		err = kf_build(u, &bo, obj);
+	}
+	kf_diags__print(&u->diags, stderr);
+	if (err == -EINVAL)
+		return EXIT_DIAG;
+	if (err) {
+		if (!u->diags.errors)
+			fprintf(stderr, "kfault: %s: %s\n", path, strerror(-err));
+		return u->diags.errors ? EXIT_DIAG : EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* For 'kfault run FILE.fault'. */
+static int compile_for_run(const char *path, void **data, size_t *size)
+{
+	struct kf_object obj = {0};
+	struct kf_unit u;
+	int status;
+
+	status = compile(path, &u, &obj);
+	kf_unit__fini(&u);
+	*data = obj.data;
+	*size = obj.size;
+	return status;
+}
+
+static int cmd_compile(const char *cmd, int argc, char **argv)
+{
+	enum { OPT_BTF = 256 };
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool build = strcmp(cmd, "build") == 0, gen = strcmp(cmd, "gen") == 0;
+	const char *output = NULL;
+	struct kf_object obj = {0};
+	struct kf_unit u;
+	int c, status, err = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case OPT_BTF: btf_path = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return EXIT_USAGE;
 		}
 	}
+	if (optind != argc - 1)
+		return usage_error("'%s' takes exactly one FILE", cmd);
+	if (output && !gen && !build)
+		return usage_error("-o goes with 'gen' and 'build', not '%s'", cmd);
+	if (build && !output)
+		return usage_error("%s", "'build' needs -o OUT.bpf.o");
+	if (btf_path && !build)
+		return usage_error("--btf goes with 'build' and 'run', not '%s'", cmd);
+
+	status = compile(argv[optind], &u, build ? &obj : NULL);
+	if (!status && gen)
+		err = write_file(output ? output : "-", u.prog.text, u.prog.len);
+	else if (!status && build)
+		err = write_file(output, obj.data, obj.size);
+	if (err) {
+		fprintf(stderr, "kfault: %s: %s\n", output ? output : "<stdout>", strerror(-err));
+		status = EXIT_FAIL;
+	}
+	kf_object_fini(&obj);
 	kf_unit__fini(&u);
 	return status;
 }
 
-static int cmd_templates(const char *dir)
+static int cmd_templates(int argc, char **argv)
 {
 	static const char *const names[] = { "kfault.h", "kfault.bpf.h" };
 
+	if (argc != 2)
+		return usage_error("%s", "'templates' takes exactly one DIR");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		const struct kf_embedded *t = kf_template(names[i]);
 		char path[4096];
 		int err;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", argv[1], names[i]);
 		err = write_file(path, t->data, t->size);
 		if (err) {
 			fprintf(stderr, "kfault: %s: %s\n", path, strerror(-err));
@@ -116,58 +193,46 @@ static int cmd_templates(const char *dir)
 	return 0;
 }
 
+/* 'run' takes --btf too; pick it out before run.c parses the rest. */
+static int cmd_run(int argc, char **argv)
+{
+	int out = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--btf") == 0 && i + 1 < argc) {
+			btf_path = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--btf=", 6) == 0) {
+			btf_path = argv[i] + 6;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	return kf_cmd_run(out, argv, compile_for_run);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL, *cmd;
-	int c;
+	const char *cmd;
 
-	while ((c = getopt_long(argc, argv, "+o:hV", options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		case 'V':
-			printf("kfault %s\n", KFAULT_VERSION);
-			return 0;
-		default:
-			return usage_error("%s", "unknown option");
-		}
-	}
-	if (optind >= argc)
+	if (argc < 2)
 		return usage_error("%s", "no command given");
-	cmd = argv[optind];
-	/* Options may also follow the command: parse again from it (optind 0 resets getopt). */
-	argc -= optind;
-	argv += optind;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:hV", options, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		case 'V':
-			printf("kfault %s\n", KFAULT_VERSION);
-			return 0;
-		default:
-			return EXIT_USAGE;
-		}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
 	}
-	if (strcmp(cmd, "check") && strcmp(cmd, "gen") && strcmp(cmd, "templates"))
-		return usage_error("unknown command '%s'", cmd);
-	if (optind != argc - 1)
-		return usage_error("'%s' takes exactly one FILE", cmd);
-	if (output && strcmp(cmd, "gen"))
-		return usage_error("-o goes with 'gen', not '%s'", cmd);
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("kfault %s\n", KFAULT_VERSION);
+		return 0;
+	}
+	/* Each command parses its own options, from argv[1] on (getopt skips argv[0]). */
+	if (strcmp(cmd, "check") == 0 || strcmp(cmd, "gen") == 0 || strcmp(cmd, "build") == 0)
+		return cmd_compile(cmd, argc - 1, argv + 1);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "templates") == 0)
-		return cmd_templates(argv[optind]);
-	return cmd_compile(cmd, argv[optind], output);
+		return cmd_templates(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", cmd);
 }

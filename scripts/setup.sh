@@ -43,6 +43,6 @@ echo "generated C: $out/mount.bpf.c"
 echo "BPF object:  $out/mount.bpf.o ($(stat -c %s "$out/mount.bpf.o") bytes)"
 
 step "injecting in the test VM: a mount(2) loop fails with ENOMEM while the probe is attached"
-ctest --test-dir "$build" -R '^vm-smoke-bpf-override$' --output-on-failure
+ctest --test-dir "$build" -R '^vm\.bpf-override$' --output-on-failure
 
 printf '\nkfault is built: %s/compiler/kfault. Run the tests with scripts/test.sh.\n' "$build"

@@ -9,6 +9,7 @@
 #define KFAULT_H
 
 #define KF_MAX_FRAMES		8	/* frames in one call chain */
+#define KF_MAX_INJECTIONS	16	/* injections in one object */
 #define KF_COMM_LEN		16	/* TASK_COMM_LEN */
 #define KF_MAX_STACK		32	/* kernel stack entries in an event */
 #define KF_PROB_ALWAYS		(1ULL << 32)	/* prob_scaled for 100% */
@@ -55,6 +56,7 @@ struct kf_meta {
 	__u64 duration_ms;			/* 0: until stopped */
 	__u32 kind;				/* enum kf_kind */
 	__u32 line;				/* of the injection in the .fault file */
+	__u32 frame_lines[KF_MAX_FRAMES];	/* of each frame's 'call' */
 	__u32 nframes;
 	__u32 retval_zero;			/* fails with 0: fmod_ret cannot do that */
 };

@@ -136,6 +136,7 @@ const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = 
 		.site = "should_failslab",
 		.kind = KF_KIND_SLAB,
 		.frames = { "__x64_sys_mount", "d_alloc_parallel" },
+		.frame_lines = { 9, 10 },
 		.nframes = 2,
 		.source = "bananas.fault",
 		.line = 7,

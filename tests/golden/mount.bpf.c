@@ -98,6 +98,7 @@ const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = 
 		.site = "should_failslab",
 		.kind = KF_KIND_SLAB,
 		.frames = { "__x64_sys_mount" },
+		.frame_lines = { 8 },
 		.nframes = 1,
 		.source = "mount.fault",
 		.line = 7,

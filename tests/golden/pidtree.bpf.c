@@ -172,6 +172,7 @@ const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(".rodata.kfault") = 
 		.site = "should_failslab",
 		.kind = KF_KIND_SLAB,
 		.frames = { "__x64_sys_openat", "d_alloc_parallel" },
+		.frame_lines = { 8, 9 },
 		.nframes = 2,
 		.source = "pidtree.fault",
 		.line = 7,

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Build: generated BPF C to a BPF object, in process.
+ *
+ * Kernel types come from BTF (/sys/kernel/btf/vmlinux, or opts.btf_path,
+ * such as a kernel build's vmlinux), dumped as the vmlinux.h the generated C
+ * includes; the templates are served from memory; clang runs in a forked
+ * child (compiler/clang_compile.cpp). Clang's diagnostics about generated
+ * lines are reported at the DSL line that produced them, with the generated
+ * line as a hint.
+ */
+#ifndef KFAULT_BUILD_H
+#define KFAULT_BUILD_H
+
+#include <stddef.h>
+
+#include "clang_compile.h"	/* KF_OPTS */
+#include "frontend.h"
+
+struct kf_build_opts {
+	size_t sz;
+	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
+	size_t :0;
+};
+
+struct kf_object {
+	void *data;			/* the BPF ELF object */
+	size_t size;
+};
+
+/*
+ * Build the generated program of a compiled unit. Returns 0, -EINVAL when
+ * the diagnostics (in u->diags) hold errors, another negative errno with a
+ * message in u->diags otherwise.
+ */
+int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_object *out);
+void kf_object_fini(struct kf_object *o);
+
+#endif

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kfault runtime (see injector.h): preflight, backend choice, knobs,
+ * load, attach, arm, counters, events, detach.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "injector.h"
+#include "preflight.h"
+
+#define KF_CGROUP_ROOT	"/sys/fs/cgroup"
+
+struct kf_injector {
+	struct bpf_object *obj;
+	char *name;			/* the object's name, for messages */
+	struct kf_injector_opts opts;
+	char *comm, *cgroup;		/* owned copies of the overrides */
+	struct kf_kernel *kernel;
+	enum kf_backend backend;
+
+	int n;				/* injections */
+	struct kf_knobs *knobs;		/* in the .rodata image, until load */
+	struct kf_knobs knobs_loaded[KF_MAX_INJECTIONS];
+	struct kf_meta meta[KF_MAX_INJECTIONS];
+
+	struct bpf_map *rodata, *bss, *stats, *cgroups, *tracked, *events;
+	void *rodata_image;		/* our copy of .rodata, handed to libbpf at load */
+	size_t rodata_size;
+	size_t armed_off;		/* of kf_armed[] in .bss */
+	void *bss_image;		/* what we last wrote to .bss */
+
+	struct bpf_link **links;
+	int nlinks;
+	int cgroup_fd[KF_MAX_INJECTIONS];
+	struct ring_buffer *rb;
+	kf_event_fn event_fn;
+	void *event_ctx;
+	bool loaded;
+	char err[1024];
+};
+
+/* libbpf's messages are collected here while loading, to quote the verifier. */
+static char libbpf_log[1 << 16];
+static size_t libbpf_log_len;
+
+static int collect_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, ap);
+	if (n > 0)
+		libbpf_log_len += (size_t)n < sizeof(libbpf_log) - libbpf_log_len ?
+				  (size_t)n : sizeof(libbpf_log) - libbpf_log_len - 1;
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct kf_injector *inj, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(inj->err, sizeof(inj->err), fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -err;
+}
+
+const char *kf_injector__errmsg(const struct kf_injector *inj)
+{
+	return inj->err;
+}
+
+const char *kf_backend_name(enum kf_backend b)
+{
+	switch (b) {
+	case KF_BACKEND_KPROBE: return "kprobe";
+	case KF_BACKEND_FMOD_RET: return "fmod_ret";
+	default: return "auto";
+	}
+}
+
+/* Offset of global variable `var` in the data section `sec`, from the object's BTF. */
+static int var_offset(struct bpf_object *obj, const char *sec, const char *var, size_t *off)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *t;
+	int id;
+
+	if (!btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	if (id < 0)
+		return -ENOENT;
+	t = btf__type_by_id(btf, (__u32)id);
+	vs = btf_var_secinfos(t);
+	for (__u16 i = 0; i < btf_vlen(t); i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, v->name_off), var) == 0) {
+			*off = vs->offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* A pointer to read-only variable `var` in our copy of the .rodata image. */
+static void *rodata_var(struct kf_injector *inj, const char *var, size_t want)
+{
+	size_t off;
+
+	if (var_offset(inj->obj, ".rodata", var, &off) || off + want > inj->rodata_size)
+		return NULL;
+	return (char *)inj->rodata_image + off;
+}
+
+static int find_parts(struct kf_injector *inj)
+{
+	struct bpf_map *meta_map = bpf_object__find_map_by_name(inj->obj, ".rodata.kfault");
+	const struct kf_meta *meta;
+	const void *image;
+	size_t size;
+
+	inj->rodata = bpf_object__find_map_by_name(inj->obj, ".rodata");
+	inj->bss = bpf_object__find_map_by_name(inj->obj, ".bss");
+	inj->stats = bpf_object__find_map_by_name(inj->obj, "kf_stats");
+	inj->cgroups = bpf_object__find_map_by_name(inj->obj, "kf_cgroups");
+	inj->tracked = bpf_object__find_map_by_name(inj->obj, "kf_tracked");
+	inj->events = bpf_object__find_map_by_name(inj->obj, "kf_events");
+	if (!meta_map || !inj->rodata || !inj->bss || !inj->stats || !inj->cgroups ||
+	    !inj->tracked || !inj->events)
+		return fail(inj, -EINVAL, "%s is not a kfault object (no kf_meta, kf_knobs or kfault maps)",
+			    inj->name);
+	meta = bpf_map__initial_value(meta_map, &size);
+	if (!meta || size % sizeof(*meta) || size / sizeof(*meta) > KF_MAX_INJECTIONS || !size)
+		return fail(inj, -EINVAL, "%s: kf_meta has an unexpected size (%zu bytes): "
+			    "was it built by another kfault version?", inj->name, size);
+	inj->n = (int)(size / sizeof(*meta));
+	memcpy(inj->meta, meta, size);
+	image = bpf_map__initial_value(inj->rodata, &inj->rodata_size);
+	inj->rodata_image = image ? malloc(inj->rodata_size) : NULL;
+	if (!inj->rodata_image)
+		return fail(inj, -EINVAL, "%s: no .rodata image", inj->name);
+	memcpy(inj->rodata_image, image, inj->rodata_size);
+	inj->knobs = rodata_var(inj, "kf_knobs", (size_t)inj->n * sizeof(struct kf_knobs));
+	if (!inj->knobs)
+		return fail(inj, -EINVAL, "%s: no kf_knobs table in .rodata", inj->name);
+	if (var_offset(inj->obj, ".bss", "kf_armed", &inj->armed_off))
+		return fail(inj, -EINVAL, "%s: no kf_armed in .bss", inj->name);
+	return 0;
+}
+
+static struct kf_injector *open_object(struct bpf_object *obj, const char *name,
+				       const struct kf_injector_opts *opts)
+{
+	struct kf_injector *inj = calloc(1, sizeof(*inj));
+	int err;
+
+	if (!inj) {
+		bpf_object__close(obj);
+		errno = ENOMEM;
+		return NULL;
+	}
+	inj->obj = obj;
+	inj->name = strdup(name);
+	for (int i = 0; i < KF_MAX_INJECTIONS; i++)
+		inj->cgroup_fd[i] = -1;
+	if (opts) {
+		memcpy(&inj->opts, opts, opts->sz < sizeof(inj->opts) ? opts->sz : sizeof(inj->opts));
+		inj->opts.sz = sizeof(inj->opts);
+		if (opts->comm)
+			inj->comm = strdup(opts->comm);
+		if (opts->cgroup)
+			inj->cgroup = strdup(opts->cgroup);
+	}
+	err = find_parts(inj);
+	if (err) {
+		/* Not a kfault object: EINVAL says so; the details are not worth keeping. */
+		kf_injector__destroy(inj);
+		errno = -err;
+		return NULL;
+	}
+	return inj;
+}
+
+struct kf_injector *kf_injector__open_mem(const void *data, size_t size, const char *name,
+					  const struct kf_injector_opts *opts)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "kfault");
+	struct bpf_object *obj;
+
+	libbpf_log_len = 0;
+	libbpf_set_print(collect_libbpf);
+	obj = bpf_object__open_mem(data, size, &oo);
+	if (!obj)
+		return NULL;
+	return open_object(obj, name, opts);
+}
+
+struct kf_injector *kf_injector__open_file(const char *path, const struct kf_injector_opts *opts)
+{
+	struct bpf_object *obj;
+
+	libbpf_log_len = 0;
+	libbpf_set_print(collect_libbpf);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj)
+		return NULL;
+	return open_object(obj, path, opts);
+}
+
+/* ---- preflight ---- */
+
+static bool site_is(const struct kf_meta *m, enum kf_kind kind)
+{
+	return m->kind == (__u32)kind;
+}
+
+static int check_function(struct kf_injector *inj, const struct kf_meta *m, const char *func,
+			  __u32 line, bool site)
+{
+	const char *near;
+
+	if (kf_kernel__has_symbol(inj->kernel, func))
+		return 0;
+	if (site && site_is(m, KF_KIND_SLAB))
+		return fail(inj, -ENOENT, "%s:%u: should_failslab is not in this kernel: it was built without "
+			    "CONFIG_FAILSLAB, so slab failures cannot be injected", m->source, line);
+	if (site && site_is(m, KF_KIND_PAGE))
+		return fail(inj, -ENOENT, "%s:%u: should_fail_alloc_page is not in this kernel: it was built "
+			    "without CONFIG_FAIL_PAGE_ALLOC, so page failures cannot be injected", m->source, line);
+	near = kf_kernel__suggest(inj->kernel, func);
+	if (near)
+		return fail(inj, -ENOENT, "%s:%u: '%s' is not a function of this kernel; did you mean '%s'?",
+			    m->source, line, func, near);
+	return fail(inj, -ENOENT, "%s:%u: '%s' is not a function of this kernel (not in /proc/kallsyms)",
+		    m->source, line, func);
+}
+
+static int choose_backend(struct kf_injector *inj)
+{
+	struct kf_kernel *k = inj->kernel;
+	enum kf_backend b = inj->opts.backend;
+
+	if (b == KF_BACKEND_AUTO)
+		b = kf_kernel__has_override(k) ? KF_BACKEND_KPROBE : KF_BACKEND_FMOD_RET;
+	if (b == KF_BACKEND_KPROBE && !kf_kernel__has_override(k))
+		return fail(inj, -EOPNOTSUPP, "bpf_override_return is not available: this kernel lacks "
+			    "CONFIG_BPF_KPROBE_OVERRIDE; use --backend fmod_ret");
+	if (b == KF_BACKEND_FMOD_RET) {
+		if (!kf_kernel__has_btf(k))
+			return fail(inj, -EOPNOTSUPP, "this kernel can neither override from kprobes "
+				    "(no CONFIG_BPF_KPROBE_OVERRIDE) nor attach trampolines (no BTF at "
+				    "/sys/kernel/btf/vmlinux)");
+		for (int i = 0; i < inj->n; i++) {
+			const struct kf_meta *m = &inj->meta[i];
+
+			if (m->retval_zero)
+				return fail(inj, -EOPNOTSUPP, "%s:%u: fmod_ret cannot make a function return 0; "
+					    "use --backend kprobe", m->source, m->line);
+			if (!kf_kernel__has_btf_func(k, m->site))
+				return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF, so fmod_ret cannot attach "
+					    "to it; use --backend kprobe", m->source, m->line, m->site);
+			for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++)
+				if (!kf_kernel__has_btf_func(k, m->frames[f]))
+					return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF (inlined or "
+						    "static?), so fentry cannot attach to it; use --backend kprobe",
+						    m->source, m->frame_lines[f], m->frames[f]);
+		}
+	}
+	inj->backend = b;
+	return 0;
+}
+
+static int preflight(struct kf_injector *inj)
+{
+	int err;
+
+	inj->kernel = kf_kernel__probe();
+	if (!inj->kernel)
+		return fail(inj, -errno, "cannot read /proc/kallsyms: %s", strerror(errno));
+	if (!kf_kernel__privileged(inj->kernel))
+		return fail(inj, -EPERM, "kfault needs root, or CAP_BPF with CAP_PERFMON: run it with sudo");
+	for (int i = 0; i < inj->n; i++) {
+		const struct kf_meta *m = &inj->meta[i];
+
+		err = check_function(inj, m, m->site, m->line, true);
+		if (err)
+			return err;
+		for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++) {
+			err = check_function(inj, m, m->frames[f], m->frame_lines[f], false);
+			if (err)
+				return err;
+		}
+		err = kf_kernel__error_injectable(inj->kernel, m->site);
+		if (err == -ENOENT)
+			return fail(inj, -ENOENT, "cannot read /sys/kernel/debug/error_injection/list: mount "
+				    "debugfs (mount -t debugfs none /sys/kernel/debug), or the kernel lacks "
+				    "CONFIG_FUNCTION_ERROR_INJECTION");
+		if (err == 0)
+			return fail(inj, -EPERM, "%s:%u: '%s' cannot be failed: it is not in the kernel's "
+				    "error-injection list (/sys/kernel/debug/error_injection/list)",
+				    m->source, m->line, m->site);
+	}
+	return choose_backend(inj);
+}
+
+/* ---- knobs and programs ---- */
+
+static void set_knobs(struct kf_injector *inj)
+{
+	const struct kf_injector_opts *o = &inj->opts;
+	bool override = o->pid > 0 || inj->comm || inj->cgroup;
+	int bit = kf_kernel__gfp_nofail_bit(inj->kernel);
+	bool *log_events = rodata_var(inj, "kf_log_events", sizeof(bool));
+	bool *log_stack = rodata_var(inj, "kf_log_stack", sizeof(bool));
+
+	for (int i = 0; i < inj->n; i++) {
+		struct kf_knobs *k = &inj->knobs[i];
+
+		if (override) {
+			/* The command line's target replaces the file's, whole. */
+			k->tgid = o->pid > 0 ? (__u32)o->pid : 0;
+			k->children = o->pid > 0 && o->children;
+			memset(k->comm, 0, sizeof(k->comm));
+			if (inj->comm)
+				strncpy(k->comm, inj->comm, sizeof(k->comm) - 1);
+			k->cgroup = inj->cgroup != NULL;
+		}
+		if (k->gfp_nofail && bit >= 0)
+			k->gfp_nofail = 1ULL << bit;
+		inj->knobs_loaded[i] = *k;
+	}
+	if (log_events)
+		*log_events = o->log_events;
+	if (log_stack)
+		*log_stack = o->log_stack;
+}
+
+static bool children_wanted(const struct kf_injector *inj)
+{
+	for (int i = 0; i < inj->n; i++)
+		if (inj->knobs_loaded[i].tgid && inj->knobs_loaded[i].children)
+			return true;
+	return false;
+}
+
+/* Load the programs of the chosen backend, and the housekeeping ones. */
+static void choose_programs(struct kf_injector *inj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, inj->obj) {
+		const char *sec = bpf_program__section_name(prog);
+		bool kprobe = strncmp(sec, "kprobe/", 7) == 0 || strncmp(sec, "kretprobe/", 10) == 0;
+		bool tramp = strncmp(sec, "fentry/", 7) == 0 || strncmp(sec, "fexit/", 6) == 0 ||
+			     strncmp(sec, "fmod_ret/", 9) == 0;
+		bool load = true;
+
+		if (kprobe)
+			load = inj->backend == KF_BACKEND_KPROBE;
+		else if (tramp)
+			load = inj->backend == KF_BACKEND_FMOD_RET;
+		else if (strcmp(bpf_program__name(prog), "kf_fork") == 0)
+			load = children_wanted(inj);
+		bpf_program__set_autoload(prog, load);
+	}
+}
+
+/* "kf0_f1_kprobe" -> "bananas.fault:10" */
+static void program_origin(const struct kf_injector *inj, const char *prog, char *buf, size_t len)
+{
+	int i, f;
+
+	snprintf(buf, len, "%s", inj->name);
+	if (sscanf(prog, "kf%d_f%d_", &i, &f) == 2 && i >= 0 && i < inj->n && f >= 0 &&
+	    f < KF_MAX_FRAMES)
+		snprintf(buf, len, "%s:%u", inj->meta[i].source, inj->meta[i].frame_lines[f]);
+	else if (sscanf(prog, "kf%d_site", &i) == 1 && i >= 0 && i < inj->n)
+		snprintf(buf, len, "%s:%u", inj->meta[i].source, inj->meta[i].line);
+}
+
+/* The verifier said no: name the program, its DSL line and the log's last lines. */
+static int verifier_failure(struct kf_injector *inj, int err)
+{
+	char prog[64] = "", origin[KF_NAME_LEN + 16], *p, *tail;
+	int lines = 0;
+
+	p = strstr(libbpf_log, "prog '");
+	if (p)
+		sscanf(p, "prog '%63[^']'", prog);
+	program_origin(inj, prog, origin, sizeof(origin));
+	tail = libbpf_log + libbpf_log_len;
+	while (tail > libbpf_log && lines < 12)
+		if (*--tail == '\n')
+			lines++;
+	return fail(inj, err, "%s: the kernel rejected program '%s' (%s); last lines of libbpf's log:\n%s",
+		    origin, prog[0] ? prog : "?", strerror(-err), tail);
+}
+
+int kf_injector__load(struct kf_injector *inj)
+{
+	int err;
+
+	err = preflight(inj);
+	if (err)
+		return err;
+	set_knobs(inj);
+	err = bpf_map__set_initial_value(inj->rodata, inj->rodata_image, inj->rodata_size);
+	if (err)
+		return fail(inj, err, "cannot set the knobs: %s", strerror(-err));
+	choose_programs(inj);
+	libbpf_log_len = 0;
+	libbpf_log[0] = '\0';
+	err = bpf_object__load(inj->obj);
+	if (err)
+		return verifier_failure(inj, err);
+	inj->bss_image = calloc(1, bpf_map__value_size(inj->bss));
+	if (!inj->bss_image)
+		return fail(inj, -ENOMEM, "out of memory");
+	inj->loaded = true;
+	return 0;
+}
+
+/* ---- attach, arm, report ---- */
+
+static int open_cgroup(struct kf_injector *inj, int i, const char *path)
+{
+	char full[KF_PATH_LEN + sizeof(KF_CGROUP_ROOT) + 1];
+	__u32 key = (__u32)i;
+	int fd;
+
+	if (path[0] == '/')
+		snprintf(full, sizeof(full), "%s", path);
+	else
+		snprintf(full, sizeof(full), "%s/%s", KF_CGROUP_ROOT, path);
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(inj, -errno, "cannot open cgroup %s: %s (a cgroup v2 directory is needed)",
+			    full, strerror(errno));
+	inj->cgroup_fd[i] = fd;
+	if (bpf_map__update_elem(inj->cgroups, &key, sizeof(key), &fd, sizeof(fd), BPF_ANY))
+		return fail(inj, -errno, "cannot use cgroup %s: %s", full, strerror(errno));
+	return 0;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct kf_injector *inj = ctx;
+
+	if (size < sizeof(struct kf_event) || !inj->event_fn)
+		return 0;
+	return inj->event_fn(inj->event_ctx, data);
+}
+
+int kf_injector__attach(struct kf_injector *inj)
+{
+	struct bpf_program *prog;
+	int err;
+
+	if (!inj->loaded)
+		return fail(inj, -EINVAL, "attach before load");
+	/* Targets first: nothing is armed yet, but the tables must be ready. */
+	for (int i = 0; i < inj->n; i++) {
+		const struct kf_knobs *k = &inj->knobs_loaded[i];
+
+		if (k->cgroup) {
+			err = open_cgroup(inj, i, inj->cgroup ? inj->cgroup : inj->meta[i].cgroup);
+			if (err)
+				return err;
+		}
+		if (k->tgid && k->children) {
+			__u32 pid = k->tgid, mask = 0;
+
+			bpf_map__lookup_elem(inj->tracked, &pid, sizeof(pid), &mask, sizeof(mask), 0);
+			mask |= 1U << i;
+			if (bpf_map__update_elem(inj->tracked, &pid, sizeof(pid), &mask, sizeof(mask), BPF_ANY))
+				return fail(inj, -errno, "cannot track pid %u: %s", pid, strerror(errno));
+		}
+	}
+	inj->links = calloc(64, sizeof(*inj->links));
+	if (!inj->links)
+		return fail(inj, -ENOMEM, "out of memory");
+	bpf_object__for_each_program(prog, inj->obj) {
+		struct bpf_link *link;
+		char origin[KF_NAME_LEN + 16];
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (inj->nlinks % 64 == 0 && inj->nlinks) {
+			struct bpf_link **v = realloc(inj->links, (size_t)(inj->nlinks + 64) * sizeof(*v));
+
+			if (!v)
+				return fail(inj, -ENOMEM, "out of memory");
+			inj->links = v;
+		}
+		link = bpf_program__attach(prog);
+		if (!link) {
+			err = -errno;
+			program_origin(inj, bpf_program__name(prog), origin, sizeof(origin));
+			return fail(inj, err, "%s: cannot attach %s (%s): %s", origin,
+				    bpf_program__name(prog), bpf_program__section_name(prog), strerror(-err));
+		}
+		inj->links[inj->nlinks++] = link;
+	}
+	if (inj->opts.log_events) {
+		inj->rb = ring_buffer__new(bpf_map__fd(inj->events), handle_event, inj, NULL);
+		if (!inj->rb)
+			return fail(inj, -errno, "cannot open the event ring buffer: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int kf_injector__arm(struct kf_injector *inj, int i, bool on)
+{
+	__u32 zero = 0, *armed;
+
+	if (!inj->loaded || i >= inj->n || i < -1)
+		return fail(inj, -EINVAL, "no injection %d to arm", i);
+	armed = (__u32 *)((char *)inj->bss_image + inj->armed_off);
+	for (int j = 0; j < inj->n; j++)
+		if (i == -1 || i == j)
+			armed[j] = on;
+	if (bpf_map__update_elem(inj->bss, &zero, sizeof(zero), inj->bss_image,
+				 bpf_map__value_size(inj->bss), BPF_ANY))
+		return fail(inj, -errno, "cannot arm: %s", strerror(errno));
+	return 0;
+}
+
+int kf_injector__stats(const struct kf_injector *inj, int i, struct kf_stats *out)
+{
+	__u32 key = (__u32)i;
+
+	if (!inj->loaded || i < 0 || i >= inj->n)
+		return -EINVAL;
+	if (bpf_map__lookup_elem(inj->stats, &key, sizeof(key), out, sizeof(*out), 0))
+		return -errno;
+	return 0;
+}
+
+int kf_injector__poll(struct kf_injector *inj, int timeout_ms, kf_event_fn fn, void *ctx)
+{
+	int n;
+
+	if (!inj->rb) {
+		if (timeout_ms > 0)
+			usleep((useconds_t)timeout_ms * 1000);
+		return 0;
+	}
+	inj->event_fn = fn;
+	inj->event_ctx = ctx;
+	n = ring_buffer__poll(inj->rb, timeout_ms);
+	return n == -EINTR ? 0 : n < 0 ? n : 0;
+}
+
+int kf_injector__injection_cnt(const struct kf_injector *inj)
+{
+	return inj->n;
+}
+
+const struct kf_meta *kf_injector__meta(const struct kf_injector *inj, int i)
+{
+	return i >= 0 && i < inj->n ? &inj->meta[i] : NULL;
+}
+
+const struct kf_knobs *kf_injector__knobs(const struct kf_injector *inj, int i)
+{
+	if (i < 0 || i >= inj->n)
+		return NULL;
+	return inj->loaded ? &inj->knobs_loaded[i] : &inj->knobs[i];
+}
+
+enum kf_backend kf_injector__backend(const struct kf_injector *inj)
+{
+	return inj->backend;
+}
+
+int kf_injector__symbolize(const struct kf_injector *inj, unsigned long long addr, char *buf,
+			   size_t len)
+{
+	if (!inj->kernel)
+		return snprintf(buf, len, "0x%llx", addr);
+	return kf_kernel__symbolize(inj->kernel, addr, buf, len);
+}
+
+int kf_injector__probe_cnt(const struct kf_injector *inj)
+{
+	return inj->nlinks;
+}
+
+void kf_injector__destroy(struct kf_injector *inj)
+{
+	if (!inj)
+		return;
+	ring_buffer__free(inj->rb);
+	for (int i = 0; i < inj->nlinks; i++)
+		bpf_link__destroy(inj->links[i]);
+	free(inj->links);
+	for (int i = 0; i < KF_MAX_INJECTIONS; i++)
+		if (inj->cgroup_fd[i] >= 0)
+			close(inj->cgroup_fd[i]);
+	bpf_object__close(inj->obj);
+	kf_kernel__free(inj->kernel);
+	free(inj->bss_image);
+	free(inj->rodata_image);
+	free(inj->comm);
+	free(inj->cgroup);
+	free(inj->name);
+	free(inj);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kfault runtime: load a compiled kfault object, attach its probes,
+ * arm its injections, report what they did, and detach.
+ *
+ *   struct kf_injector *inj = kf_injector__open_file("x.bpf.o", &opts);
+ *   kf_injector__load(inj);        // preflight, backend, knobs, verifier
+ *   kf_injector__attach(inj);      // every probe, then nothing is armed yet
+ *   kf_injector__arm(inj, -1, true);
+ *   ... kf_injector__stats(inj, 0, &st) ...
+ *   kf_injector__destroy(inj);     // detaches everything
+ *
+ * Links belong to this process and nothing is pinned: whatever way the
+ * process ends, kill -9 included, the kernel removes every probe.
+ *
+ * Functions returning int return 0 or a negative errno; on failure
+ * kf_injector__errmsg() says what went wrong and what to do, in one line.
+ */
+#ifndef KFAULT_INJECTOR_H
+#define KFAULT_INJECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "kfault.h"
+
+enum kf_backend {
+	KF_BACKEND_AUTO = 0,	/* kprobe if the kernel has bpf_override_return, else fmod_ret */
+	KF_BACKEND_KPROBE,	/* kprobe/kretprobe + bpf_override_return */
+	KF_BACKEND_FMOD_RET,	/* fentry/fexit + fmod_ret (BPF trampolines, needs BTF) */
+};
+
+struct kf_injector_opts {
+	size_t sz;		/* sizeof(struct kf_injector_opts), as libbpf's opts */
+	enum kf_backend backend;
+	/* Target overrides, applied to every injection when given. */
+	int pid;		/* > 0: this process (all its threads) */
+	bool children;		/* with pid: and its descendants */
+	const char *comm;	/* this command name */
+	const char *cgroup;	/* this cgroup v2 path (absolute, or under /sys/fs/cgroup) */
+	bool log_events;	/* stream an event per injection (kf_injector__poll) */
+	bool log_stack;		/* with the kernel stack */
+	size_t :0;
+};
+
+#define KF_INJECTOR_OPTS(name, ...)					\
+	struct kf_injector_opts name = {				\
+		.sz = sizeof(struct kf_injector_opts), __VA_ARGS__	\
+	}
+
+struct kf_injector;
+
+struct kf_injector *kf_injector__open_mem(const void *obj, size_t size, const char *name,
+					  const struct kf_injector_opts *opts);
+struct kf_injector *kf_injector__open_file(const char *path, const struct kf_injector_opts *opts);
+
+int kf_injector__load(struct kf_injector *inj);
+int kf_injector__attach(struct kf_injector *inj);
+/* Arm or disarm injection i, or all of them with i = -1. */
+int kf_injector__arm(struct kf_injector *inj, int i, bool on);
+int kf_injector__stats(const struct kf_injector *inj, int i, struct kf_stats *out);
+
+typedef int (*kf_event_fn)(void *ctx, const struct kf_event *ev);
+/* With log_events: call fn for each event that arrives within timeout_ms. */
+int kf_injector__poll(struct kf_injector *inj, int timeout_ms, kf_event_fn fn, void *ctx);
+
+int kf_injector__injection_cnt(const struct kf_injector *inj);
+const struct kf_meta *kf_injector__meta(const struct kf_injector *inj, int i);
+const struct kf_knobs *kf_injector__knobs(const struct kf_injector *inj, int i);
+enum kf_backend kf_injector__backend(const struct kf_injector *inj);
+const char *kf_backend_name(enum kf_backend b);
+int kf_injector__probe_cnt(const struct kf_injector *inj);
+const char *kf_injector__errmsg(const struct kf_injector *inj);
+/* "func+0x1c" for a kernel address, as in an event's stack. */
+int kf_injector__symbolize(const struct kf_injector *inj, unsigned long long addr, char *buf,
+			   size_t len);
+
+void kf_injector__destroy(struct kf_injector *inj);
+
+#endif

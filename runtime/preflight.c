@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/* Preflight: facts about the running kernel (see preflight.h). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "preflight.h"
+
+#define KALLSYMS	"/proc/kallsyms"
+#define INJECT_LIST	"/sys/kernel/debug/error_injection/list"
+
+/* A sorted set of names, stored in one buffer. */
+struct names {
+	char *buf;
+	size_t len, cap;
+	size_t *off;		/* while reading: offsets into buf */
+	char **v;		/* after names_seal(): sorted pointers */
+	size_t n, ncap;
+};
+
+struct sym_addr {
+	unsigned long long addr;
+	size_t off;		/* of the name in syms.buf */
+};
+
+struct kf_kernel {
+	struct names syms;	/* text symbols of kallsyms */
+	struct sym_addr *addrs;	/* the same, by address, for symbolising stacks */
+	size_t naddrs;
+	struct names inject;	/* the error-injection list */
+	bool inject_readable;
+	struct btf *btf;	/* vmlinux BTF, or NULL */
+	bool override;
+	bool privileged;
+};
+
+static int names_add(struct names *s, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (s->len + len > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1 << 20;
+		char *buf = realloc(s->buf, cap);
+
+		if (!buf)
+			return -ENOMEM;
+		s->buf = buf;
+		s->cap = cap;
+	}
+	if (s->n == s->ncap) {
+		size_t ncap = s->ncap ? s->ncap * 2 : 1 << 14;
+		size_t *off = realloc(s->off, ncap * sizeof(*off));
+
+		if (!off)
+			return -ENOMEM;
+		s->off = off;
+		s->ncap = ncap;
+	}
+	memcpy(s->buf + s->len, name, len);
+	s->off[s->n++] = s->len;
+	s->len += len;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int names_seal(struct names *s)
+{
+	s->v = malloc((s->n ? s->n : 1) * sizeof(*s->v));
+	if (!s->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		s->v[i] = s->buf + s->off[i];
+	free(s->off);
+	s->off = NULL;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	return 0;
+}
+
+static bool names_has(const struct names *s, const char *name)
+{
+	return s->v && bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_str);
+}
+
+static void names_free(struct names *s)
+{
+	free(s->buf);
+	free(s->off);
+	free(s->v);
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct sym_addr *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* "ffffffff81000000 T _text\t[module]": text symbols only. */
+static int read_kallsyms(struct kf_kernel *k)
+{
+	char line[512], name[256], type;
+	unsigned long long addr;
+	FILE *f = fopen(KALLSYMS, "r");
+	size_t cap = 0;
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !strchr("tTwW", type))
+			continue;
+		if (k->naddrs == cap) {
+			struct sym_addr *v;
+
+			cap = cap ? cap * 2 : 1 << 14;
+			v = realloc(k->addrs, cap * sizeof(*v));
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			k->addrs = v;
+		}
+		k->addrs[k->naddrs++] = (struct sym_addr){ addr, k->syms.len };
+		err = names_add(&k->syms, name);
+	}
+	fclose(f);
+	if (err)
+		return err;
+	qsort(k->addrs, k->naddrs, sizeof(*k->addrs), cmp_addr);
+	return names_seal(&k->syms);
+}
+
+int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, char *buf, size_t len)
+{
+	size_t lo = 0, hi = k->naddrs;
+
+	/* the last symbol at or below addr */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (k->addrs[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || !k->addrs[lo - 1].addr)
+		return snprintf(buf, len, "0x%llx", addr);
+	return snprintf(buf, len, "%s+0x%llx", k->syms.buf + k->addrs[lo - 1].off,
+			addr - k->addrs[lo - 1].addr);
+}
+
+/* "should_failslab\tERRNO" */
+static int read_inject_list(struct kf_kernel *k)
+{
+	char line[512], name[256];
+	FILE *f = fopen(INJECT_LIST, "r");
+	int err = 0;
+
+	if (!f)
+		return 0;	/* not readable: reported when it matters */
+	k->inject_readable = true;
+	while (!err && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s", name) == 1)
+			err = names_add(&k->inject, name);
+	fclose(f);
+	return err ? err : names_seal(&k->inject);
+}
+
+/* Root, or CAP_BPF (39) with CAP_PERFMON (38), from /proc/self/status. */
+static bool read_privileged(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return (caps >> 21 & 1) || ((caps >> 39 & 1) && (caps >> 38 & 1));
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+struct kf_kernel *kf_kernel__probe(void)
+{
+	struct kf_kernel *k = calloc(1, sizeof(*k));
+	libbpf_print_fn_t old;
+	int err;
+
+	if (!k) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = read_kallsyms(k);
+	if (!err)
+		err = read_inject_list(k);
+	if (err) {
+		kf_kernel__free(k);
+		errno = -err;
+		return NULL;
+	}
+	old = libbpf_set_print(silent);
+	k->btf = btf__load_vmlinux_btf();	/* NULL without BTF: fmod_ret is then unavailable */
+	k->override = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_override_return,
+					      NULL) == 1;
+	libbpf_set_print(old);
+	k->privileged = read_privileged();
+	return k;
+}
+
+void kf_kernel__free(struct kf_kernel *k)
+{
+	if (!k)
+		return;
+	names_free(&k->syms);
+	names_free(&k->inject);
+	free(k->addrs);
+	btf__free(k->btf);
+	free(k);
+}
+
+bool kf_kernel__has_symbol(const struct kf_kernel *k, const char *name)
+{
+	return names_has(&k->syms, name);
+}
+
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[128], cur[128];
+
+	if (la >= 127 || lb >= 127 || (la > lb ? la - lb : lb - la) > limit)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t best = cur[0] = i;
+
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (cur[j] < best)
+				best = cur[j];
+		}
+		if (best > limit)
+			return SIZE_MAX;
+		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
+	}
+	return prev[lb];
+}
+
+const char *kf_kernel__suggest(const struct kf_kernel *k, const char *name)
+{
+	static const char *const prefixes[] = { "__x64_sys_", "__arm64_sys_", "__s390x_sys_",
+						"__riscv_sys_", "__se_sys_" };
+	static char buf[256];
+	const char *base = name, *best = NULL;
+	size_t best_d = strlen(name) / 3 + 1;
+
+	/* Syscall entry points carry an arch prefix since 4.17: SyS_mount, sys_mount. */
+	if (strncmp(name, "SyS_", 4) == 0 || strncmp(name, "sys_", 4) == 0)
+		base = name + 4;
+	else if (strncmp(name, "__x64_sys_", 10) == 0)
+		base = name + 10;
+	if (base != name) {
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+			snprintf(buf, sizeof(buf), "%s%s", prefixes[i], base);
+			if (names_has(&k->syms, buf))
+				return buf;
+		}
+	}
+	for (size_t i = 0; i < k->syms.n; i++) {
+		size_t d = edit_distance(name, k->syms.v[i], best_d);
+
+		if (d != SIZE_MAX && (!best || d < best_d)) {
+			best_d = d;
+			best = k->syms.v[i];
+		}
+	}
+	return best;
+}
+
+int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name)
+{
+	if (!k->inject_readable)
+		return -ENOENT;
+	return names_has(&k->inject, name);
+}
+
+bool kf_kernel__has_btf(const struct kf_kernel *k)
+{
+	return k->btf;
+}
+
+bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name)
+{
+	return k->btf && btf__find_by_name_kind(k->btf, name, BTF_KIND_FUNC) > 0;
+}
+
+bool kf_kernel__has_override(const struct kf_kernel *k)
+{
+	return k->override;
+}
+
+bool kf_kernel__privileged(const struct kf_kernel *k)
+{
+	return k->privileged;
+}
+
+int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k)
+{
+	if (!k->btf)
+		return -1;
+	for (__u32 id = 1; id < btf__type_cnt(k->btf); id++) {
+		const struct btf_type *t = btf__type_by_id(k->btf, id);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (__u16 j = 0; j < btf_vlen(t); j++, e++)
+			if (strcmp(btf__name_by_offset(k->btf, e->name_off), "___GFP_NOFAIL_BIT") == 0)
+				return (int)e->val;
+	}
+	return -1;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Preflight: what the running kernel offers, checked before anything is
+ * loaded, so that a missing piece is one clear line rather than a verifier
+ * log or an injection that silently never fires.
+ */
+#ifndef KFAULT_PREFLIGHT_H
+#define KFAULT_PREFLIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct kf_kernel;	/* what was learnt of the running kernel */
+
+struct kf_kernel *kf_kernel__probe(void);
+void kf_kernel__free(struct kf_kernel *k);
+
+/* A function the kernel can probe (a text symbol in /proc/kallsyms). */
+bool kf_kernel__has_symbol(const struct kf_kernel *k, const char *name);
+/* The kallsyms name closest to a missing one, or NULL. */
+const char *kf_kernel__suggest(const struct kf_kernel *k, const char *name);
+/* Listed in /sys/kernel/debug/error_injection/list. -ENOENT: the list is not readable. */
+int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name);
+/* A function in the kernel's BTF, which fentry/fexit/fmod_ret need. */
+bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name);
+bool kf_kernel__has_btf(const struct kf_kernel *k);
+/* bpf_override_return usable from kprobes (CONFIG_BPF_KPROBE_OVERRIDE). */
+bool kf_kernel__has_override(const struct kf_kernel *k);
+/* Root, or CAP_BPF with CAP_PERFMON. */
+bool kf_kernel__privileged(const struct kf_kernel *k);
+/* "func+0x1c" for a kernel text address (needs kallsyms addresses: root). */
+int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, char *buf, size_t len);
+/* Bit number of ___GFP_NOFAIL in this kernel's BTF, or -1. */
+int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k);
+
+#endif

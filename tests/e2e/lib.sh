@@ -1,0 +1,52 @@
+# Shared by the end-to-end test scripts (sourced in the guest).
+
+# start_kfault LOG ARGS...: run 'kfault run ARGS' in the background, logging
+# to LOG, and wait until it says its injections are armed. Sets $kfault_pid.
+start_kfault() {
+	local log=$1
+	shift
+	"$KFAULT" run "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
+	kfault_pid=$!
+	for _ in $(seq 600); do
+		if grep -q 'armed' "$log"; then
+			cat "$log"
+			return 0
+		fi
+		if ! kill -0 "$kfault_pid" 2>/dev/null; then
+			echo "FAILED: kfault exited before arming:"
+			cat "$log"
+			exit 1
+		fi
+		sleep 0.1
+	done
+	echo "FAILED: kfault did not arm within 60s:"
+	cat "$log"
+	exit 1
+}
+
+# stop_kfault: SIGINT, and kfault must exit 0.
+stop_kfault() {
+	local status=0
+	kill -INT "$kfault_pid"
+	wait "$kfault_pid" || status=$?
+	cat "$KFAULT_OUT/stdout"
+	if [ "$status" -ne 0 ]; then
+		echo "FAILED: kfault exited $status"
+		exit 1
+	fi
+}
+
+# expect_mounts WANT COUNT OUTPUT: every line of mount-victim's OUTPUT says WANT.
+expect_mounts() {
+	local want=$1 count=$2 out=$3
+	echo "$out" | sed 's/^/  /'
+	if [ "$(echo "$out" | grep -c "^mount [0-9]*: $want\$")" != "$count" ]; then
+		echo "FAILED: wanted $count x '$want'"
+		exit 1
+	fi
+}
+
+# json_field FILE KEY: the first integer value of "KEY" in FILE.
+json_field() {
+	grep -o "\"$2\": [0-9]*" "$1" | head -n1 | grep -o '[0-9]*$'
+}
