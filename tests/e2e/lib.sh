@@ -36,14 +36,22 @@ stop_kfault() {
 	fi
 }
 
-# expect_mounts WANT COUNT OUTPUT: every line of mount-victim's OUTPUT says WANT.
-expect_mounts() {
+# expect_result RESULT COUNT OUTPUT: the victim's tally says RESULT happened COUNT times.
+expect_result() {
 	local want=$1 count=$2 out=$3
 	echo "$out" | sed 's/^/  /'
-	if [ "$(echo "$out" | grep -c "^mount [0-9]*: $want\$")" != "$count" ]; then
-		echo "FAILED: wanted $count x '$want'"
+	if ! echo "$out" | grep -qx "$want $count"; then
+		echo "FAILED: wanted '$want $count'"
 		exit 1
 	fi
+}
+
+# wait_kfault: kfault stops by itself and must exit 0.
+wait_kfault() {
+	local status=0
+	wait "$kfault_pid" || status=$?
+	cat "$KFAULT_OUT/stdout"
+	[ "$status" -eq 0 ] || { echo "FAILED: kfault exited $status"; exit 1; }
 }
 
 # json_field FILE KEY: the first integer value of "KEY" in FILE.

@@ -12,15 +12,15 @@ mnt=/tmp/mnt
 mkdir -p "$mnt"
 
 echo "before kfault:"
-expect_mounts ok 3 "$("$victim" comm:mount-loop "$mnt" 3)"
+expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
 
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --json "$obj"
 grep -q "($backend backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $backend backend"; exit 1; }
 
 echo "armed, comm mount-loop:"
-expect_mounts ENOMEM 3 "$("$victim" comm:mount-loop "$mnt" 3)"
+expect_result ENOMEM 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
 echo "armed, comm bystander:"
-expect_mounts ok 3 "$("$victim" comm:bystander "$mnt" 3)"
+expect_result ok 3 "$("$victim" -c bystander mount 3 "$mnt")"
 
 stop_kfault
 injected=$(json_field "$KFAULT_OUT/stdout" injected)
@@ -28,4 +28,4 @@ echo "kfault injected $injected failures"
 [ "$injected" -ge 3 ] || { echo "FAILED: expected at least 3 injections"; exit 1; }
 
 echo "after kfault:"
-expect_mounts ok 3 "$("$victim" comm:mount-loop "$mnt" 3)"
+expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
