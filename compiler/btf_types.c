@@ -393,6 +393,41 @@ int kf_btf__find_func(struct kf_btf *kf, const char *name)
 	return lookup(kf, name, &as_func);
 }
 
+int kf_btf__find_enumerator(struct kf_btf *kf, const char *name,
+			    long long *value)
+{
+	__u32 n, id;
+
+	if (!kf || !name || !*name)
+		return -EINVAL;
+	/* Rare enough that a scan beats indexing every enumerator. */
+	n = btf__type_cnt(kf->btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(kf->btf, id);
+
+		for (int i = 0; btf_is_enum(t) && i < btf_vlen(t); i++) {
+			const struct btf_enum *e = &btf_enum(t)[i];
+
+			if (strcmp(btf__name_by_offset(kf->btf, e->name_off), name))
+				continue;
+			if (value)
+				*value = btf_kflag(t) ? (long long)e->val
+						      : (long long)(__u32)e->val;
+			return id;
+		}
+		for (int i = 0; btf_is_enum64(t) && i < btf_vlen(t); i++) {
+			const struct btf_enum64 *e = &btf_enum64(t)[i];
+
+			if (strcmp(btf__name_by_offset(kf->btf, e->name_off), name))
+				continue;
+			if (value)
+				*value = (long long)btf_enum64_value(e);
+			return id;
+		}
+	}
+	return -ENOENT;
+}
+
 static __u32 skip_mods_typedefs(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
@@ -654,6 +689,8 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 			err = btf_dump__dump_type(d, id);
 		} else if ((id = kf_btf__find_func(kf, roots[i])) > 0) {
 			err = dump_func_types(kf, d, &b, id);
+		} else if ((id = kf_btf__find_enumerator(kf, roots[i], NULL)) > 0) {
+			err = btf_dump__dump_type(d, id);
 		} else {
 			err = id ? id : -ENOENT; /* "void" is no root */
 		}

@@ -38,6 +38,13 @@ int kf_btf__find_type(struct kf_btf *kf, const char *name);
 /* Type id of the BTF_KIND_FUNC named name, or -ENOENT. */
 int kf_btf__find_func(struct kf_btf *kf, const char *name);
 
+/* Type id of the enum (named or anonymous, like the one holding BPF_ANY or
+ * true/false in vmlinux.h) that has an enumerator name; its value in
+ * *value if value is not NULL. Signed enums are sign-extended. -ENOENT.
+ */
+int kf_btf__find_enumerator(struct kf_btf *kf, const char *name,
+			    long long *value);
+
 /* Render type id as C, with an optional declarator name:
  * "const struct qstr *", or "const struct qstr *name" when name is given.
  * Returns a malloc'd string, NULL with errno on failure.
@@ -90,7 +97,9 @@ int kf_btf__member(struct kf_btf *kf, __u32 id, const char *member,
 /* Write a vmlinux.h replacement with the types named in roots and what
  * they need by value; types only pointed to get a forward declaration.
  * A root is a type name as for kf_btf__find_type() ("struct bio",
- * "gfp_t") or a function name, which brings the types of its prototype.
+ * "gfp_t"), a function name, which brings the types of its prototype, or
+ * an enumerator name, which brings its enum (the only way to get an
+ * anonymous one, e.g. "BPF_NOEXIST" or "true").
  * The __u8..__s64, __be16, __be32 and __wsum typedefs that libbpf's BPF
  * headers use are always included when the BTF has them. Records get
  * preserve_access_index unless BPF_NO_PRESERVE_ACCESS_INDEX is defined,

@@ -71,6 +71,7 @@ struct file {
 };
 
 enum fx_mode { FX_READ, FX_WRITE };
+enum fx_sign { FX_NEG = -5, FX_POS = 5 };
 
 struct bio {
 	struct bio *bi_next;
@@ -102,6 +103,7 @@ __s8 fx_keep_s8;
 __s16 fx_keep_s16;
 __s32 fx_keep_s32;
 __s64 fx_keep_s64;
+enum fx_sign fx_keep_sign;
 
 /* Functions: their BTF prototypes are what the lookups read. */
 int fx_d_alloc(struct dentry *parent, const struct qstr *name, gfp_t gfp)
@@ -206,6 +208,44 @@ static void test_find_type(void **state)
 	assert_true(kf_btf__find_func(kf, "fx_d_alloc") > 0);
 	assert_int_equal(kf_btf__find_func(kf, "no_such_func"), -ENOENT);
 	assert_int_equal(kf_btf__find_func(kf, "gfp_t"), -ENOENT);
+}
+
+/* The fixture plus what clang cannot put in BTF: an anonymous enum that
+ * nothing refers to, like vmlinux.h's enum { BPF_ANY, BPF_NOEXIST, ... }.
+ */
+static struct btf *fixture_with_anon_enum(void)
+{
+	struct btf *btf = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+
+	assert_non_null(btf);
+	assert_true(btf__add_enum(btf, NULL, 4) > 0);
+	assert_int_equal(btf__add_enum_value(btf, "FX_ANY", 0), 0);
+	assert_int_equal(btf__add_enum_value(btf, "FX_NOEXIST", 1), 0);
+	return btf;
+}
+
+static void test_find_enumerator(void **state)
+{
+	struct kf_btf *kf = *state;
+	struct btf *btf = fixture_with_anon_enum();
+	struct kf_btf *kfa = kf_btf__from_btf(btf);
+	long long v = 0;
+	int id;
+
+	assert_non_null(kfa);
+	id = kf_btf__find_enumerator(kfa, "FX_NOEXIST", &v);
+	assert_true(id > 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(btf__type_by_id(btf, id)->name_off, 0);
+	kf_btf__free(kfa);
+	btf__free(btf);
+
+	id = kf_btf__find_enumerator(kf, "FX_NEG", &v);
+	assert_int_equal(id, kf_btf__find_type(kf, "enum fx_sign"));
+	assert_true(v == -5);
+
+	assert_int_equal(kf_btf__find_enumerator(kf, "FX_NOPE", &v), -ENOENT);
+	assert_int_equal(kf_btf__find_enumerator(kf, "", &v), -EINVAL);
 }
 
 static void test_func_proto(void **state)
@@ -363,6 +403,24 @@ static void test_header_func_root(void **state)
 	free(h);
 }
 
+static void test_header_enumerator_root(void **state)
+{
+	static const char *const roots[] = {"FX_NOEXIST", "FX_POS"};
+	struct btf *btf = fixture_with_anon_enum();
+	struct kf_btf *kf = kf_btf__from_btf(btf);
+	size_t len;
+	char *h;
+
+	(void)state;
+	assert_non_null(kf);
+	h = header_for(kf, roots, 2, &len);
+	assert_non_null(strstr(h, "enum {\n\tFX_ANY = 0,\n\tFX_NOEXIST = 1,\n};"));
+	assert_non_null(strstr(h, "enum fx_sign {"));
+	free(h);
+	kf_btf__free(kf);
+	btf__free(btf);
+}
+
 static void test_header_unknown_root(void **state)
 {
 	static const char *const roots[] = {"struct qstr", "struct nope"};
@@ -485,11 +543,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_find_type),
+		cmocka_unit_test(test_find_enumerator),
 		cmocka_unit_test(test_func_proto),
 		cmocka_unit_test(test_member),
 		cmocka_unit_test(test_type_str),
 		cmocka_unit_test(test_header_contents),
 		cmocka_unit_test(test_header_func_root),
+		cmocka_unit_test(test_header_enumerator_root),
 		cmocka_unit_test(test_header_unknown_root),
 		cmocka_unit_test(test_dump_header_to_file),
 		cmocka_unit_test(test_header_compiles),
