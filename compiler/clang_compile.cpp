@@ -45,6 +45,9 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
+#ifdef KF_STUB_POLLY_PLUGIN
+#include <llvm/Passes/PassPlugin.h>
+#endif
 
 // Set by cmake/llvm.cmake from LLVM's CMake data.
 #ifndef KF_CLANG_RESOURCE_DIR
@@ -62,6 +65,18 @@ void LLVMInitializeBPFTarget(void);
 void LLVMInitializeBPFTargetMC(void);
 void LLVMInitializeBPFAsmPrinter(void);
 }
+
+#ifdef KF_STUB_POLLY_PLUGIN
+// Debian's LLVM is built with Polly linked into its tools, so clang's static
+// CodeGen registers Polly's passes through this function, but only the
+// plugin (LLVMPolly.so) is installed, no static Polly library. BPF needs no
+// Polly: register nothing. (Static LLVM builds only; see cmake/llvm.cmake.)
+llvm::PassPluginLibraryInfo getPollyPluginInfo()
+{
+	return {LLVM_PLUGIN_API_VERSION, "kfault-no-polly", "0",
+		[](llvm::PassBuilder &) {}};
+}
+#endif
 
 #define KF_RESOURCE_DIR_ENV "KFAULT_CLANG_RESOURCE_DIR"
 #define KF_DEFAULT_MAIN_NAME "kfault.bpf.c"
