@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,6 +41,7 @@
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/CompilerInvocation.h>
 #include <llvm/ADT/SmallString.h>
+#include <llvm/Object/ObjectFile.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/ErrorHandling.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -201,6 +203,51 @@ public:
 private:
 	Outcome &out_;
 };
+
+// Set once an in-process compile may have left CO-RE state in LLVM: its
+// BPF backend (BPFAbstractMemberAccess) caches the globals it creates for
+// CO-RE relocations in a static map keyed by access string, across modules.
+// The next compile that makes the same access finds a global of the freed
+// module of the previous compile and crashes (seen: SIGSEGV in
+// LoadInst::LoadInst). A forked child inherits the map, so from then on
+// every compile in this process is refused.
+std::atomic<bool> core_state_dirty{false};
+
+// Whether obj has CO-RE relocations: a .BTF.ext whose header
+// (struct btf_ext_header: hdr_len at 4, core_relo_len at 28) has some.
+bool has_core_relocs(const std::vector<char> &obj)
+{
+	llvm::MemoryBufferRef ref(llvm::StringRef(obj.data(), obj.size()), "obj");
+	auto file = llvm::object::ObjectFile::createObjectFile(ref);
+
+	if (!file) {
+		llvm::consumeError(file.takeError());
+		return true; // cannot tell: assume the worst
+	}
+	for (const llvm::object::SectionRef &sec : (*file)->sections()) {
+		llvm::Expected<llvm::StringRef> name = sec.getName();
+		llvm::Expected<llvm::StringRef> data = llvm::StringRef();
+		uint32_t hdr_len, core_relo_len;
+
+		if (!name) {
+			llvm::consumeError(name.takeError());
+			continue;
+		}
+		if (*name != ".BTF.ext")
+			continue;
+		data = sec.getContents();
+		if (!data) {
+			llvm::consumeError(data.takeError());
+			return true;
+		}
+		if (data->size() < 32)
+			return false;
+		memcpy(&hdr_len, data->data() + 4, 4);
+		memcpy(&core_relo_len, data->data() + 28, 4);
+		return hdr_len >= 32 && core_relo_len > 0;
+	}
+	return false;
+}
 
 void init_llvm_once()
 {
@@ -770,10 +817,23 @@ int kf_cc_compile(const char *src, size_t len, const struct kf_cc_opts *opts,
 	try {
 		std::string source(src ? src : "", len);
 
-		if (o.in_process)
+		if (core_state_dirty) {
+			out.err = -EALREADY;
+			out.error("an earlier in-process compile in this process "
+				  "made CO-RE relocations, and LLVM 19's BPF "
+				  "backend keeps state from it that breaks every "
+				  "later compile here (isolated ones inherit it): "
+				  "compile in-process only once, after any "
+				  "isolated compiles");
+		} else if (o.in_process) {
 			compile_here(source, o, out);
-		else
+			// A failed compile may have stopped after the CO-RE
+			// pass ran: assume it did.
+			if (out.err || has_core_relocs(out.obj))
+				core_state_dirty = true;
+		} else {
 			compile_isolated(source, o, out);
+		}
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;
 	}

@@ -101,6 +101,8 @@ struct kf_cc_result;
  *   -ECHILD      the compiler crashed ("internal compiler crash (signal N)"
  *                or an LLVM fatal error, in *res);
  *   -ETIMEDOUT   the isolated compile ran past opts.timeout_ms;
+ *   -EALREADY    refused: an in-process compile made CO-RE relocations (or
+ *                failed) earlier in this process; see below;
  *   -EINVAL      bad arguments (*res is left NULL);
  *   other -errno a system call failed (fork, pipe...; *res says which
  *                when it could be allocated).
@@ -110,12 +112,17 @@ struct kf_cc_result;
  * Nothing is printed: diagnostics are only in *res. In isolated mode even
  * raw output of LLVM on stdout/stderr is captured and returned as a note.
  *
- * In-process mode (opts.in_process) is a one-shot: LLVM 19 BPF's CO-RE
- * passes keep static state, so a second in-process compile using
- * BPF_CORE_READ / preserve_access_index in the same process can misbehave,
- * clang leaks memory per compile, and an LLVM fatal error exits the whole
- * process. Use it for a single compile in a short-lived process or for
- * measurements.
+ * In-process mode (opts.in_process) is a one-shot: LLVM 19's BPF backend
+ * caches the globals it makes for CO-RE relocations in a static map across
+ * modules, so a second compile using BPF_CORE_READ / preserve_access_index
+ * in the same process crashes (SIGSEGV seen). Once an in-process compile
+ * has made CO-RE relocations (or failed), every later compile in the
+ * process is refused with -EALREADY, isolated ones too: their forked child
+ * would inherit the map. In-process compiles without CO-RE can repeat (and
+ * warm the process up for later ones). Each in-process compile also keeps
+ * ~0.5-1 MB of memory (clang's caches), and an LLVM fatal error exits the
+ * whole process. So: in-process for the one compile of a short-lived
+ * process (`kfault build`) or for measurements; isolated for the rest.
  */
 int kf_cc_compile(const char *src, size_t len, const struct kf_cc_opts *opts,
 		  struct kf_cc_result **res);

@@ -539,8 +539,40 @@ static void test_many_isolated(void **state)
 	}
 }
 
-/* One in-process compile: the warm-compile path of the benchmark. Must be
- * the only in-process compile in this test process (see clang_compile.h).
+/* In-process compiles without CO-RE can repeat, and leave the process fit
+ * for isolated compiles (test_many_isolated runs after this one).
+ */
+static void test_in_process_without_core(void **state)
+{
+	static const char src[] =
+		"#include \"vmlinux.h\"\n"
+		"#include <bpf/bpf_helpers.h>\n"
+		"char LICENSE[] SEC(\"license\") = \"GPL\";\n"
+		"SEC(\"kprobe/d_alloc\")\n"
+		"int plain(void *ctx)\n"
+		"{\n"
+		"	bpf_printk(\"pid %u\", (__u32)bpf_get_current_pid_tgid());\n"
+		"	return 0;\n"
+		"}\n";
+	KF_OPTS(kf_cc_opts, opts, .files = tiny_files, .nfiles = 1,
+		.in_process = true);
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct kf_cc_result *res = NULL;
+		int err = kf_cc_compile(src, sizeof(src) - 1, &opts, &res);
+
+		if (err)
+			kf_cc_result__print(res, stdout);
+		assert_int_equal(err, 0);
+		assert_non_null(kf_cc_result__object(res, NULL));
+		kf_cc_result__free(res);
+	}
+}
+
+/* One in-process compile with CO-RE: the warm-compile path of the
+ * benchmark. After it, this process can compile no more (see
+ * clang_compile.h), so it runs last.
  */
 static void test_in_process_once(void **state)
 {
@@ -561,6 +593,14 @@ static void test_in_process_once(void **state)
 	assert_int_equal(err, 0);
 	check_object(res, "in_proc");
 	kf_cc_result__free(res);
+
+	/* Anything more would crash in LLVM: refused, with the reason. */
+	assert_int_equal(kf_cc_compile(src, strlen(src), &opts, &res), -EALREADY);
+	assert_true(has_diag(res, KF_CC_ERROR, "CO-RE"));
+	kf_cc_result__free(res);
+	opts.in_process = false;
+	assert_int_equal(kf_cc_compile(src, strlen(src), &opts, &res), -EALREADY);
+	kf_cc_result__free(res);
 	free(src);
 }
 
@@ -577,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_resource_dir),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_in_process_without_core),
 		cmocka_unit_test(test_many_isolated),
 		/* Last: it leaves LLVM state behind in this process. */
 		cmocka_unit_test(test_in_process_once),
