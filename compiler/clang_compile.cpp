@@ -708,7 +708,8 @@ int make_options(const kf_cc_opts *opts, Options &o)
 	if (!opts_valid(opts) || (nfiles && !files) || (nextra && !extra))
 		return -EINVAL;
 	if (main_name) {
-		if (!*main_name)
+		// The driver would read "-" from stdin, "-x" as an option.
+		if (!*main_name || *main_name == '-')
 			return -EINVAL;
 		o.main_name = main_name;
 	}

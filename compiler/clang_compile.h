@@ -47,7 +47,7 @@ struct kf_vfile {
 struct kf_cc_opts {
 	size_t sz; /* sizeof(struct kf_cc_opts), set by KF_OPTS */
 	/* Name of the main source file, as diagnostics and BTF line info
-	 * show it. Default "kfault.bpf.c".
+	 * show it; must not start with '-'. Default "kfault.bpf.c".
 	 */
 	const char *main_name;
 	/* Extra in-memory files, typically "vmlinux.h". */
@@ -108,6 +108,8 @@ struct kf_cc_result;
  *                when it could be allocated).
  * *res is set to NULL or to a result the caller frees with
  * kf_cc_result__free(), whatever the return value.
+ *
+ * Not thread-safe: one compile at a time per process.
  *
  * Nothing is printed: diagnostics are only in *res. In isolated mode even
  * raw output of LLVM on stdout/stderr is captured and returned as a note.

@@ -131,6 +131,7 @@ void fx_submit_bio(struct bio *bio)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -514,6 +515,50 @@ static void test_header_compiles(void **state)
 	free(h);
 }
 
+/* Raw BTF, the format of /sys/kernel/btf/vmlinux, read through the mmap
+ * path: the fixture's .BTF written out raw.
+ */
+static void test_open_raw(void **state)
+{
+	struct btf *btf = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+	char path[] = "/tmp/kf-raw-btf-XXXXXX";
+	const void *raw;
+	struct kf_btf *kf;
+	__u32 size;
+	int fd;
+
+	(void)state;
+	assert_non_null(btf);
+	raw = btf__raw_data(btf, &size);
+	assert_non_null(raw);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, raw, size), (ssize_t)size);
+	close(fd);
+
+	kf = kf_btf__open(path);
+	unlink(path);
+	assert_non_null(kf);
+	assert_int_equal(kf_btf__find_type(kf, "struct qstr"),
+			 btf__find_by_name_kind(btf, "qstr", BTF_KIND_STRUCT));
+	kf_btf__free(kf);
+	btf__free(btf);
+}
+
+/* Neither raw BTF nor ELF. */
+static void test_open_garbage(void **state)
+{
+	char path[] = "/tmp/kf-bad-btf-XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not btf at all\n", 15), 15);
+	close(fd);
+	assert_null(kf_btf__open(path));
+	unlink(path);
+}
+
 /* The same lookups through a BTF the caller built and owns. */
 static void test_from_btf(void **state)
 {
@@ -553,6 +598,8 @@ int main(void)
 		cmocka_unit_test(test_header_unknown_root),
 		cmocka_unit_test(test_dump_header_to_file),
 		cmocka_unit_test(test_header_compiles),
+		cmocka_unit_test(test_open_raw),
+		cmocka_unit_test(test_open_garbage),
 		cmocka_unit_test(test_from_btf),
 	};
 

@@ -491,6 +491,7 @@ static void test_bad_arguments(void **state)
 	} big;
 	KF_OPTS(kf_cc_opts, empty_name, .main_name = "");
 	KF_OPTS(kf_cc_opts, no_files, .nfiles = 1);
+	KF_OPTS(kf_cc_opts, stdin_name, .main_name = "-");
 
 	(void)state;
 	assert_int_equal(kf_cc_compile(src, 6, NULL, NULL), -EINVAL);
@@ -498,6 +499,7 @@ static void test_bad_arguments(void **state)
 	assert_null(res);
 	assert_int_equal(kf_cc_compile(src, 6, &empty_name, &res), -EINVAL);
 	assert_int_equal(kf_cc_compile(src, 6, &no_files, &res), -EINVAL);
+	assert_int_equal(kf_cc_compile(src, 6, &stdin_name, &res), -EINVAL);
 
 	/* A newer caller's unknown field must be zero... */
 	memset(&big, 0, sizeof(big));
