@@ -432,8 +432,9 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	emit(g, "\treturn 0;\n");
 	emit(g, "}\n\n");
 
+	/* long: the trampoline returns all 64 bits of r0 (a long -EPERM is not 0xffffffff) */
 	emit(g, "SEC(\"fmod_ret/%s\")\n", inj->func);
-	emit(g, "int BPF_PROG(kf%d_site_fmod_ret%s)\n", i, decls);
+	emit(g, "long BPF_PROG(kf%d_site_fmod_ret%s)\n", i, decls);
 	emit(g, "{\n");
 	emit(g, "\tif (kf%d_fails(KF_TRAMP_SP(ctx)%s))\n", i, names);
 	emit(g, "\t\treturn kf_fmod_ret(ctx, %d);\n", i);

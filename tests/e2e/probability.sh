@@ -1,5 +1,5 @@
 #!/bin/bash
-# probability 30% over 2000 decisions (one per getppid call): the failures
+# probability 30% over 2000 decisions (one per umask call): the failures
 # the victim sees lie within 4 standard deviations of 600 (sigma = 20.5), and
 # kfault counted exactly the 2000 decisions.
 #
@@ -9,7 +9,7 @@ KFAULT=$1 obj=$2 victim=$3 backend=$4
 . "$(dirname "$0")/lib.sh"
 
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --json "$obj"
-out=$("$victim" -c kf-prob getppid 2000)
+out=$("$victim" -c kf-prob umask 2000)
 stop_kfault
 echo "$out"
 failed=$(echo "$out" | awk '$1 == "EPERM" { print $2 }')

@@ -8,7 +8,7 @@ KFAULT=$1 obj=$2 victim=$3 backend=$4
 . "$(dirname "$0")/lib.sh"
 
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --json "$obj"
-out=$("$victim" -c kf-times -t 2 getppid 3000)
+out=$("$victim" -c kf-times -t 2 umask 3000)
 expect_result EPERM 50 "$out"
 expect_result ok 5950 "$out"
 wait_kfault

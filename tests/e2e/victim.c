@@ -10,7 +10,7 @@
  * names), sorted; with -e also one line per attempt as it happens.
  *
  *   mount PATH     mount("none", PATH, "tmpfs"), unmounting after success
- *   getppid        syscall(SYS_getppid): one call, one decision
+ *   umask          syscall(SYS_umask, 022): one call, one decision, no side effect
  *   read PATH      open PATH, read 4 KiB, close (after dropping the page cache)
  *
  * Exits 0 when every attempt ran, whatever they returned; 2 on bad usage.
@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,8 +48,8 @@ static int attempt(void)
 		umount(path);
 		return 0;
 	}
-	if (strcmp(op, "getppid") == 0) {
-		r = syscall(SYS_getppid);
+	if (strcmp(op, "umask") == 0) {
+		r = syscall(SYS_umask, 022);
 		return r < 0 ? errno : 0;
 	}
 	/* read */
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
 	op = argv[optind];
 	count = atol(argv[optind + 1]);
 	path = argc - optind > 2 ? argv[optind + 2] : NULL;
-	if (strcmp(op, "getppid") && !path)
+	if (strcmp(op, "umask") && !path)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))

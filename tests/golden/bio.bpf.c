@@ -53,7 +53,7 @@ int BPF_KPROBE(kf0_site_kprobe, struct bio *bio)
 }
 
 SEC("fmod_ret/should_fail_bio")
-int BPF_PROG(kf0_site_fmod_ret, struct bio *bio)
+long BPF_PROG(kf0_site_fmod_ret, struct bio *bio)
 {
 	if (kf0_fails(KF_TRAMP_SP(ctx), bio))
 		return kf_fmod_ret(ctx, 0);

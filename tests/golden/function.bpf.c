@@ -50,7 +50,7 @@ int BPF_KPROBE(kf0_site_kprobe)
 }
 
 SEC("fmod_ret/__filemap_add_folio")
-int BPF_PROG(kf0_site_fmod_ret)
+long BPF_PROG(kf0_site_fmod_ret)
 {
 	if (kf0_fails(KF_TRAMP_SP(ctx)))
 		return kf_fmod_ret(ctx, 0);

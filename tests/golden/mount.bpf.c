@@ -85,7 +85,7 @@ int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 }
 
 SEC("fmod_ret/should_failslab")
-int BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
+long BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
 {
 	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags))
 		return kf_fmod_ret(ctx, 0);

@@ -56,7 +56,7 @@ int BPF_KPROBE(kf0_site_kprobe, gfp_t gfp_mask, unsigned int order)
 }
 
 SEC("fmod_ret/should_fail_alloc_page")
-int BPF_PROG(kf0_site_fmod_ret, gfp_t gfp_mask, unsigned int order)
+long BPF_PROG(kf0_site_fmod_ret, gfp_t gfp_mask, unsigned int order)
 {
 	if (kf0_fails(KF_TRAMP_SP(ctx), gfp_mask, order))
 		return kf_fmod_ret(ctx, 0);
