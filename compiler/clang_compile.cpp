@@ -328,8 +328,8 @@ void compile_here(const std::string &src, const Options &o, Outcome &out)
 		cmd = llvm::dyn_cast<clang::driver::Command>(&*jobs.begin());
 	if (!cmd || llvm::StringRef(cmd->getCreator().getName()) != "clang") {
 		out.error("internal error: clang driver did not produce exactly "
-			  "one compile job (extra arguments like -E or -### are "
-			  "not supported)");
+			  "one compile job (extra arguments like -### or "
+			  "-save-temps are not supported)");
 		out.err = -ENOEXEC;
 		return;
 	}
@@ -715,8 +715,13 @@ int make_options(const kf_cc_opts *opts, Options &o)
 	}
 	for (size_t i = 0; i < nfiles; i++) {
 		if (!files[i].name || !*files[i].name ||
-		    (files[i].size && !files[i].data))
+		    (files[i].size && !files[i].data) ||
+		    o.main_name == files[i].name)
 			return -EINVAL;
+		// The memory file system would keep the first silently.
+		for (const kf_vfile &f : o.files)
+			if (!strcmp(f.name, files[i].name))
+				return -EINVAL;
 		o.files.push_back(files[i]);
 	}
 	for (size_t i = 0; i < nextra; i++) {

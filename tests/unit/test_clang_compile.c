@@ -492,6 +492,10 @@ static void test_bad_arguments(void **state)
 	KF_OPTS(kf_cc_opts, empty_name, .main_name = "");
 	KF_OPTS(kf_cc_opts, no_files, .nfiles = 1);
 	KF_OPTS(kf_cc_opts, stdin_name, .main_name = "-");
+	const struct kf_vfile twice[] = {{"a.h", "", 0}, {"a.h", "", 0}};
+	KF_OPTS(kf_cc_opts, dup_files, .files = twice, .nfiles = 2);
+	KF_OPTS(kf_cc_opts, file_is_main, .main_name = "a.h", .files = twice,
+		.nfiles = 1);
 
 	(void)state;
 	assert_int_equal(kf_cc_compile(src, 6, NULL, NULL), -EINVAL);
@@ -500,6 +504,8 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(kf_cc_compile(src, 6, &empty_name, &res), -EINVAL);
 	assert_int_equal(kf_cc_compile(src, 6, &no_files, &res), -EINVAL);
 	assert_int_equal(kf_cc_compile(src, 6, &stdin_name, &res), -EINVAL);
+	assert_int_equal(kf_cc_compile(src, 6, &dup_files, &res), -EINVAL);
+	assert_int_equal(kf_cc_compile(src, 6, &file_is_main, &res), -EINVAL);
 
 	/* A newer caller's unknown field must be zero... */
 	memset(&big, 0, sizeof(big));
