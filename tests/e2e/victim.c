@@ -4,14 +4,16 @@
  *
  *   victim [-c COMM] [-t THREADS] [-e] OP COUNT [PATH]
  *
- * Renames itself COMM (before starting threads, which inherit it), then in
- * each of THREADS threads (default 1) repeats OP COUNT times and tallies
- * the results. Prints one line per result, "ok N" or "ENOMEM N" (errno
- * names), sorted; with -e also one line per attempt as it happens.
+ * Starts THREADS threads (default 1), each named COMM, that repeat OP COUNT
+ * times, and tallies the results. Only the threads carry COMM: the main
+ * thread, which prints, keeps its own name, so an injection aimed at COMM
+ * does not fail the victim's own output. Prints one line per result, "ok N"
+ * or "ENOMEM N" (errno names), sorted; with -e also one line per attempt.
  *
  *   mount PATH     mount("none", PATH, "tmpfs"), unmounting after success
  *   umask          syscall(SYS_umask, 022): one call, one decision, no side effect
- *   read PATH      open PATH, read 4 KiB, close (after dropping the page cache)
+ *   write PATH     create PATH, write 64 KiB (new pages on tmpfs), close, unlink
+ *   direct PATH    write 4 KiB to the block device PATH with O_DIRECT: one bio
  *
  * Exits 0 when every attempt ran, whatever they returned; 2 on bad usage.
  */
@@ -52,19 +54,45 @@ static int attempt(void)
 		r = syscall(SYS_umask, 022);
 		return r < 0 ? errno : 0;
 	}
-	/* read */
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return errno;
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	r = read(fd, buf, sizeof(buf));
-	close(fd);
-	return r < 0 ? errno : 0;
+	if (strcmp(op, "write") == 0) {
+		int e = 0;
+
+		memset(buf, 'k', sizeof(buf));
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0)
+			return errno;
+		for (int i = 0; i < 16 && !e; i++)
+			if (write(fd, buf, sizeof(buf)) < 0)
+				e = errno;
+		close(fd);
+		unlink(path);
+		return e;
+	}
+	/* direct */
+	{
+		static __thread void *block;
+		int e = 0;
+
+		if (!block && posix_memalign(&block, 4096, 4096))
+			return ENOMEM;
+		memset(block, 'k', 4096);
+		fd = open(path, O_WRONLY | O_DIRECT);
+		if (fd < 0)
+			return errno;
+		if (pwrite(fd, block, 4096, 0) < 0)
+			e = errno;
+		close(fd);
+		return e;
+	}
 }
+
+static const char *comm;
 
 static void *worker(void *arg)
 {
 	(void)arg;
+	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
+		return NULL;
 	for (long i = 0; i < count; i++) {
 		int e = attempt();
 
@@ -79,7 +107,6 @@ static void *worker(void *arg)
 
 int main(int argc, char **argv)
 {
-	const char *comm = NULL;
 	int threads = 1, c;
 	pthread_t tid[64];
 
@@ -98,9 +125,9 @@ int main(int argc, char **argv)
 	path = argc - optind > 2 ? argv[optind + 2] : NULL;
 	if (strcmp(op, "umask") && !path)
 		return 2;
+	if (strcmp(op, "mount") && strcmp(op, "umask") && strcmp(op, "write") && strcmp(op, "direct"))
+		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
-		return 1;
 	for (int i = 0; i < threads; i++)
 		if (pthread_create(&tid[i], NULL, worker, NULL))
 			return 1;
