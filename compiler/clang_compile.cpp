@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -795,6 +797,32 @@ free_result:
 } // namespace
 
 extern "C" {
+
+int kf_cc_prefault_heap(size_t size)
+{
+	// glibc's largest mmap threshold on 64-bit is 32 MiB; below it, a
+	// block comes from the heap (sbrk).
+	const size_t max = 30u << 20;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
+	char *p;
+	int err = 0;
+
+	if (size > max)
+		size = max;
+	if (!mallopt(M_MMAP_THRESHOLD, 32 << 20) ||
+	    !mallopt(M_TRIM_THRESHOLD, INT_MAX))
+		return -EINVAL;
+	p = (char *)malloc(size);
+	if (!p)
+		return -ENOMEM;
+	start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	end = ((uintptr_t)p + size) & ~(page - 1);
+	if (end > start && madvise((void *)start, end - start, MADV_POPULATE_WRITE))
+		err = -errno;
+	// Back to the top of the heap, populated, for the next allocations.
+	free(p);
+	return err;
+}
 
 const char *kf_cc_default_resource_dir(void)
 {

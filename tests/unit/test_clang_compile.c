@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -522,6 +523,24 @@ static void test_bad_arguments(void **state)
 	assert_string_equal(kf_cc_severity_str(KF_CC_WARNING), "warning");
 }
 
+/* The heap grows once, populated, and stays. */
+static void test_prefault_heap(void **state)
+{
+	size_t before = mallinfo2().arena;
+	int err = kf_cc_prefault_heap(8 << 20);
+
+	(void)state;
+	if (err == -EINVAL) {
+		print_message("SKIP: kernel without MADV_POPULATE_WRITE\n");
+		return;
+	}
+	assert_int_equal(err, 0);
+	assert_true(mallinfo2().arena >= before + (8 << 20));
+	/* Later allocations come from it. */
+	free(malloc(4 << 20));
+	assert_true(mallinfo2().arena >= before + (8 << 20));
+}
+
 /* The reason isolation exists: many compiles in one process. */
 static void test_many_isolated(void **state)
 {
@@ -625,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_resource_dir),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_prefault_heap),
 		cmocka_unit_test(test_in_process_without_core),
 		cmocka_unit_test(test_many_isolated),
 		/* Last: it leaves LLVM state behind in this process. */
