@@ -112,7 +112,11 @@ struct kf_cc_result;
  * Not thread-safe: one compile at a time per process.
  *
  * Nothing is printed: diagnostics are only in *res. In isolated mode even
- * raw output of LLVM on stdout/stderr is captured and returned as a note.
+ * raw output of LLVM on stdout/stderr (rare) is captured and returned as a
+ * note; in-process it would reach the process's stderr.
+ *
+ * Isolation costs a fork and the child's page faults: ~40 ms more than an
+ * in-process compile on the CI VM, where page faults are expensive.
  *
  * In-process mode (opts.in_process) is a one-shot: LLVM 19's BPF backend
  * caches the globals it makes for CO-RE relocations in a static map across
@@ -122,7 +126,7 @@ struct kf_cc_result;
  * process is refused with -EALREADY, isolated ones too: their forked child
  * would inherit the map. In-process compiles without CO-RE can repeat (and
  * warm the process up for later ones). Each in-process compile also keeps
- * ~0.5-1 MB of memory (clang's caches), and an LLVM fatal error exits the
+ * ~0.5 MB of memory (clang's caches), and an LLVM fatal error exits the
  * whole process. So: in-process for the one compile of a short-lived
  * process (`kfault build`) or for measurements; isolated for the rest.
  */
