@@ -2,13 +2,14 @@
 /*
  * victim: the process the end-to-end tests inject failures into.
  *
- *   victim [-c COMM] [-t THREADS] [-e] OP COUNT [PATH]
+ *   victim [-c COMM] [-t THREADS] [-s MS] [-e] OP COUNT [PATH]
  *
  * Starts THREADS threads (default 1), each named COMM, that repeat OP COUNT
  * times, and tallies the results. Only the threads carry COMM: the main
  * thread, which prints, keeps its own name, so an injection aimed at COMM
  * does not fail the victim's own output. Prints one line per result, "ok N"
  * or "ENOMEM N" (errno names), sorted; with -e also one line per attempt.
+ * With -s, each thread sleeps MS milliseconds between attempts.
  *
  *   mount PATH     mount("none", PATH, "tmpfs"), unmounting after success
  *   umask          syscall(SYS_umask, 022): one call, one decision, no side effect
@@ -35,6 +36,7 @@
 static const char *op, *path;
 static long count;
 static int each;
+static long sleep_ms;
 static long tally[MAX_ERRNO + 1];	/* [0]: ok */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -101,6 +103,8 @@ static void *worker(void *arg)
 		if (each)
 			printf("%s %ld: %s\n", op, i + 1, e ? strerrorname_np(e) : "ok");
 		pthread_mutex_unlock(&lock);
+		if (sleep_ms)
+			usleep((useconds_t)sleep_ms * 1000);
 	}
 	return NULL;
 }
@@ -110,8 +114,9 @@ int main(int argc, char **argv)
 	int threads = 1, c;
 	pthread_t tid[64];
 
-	while ((c = getopt(argc, argv, "c:t:e")) != -1) {
+	while ((c = getopt(argc, argv, "c:t:s:e")) != -1) {
 		switch (c) {
+		case 's': sleep_ms = atol(optarg); break;
 		case 'c': comm = optarg; break;
 		case 't': threads = atoi(optarg); break;
 		case 'e': each = 1; break;
