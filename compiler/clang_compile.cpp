@@ -809,9 +809,10 @@ int kf_cc_prefault_heap(size_t size)
 
 	if (size > max)
 		size = max;
+	// A sanitizer's malloc, for one, takes no such settings.
 	if (!mallopt(M_MMAP_THRESHOLD, 32 << 20) ||
 	    !mallopt(M_TRIM_THRESHOLD, INT_MAX))
-		return -EINVAL;
+		return -EOPNOTSUPP;
 	p = (char *)malloc(size);
 	if (!p)
 		return -ENOMEM;

@@ -159,8 +159,9 @@ const char *kf_cc_severity_str(enum kf_cc_severity s);
  * process-wide settings (large blocks from the heap, which is never
  * trimmed): call it first thing in main(), never in a long-lived process.
  * size is capped at 30 MiB (glibc serves larger blocks with mmap). 0, or
- * -EINVAL if the kernel lacks MADV_POPULATE_WRITE (< 5.14; nothing lost),
- * -ENOMEM.
+ * -EOPNOTSUPP if malloc is not glibc's (e.g. under ASan), -EINVAL if the
+ * kernel lacks MADV_POPULATE_WRITE (< 5.14), -ENOMEM; nothing is lost
+ * either way.
  */
 int kf_cc_prefault_heap(size_t size);
 
