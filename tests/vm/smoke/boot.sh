@@ -8,6 +8,10 @@ set -euo pipefail
 echo "kernel $(uname -r), $(nproc) CPU(s), $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)"
 [ "${KFAULT_VM:-}" = 1 ] || { echo "KFAULT_VM is not 1"; exit 1; }
 grep -q 'kfault.driver=' /proc/cmdline || { echo "not booted by tests/vm/run"; exit 1; }
+[ -x "$KFAULT_SRC/tests/vm/run" ] || { echo "KFAULT_SRC='$KFAULT_SRC' is not the source tree"; exit 1; }
+[ -d "${KFAULT_BUILD:?}" ] || { echo "KFAULT_BUILD='$KFAULT_BUILD' is not a directory"; exit 1; }
+[ "$PWD" = "$KFAULT_OUT" ] || { echo "working directory $PWD, not \$KFAULT_OUT"; exit 1; }
+echo "KFAULT_SRC=$KFAULT_SRC KFAULT_BUILD=$KFAULT_BUILD"
 
 want() { # MOUNTPOINT FSTYPE
 	local got
