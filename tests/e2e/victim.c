@@ -2,19 +2,21 @@
 /*
  * victim: the process the end-to-end tests inject failures into.
  *
- *   victim [-c COMM] [-t THREADS] [-s MS] [-e] OP COUNT [PATH]
+ *   victim [-c COMM] [-t THREADS] [-s MS] [-d SECONDS] [-e] OP COUNT [PATH]
  *
  * Starts THREADS threads (default 1), each named COMM, that repeat OP COUNT
  * times, and tallies the results. Only the threads carry COMM: the main
  * thread, which prints, keeps its own name, so an injection aimed at COMM
  * does not fail the victim's own output. Prints one line per result, "ok N"
  * or "ENOMEM N" (errno names), sorted; with -e also one line per attempt.
- * With -s, each thread sleeps MS milliseconds between attempts.
+ * With -s, each thread sleeps MS milliseconds between attempts; with -d, it
+ * stops after SECONDS even if COUNT attempts are not done (COUNT 0: no limit).
  *
  *   mount PATH     mount("none", PATH, "tmpfs"), unmounting after success
  *   umask          syscall(SYS_umask, 022): one call, one decision, no side effect
  *   write PATH     create PATH, write 64 KiB (new pages on tmpfs), close, unlink
  *   direct PATH    write 4 KiB to the block device PATH with O_DIRECT: one bio
+ *   fork           fork(); the child exits at once; wait for it
  *
  * Exits 0 when every attempt ran, whatever they returned; 2 on bad usage.
  */
@@ -28,6 +30,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,7 +40,8 @@
 static const char *op, *path;
 static long count;
 static int each;
-static long sleep_ms;
+static long sleep_ms, seconds;
+static time_t deadline;
 static long tally[MAX_ERRNO + 1];	/* [0]: ok */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -55,6 +60,16 @@ static int attempt(void)
 	if (strcmp(op, "umask") == 0) {
 		r = syscall(SYS_umask, 022);
 		return r < 0 ? errno : 0;
+	}
+	if (strcmp(op, "fork") == 0) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return errno;
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+		return 0;
 	}
 	if (strcmp(op, "write") == 0) {
 		int e = 0;
@@ -95,8 +110,12 @@ static void *worker(void *arg)
 	(void)arg;
 	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
 		return NULL;
-	for (long i = 0; i < count; i++) {
-		int e = attempt();
+	for (long i = 0; !count || i < count; i++) {
+		int e;
+
+		if (deadline && time(NULL) >= deadline)
+			break;
+		e = attempt();
 
 		pthread_mutex_lock(&lock);
 		tally[e > MAX_ERRNO ? MAX_ERRNO : e]++;
@@ -114,8 +133,9 @@ int main(int argc, char **argv)
 	int threads = 1, c;
 	pthread_t tid[64];
 
-	while ((c = getopt(argc, argv, "c:t:s:e")) != -1) {
+	while ((c = getopt(argc, argv, "c:t:s:d:e")) != -1) {
 		switch (c) {
+		case 'd': seconds = atol(optarg); break;
 		case 's': sleep_ms = atol(optarg); break;
 		case 'c': comm = optarg; break;
 		case 't': threads = atoi(optarg); break;
@@ -128,10 +148,15 @@ int main(int argc, char **argv)
 	op = argv[optind];
 	count = atol(argv[optind + 1]);
 	path = argc - optind > 2 ? argv[optind + 2] : NULL;
-	if (strcmp(op, "umask") && !path)
+	if (strcmp(op, "umask") && strcmp(op, "fork") && !path)
 		return 2;
-	if (strcmp(op, "mount") && strcmp(op, "umask") && strcmp(op, "write") && strcmp(op, "direct"))
+	if (strcmp(op, "mount") && strcmp(op, "umask") && strcmp(op, "write") &&
+	    strcmp(op, "direct") && strcmp(op, "fork"))
 		return 2;
+	if (!count && !seconds)
+		return 2;
+	if (seconds)
+		deadline = time(NULL) + seconds;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 0; i < threads; i++)
 		if (pthread_create(&tid[i], NULL, worker, NULL))
