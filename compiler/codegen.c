@@ -327,6 +327,17 @@ static char *param_names(const struct kf_param *params, int n, const char *lead)
 	return kf_buf_steal(&b);
 }
 
+/* The two attach backends, as the generated C spells a frame's probes. */
+static const struct backend {
+	const char *entry, *exit;		/* section prefixes, and name suffixes */
+	const char *entry_macro, *exit_macro;
+	const char *sp;				/* the probe's stack position */
+	const char *at_kretprobe;		/* kf_frame_return()'s last argument */
+} backends[] = {
+	{ "kprobe", "kretprobe", "BPF_KPROBE", "BPF_KRETPROBE", "KF_KPROBE_SP", "true" },
+	{ "fentry", "fexit", "BPF_PROG", "BPF_PROG", "KF_TRAMP_SP", "false" },
+};
+
 /*
  * Frame k of injection i: its predicate as a function, then its entry and
  * return probes for each backend.
@@ -355,23 +366,18 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 	}
 
 	origin(g, "", "", f->loc);
-	emit(g, "SEC(\"kprobe/%s\")\n", f->func);
-	emit(g, "int BPF_KPROBE(kf%d_f%d_kprobe%s)\n", i, k, probe_decls);
-	emit(g, "{\n");
-	emit(g, "\tif (kf_frame_next(%d, %d, KF_KPROBE_SP(ctx))%s%s%s)\n", i, k, when, *when ? names : "",
-	     *when ? ")" : "");
-	emit(g, "\t\tkf_frame_push(%d, %d, KF_KPROBE_SP(ctx));\n", i, k);
-	emit(g, "\treturn 0;\n");
-	emit(g, "}\n\n");
+	for (size_t b = 0; b < KF_ARRAY_SIZE(backends); b++) {
+		const struct backend *be = &backends[b];
 
-	emit(g, "SEC(\"fentry/%s\")\n", f->func);
-	emit(g, "int BPF_PROG(kf%d_f%d_fentry%s)\n", i, k, probe_decls);
-	emit(g, "{\n");
-	emit(g, "\tif (kf_frame_next(%d, %d, KF_TRAMP_SP(ctx))%s%s%s)\n", i, k, when, *when ? names : "",
-	     *when ? ")" : "");
-	emit(g, "\t\tkf_frame_push(%d, %d, KF_TRAMP_SP(ctx));\n", i, k);
-	emit(g, "\treturn 0;\n");
-	emit(g, "}\n\n");
+		emit(g, "SEC(\"%s/%s\")\n", be->entry, f->func);
+		emit(g, "int %s(kf%d_f%d_%s%s)\n", be->entry_macro, i, k, be->entry, probe_decls);
+		emit(g, "{\n");
+		emit(g, "\tif (kf_frame_next(%d, %d, %s(ctx))%s%s%s)\n", i, k, be->sp, when,
+		     *when ? names : "", *when ? ")" : "");
+		emit(g, "\t\tkf_frame_push(%d, %d, %s(ctx));\n", i, k, be->sp);
+		emit(g, "\treturn 0;\n");
+		emit(g, "}\n\n");
+	}
 	free(decls);
 	free(probe_decls);
 	free(names);
@@ -381,18 +387,16 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 		seen |= strcmp(inj->frames[j]->func, f->func) == 0;
 	if (seen)
 		return;
-	emit(g, "SEC(\"kretprobe/%s\")\n", f->func);
-	emit(g, "int BPF_KRETPROBE(kf%d_f%d_kretprobe)\n", i, k);
-	emit(g, "{\n");
-	emit(g, "\tkf_frame_return(%d, KF_KPROBE_SP(ctx), true);\n", i);
-	emit(g, "\treturn 0;\n");
-	emit(g, "}\n\n");
-	emit(g, "SEC(\"fexit/%s\")\n", f->func);
-	emit(g, "int BPF_PROG(kf%d_f%d_fexit)\n", i, k);
-	emit(g, "{\n");
-	emit(g, "\tkf_frame_return(%d, KF_TRAMP_SP(ctx), false);\n", i);
-	emit(g, "\treturn 0;\n");
-	emit(g, "}\n\n");
+	for (size_t b = 0; b < KF_ARRAY_SIZE(backends); b++) {
+		const struct backend *be = &backends[b];
+
+		emit(g, "SEC(\"%s/%s\")\n", be->exit, f->func);
+		emit(g, "int %s(kf%d_f%d_%s)\n", be->exit_macro, i, k, be->exit);
+		emit(g, "{\n");
+		emit(g, "\tkf_frame_return(%d, %s(ctx), %s);\n", i, be->sp, be->at_kretprobe);
+		emit(g, "\treturn 0;\n");
+		emit(g, "}\n\n");
+	}
 }
 
 /* The failure site: the decision as a function, then a probe per backend. */
