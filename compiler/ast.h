@@ -46,6 +46,11 @@ struct kf_param {
 	struct kf_ctype type;
 	char *name;
 	struct kf_loc loc;	/* of the name */
+
+	/* filled in by sema when it has kernel BTF (0: not known) */
+	int btf_id;		/* the type: BTF id btf_id ... */
+	int btf_ptr;		/* ... under btf_ptr more levels of pointer */
+	bool from_btf;		/* not written: taken from the BTF prototype */
 };
 
 /* ---- predicate expressions: the C subset users write ---- */
@@ -99,6 +104,10 @@ struct kf_expr {
 	/* filled in by sema */
 	enum kf_tkind tkind;
 	const struct kf_param *param;	/* IDENT naming a parameter */
+	/* with kernel BTF: the type (as in struct kf_param), 0 if not known */
+	int btf_id;
+	int btf_ptr;
+	bool enumerator;		/* IDENT naming a kernel enumerator */
 };
 
 /* ---- frames, statements, injections ---- */

@@ -8,6 +8,11 @@
 
 int kf_unit__compile(struct kf_unit *u, struct kf_source *src)
 {
+	return kf_unit__compile_btf(u, src, NULL);
+}
+
+int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf)
+{
 	memset(u, 0, sizeof(*u));
 	u->src = src;
 	kf_diags__init(&u->diags, src);
@@ -15,7 +20,7 @@ int kf_unit__compile(struct kf_unit *u, struct kf_source *src)
 	if (!u->file)
 		return -errno;
 	/* Check even after syntax errors: the parser kept what it could. */
-	kf_sema(u->file, &u->diags);
+	kf_sema_btf(u->file, &u->diags, btf);
 	if (u->diags.errors)
 		return -EINVAL;
 	return kf_codegen(u->file, &u->prog);

@@ -22,6 +22,9 @@ struct kf_unit {
  * negative errno on failure. The unit holds the diagnostics either way.
  */
 int kf_unit__compile(struct kf_unit *u, struct kf_source *src);
+/* The same, checked against kernel BTF (NULL: none); see kf_sema_btf(). */
+struct kf_btf;
+int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf);
 void kf_unit__fini(struct kf_unit *u);
 
 #endif

@@ -10,11 +10,13 @@
 
 #include "cron.h"
 #include "sema.h"
+#include "sema_btf.h"
 #include "util.h"
 
 struct sema {
 	struct kf_diags *d;
 	struct kf_injection *inj;
+	struct kf_btf *btf;	/* kernel BTF, or NULL: see sema_btf.h */
 };
 
 /* ---- failure sites ---- */
@@ -341,7 +343,17 @@ static void check_string_builtin(struct sema *s, const struct scope *sc, struct 
 	}
 }
 
+static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_expr *e);
+
+/* Check e, then type it from BTF (if there is BTF): its operands first. */
 static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e)
+{
+	check_expr_btf(s, sc, e);
+	if (s->btf)
+		kf_sema_btf_expr(s->d, s->btf, e);
+}
+
+static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_expr *e)
 {
 	switch (e->kind) {
 	case KF_EXPR_IDENT:
@@ -362,6 +374,8 @@ static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e
 			e->tkind = KF_T_INT;
 			return;
 		}
+		if (s->btf && kf_sema_btf_enumerator(s->btf, e))
+			return;
 		e->tkind = KF_T_UNKNOWN;
 		kf_error(s->d, e->loc, "undeclared identifier '%s'", e->name);
 		if (sc->nparams) {
@@ -431,7 +445,8 @@ static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e
 			kf_error(s->d, e->loc, "member reference base is not a structure or a pointer to one");
 		} else if (!e->arrow && e->lhs->tkind == KF_T_PTR) {
 			kf_error(s->d, e->loc, "'%s' is a pointer; did you mean '->'?",
-				 e->lhs->kind == KF_EXPR_IDENT ? e->lhs->name : "the left side");
+				 e->lhs->kind == KF_EXPR_IDENT || e->lhs->kind == KF_EXPR_MEMBER ?
+				 e->lhs->name : "the left side");
 		} else if (!e->arrow && !is_member_chain(e->lhs)) {
 			kf_error(s->d, e->loc, "'.' applies to a member reached with '->', as in p->a.b");
 		}
@@ -780,17 +795,24 @@ static void check_injection(struct sema *s, struct kf_injection *inj)
 
 	s->inj = inj;
 	resolve_site(s, inj);
+	if (s->btf)
+		kf_sema_btf_params(s->d, s->btf, inj->func, inj->func_loc,
+				   inj->has_params || inj->kind != KF_SITE_FUNCTION,
+				   &inj->params, &inj->nparams);
 	check_params(s, inj->func, inj->params, &inj->nparams);
 	sc = (struct scope){ inj->func, inj->params, inj->nparams,
-			     inj->has_params || inj->kind != KF_SITE_FUNCTION };
+			     inj->has_params || inj->kind != KF_SITE_FUNCTION || inj->nparams };
 	check_pred(s, &sc, inj->pred);
 
 	fold_statements(s, inj);
 	for (int i = 0; i < inj->nframes; i++) {
 		struct kf_frame *f = inj->frames[i];
 
+		if (s->btf)
+			kf_sema_btf_params(s->d, s->btf, f->func, f->func_loc, f->has_params,
+					   &f->params, &f->nparams);
 		check_params(s, f->func, f->params, &f->nparams);
-		sc = (struct scope){ f->func, f->params, f->nparams, f->has_params };
+		sc = (struct scope){ f->func, f->params, f->nparams, f->has_params || f->nparams };
 		check_pred(s, &sc, f->pred);
 	}
 
@@ -813,7 +835,12 @@ static void check_injection(struct sema *s, struct kf_injection *inj)
 
 int kf_sema(struct kf_file *file, struct kf_diags *d)
 {
-	struct sema s = { .d = d };
+	return kf_sema_btf(file, d, NULL);
+}
+
+int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf)
+{
+	struct sema s = { .d = d, .btf = btf };
 	int errors = d->errors;
 
 	if (file->ninj == 0 && d->errors == 0) {

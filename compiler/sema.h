@@ -22,6 +22,16 @@
 /* Returns 0, or -EINVAL when it reported errors. */
 int kf_sema(struct kf_file *file, struct kf_diags *d);
 
+struct kf_btf;
+
+/*
+ * The same, with kernel BTF (btf_types.h): parameters a frame or function
+ * site leaves out are taken from the function's BTF prototype, declared
+ * ones are checked against it, and predicates are typed from BTF (members,
+ * '.' versus '->', arrays versus pointers, enumerators). btf NULL: kf_sema.
+ */
+int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf);
+
 /* The kernel function behind a failure kind: "should_failslab" ... */
 const char *kf_site_function(enum kf_site_kind kind);
 
