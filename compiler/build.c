@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Build: generated C to a BPF object (see build.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,41 +11,161 @@
 #include "clang_compile.h"
 #include "util.h"
 
-static void dump_printf(void *ctx, const char *fmt, va_list ap)
+/*
+ * What templates/kfault.bpf.h and libbpf's bpf_helpers.h, bpf_tracing.h and
+ * bpf_core_read.h use from vmlinux.h (found by compiling them against an
+ * empty one): the registers, the fork tracepoint's record, map types and
+ * update flags, and bool.
+ */
+static const char *const template_roots[] = {
+	"struct pt_regs", "struct trace_event_raw_sched_process_fork",
+	"BPF_MAP_TYPE_HASH", "BPF_MAP_TYPE_ARRAY", "BPF_MAP_TYPE_CGROUP_ARRAY",
+	"BPF_MAP_TYPE_RINGBUF", "BPF_ANY", "BPF_NOEXIST", "bool", "true",
+};
+
+/* A set of header roots: type names, function names, enumerators. */
+struct roots {
+	char **v;
+	size_t n;
+};
+
+static void add_root(struct roots *r, const char *name)
 {
-	vfprintf(ctx, fmt, ap);
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i], name) == 0)
+			return;
+	r->v = kf_realloc_array(r->v, r->n + 1, sizeof(*r->v));
+	r->v[r->n++] = kf_strdup(name);
+}
+
+static void roots_free(struct roots *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
 }
 
 /*
- * Every type of the kernel's BTF as C, like bpftool's vmlinux.h, records
- * marked preserve_access_index so that member accesses are CO-RE relocated.
+ * The named type under BTF type id's pointers, arrays and qualifiers: a
+ * struct or union root makes it complete (and what it holds by value), so
+ * that member reads and sizeof work; a typedef brings what it names.
  */
-static int full_header(const struct btf *btf, char **text, size_t *len)
+static void add_type_root(struct roots *r, const struct btf *btf, __u32 id)
 {
-	struct btf_dump *d;
-	FILE *f;
-	int err = 0;
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name;
 
-	f = open_memstream(text, len);
-	if (!f)
-		return -errno;
-	d = btf_dump__new(btf, dump_printf, f, NULL);
-	if (!d) {
-		err = -errno;
-		goto close_stream;
+	while (t && (btf_is_ptr(t) || btf_is_mod(t) || btf_is_array(t))) {
+		id = btf_is_array(t) ? btf_array(t)->type : t->type;
+		t = btf__type_by_id(btf, id);
 	}
-	fputs("#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n"
-	      "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
-	      "#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n"
-	      "#endif\n", f);
-	for (__u32 id = 1; id < btf__type_cnt(btf) && !err; id++)
-		err = btf_dump__dump_type(d, id);
-	fputs("#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n"
-	      "#endif\n", f);
-	btf_dump__free(d);
-close_stream:
-	if (fclose(f) && !err)
-		err = -EIO;
+	if (!t || !id || !t->name_off)
+		return;	/* void, or anonymous: defined where it is used */
+	name = btf__name_by_offset(btf, t->name_off);
+	if (btf_is_composite(t) || btf_is_any_enum(t)) {
+		char *s = kf_strfmt("%s %s", btf_is_struct(t) ? "struct" :
+				    btf_is_union(t) ? "union" : "enum", name);
+
+		add_root(r, s);
+		free(s);
+	} else if (btf_is_typedef(t) || btf_is_fwd(t)) {
+		if (btf_is_fwd(t)) {
+			char *s = kf_strfmt("%s %s", btf_kflag(t) ? "union" : "struct", name);
+
+			add_root(r, s);
+			free(s);
+		} else {
+			add_root(r, name);
+		}
+	}
+}
+
+/* A type as written in the file (no BTF id): its base by name. */
+static void add_ctype_root(struct roots *r, const struct kf_ctype *t)
+{
+	static const char *const keyword[] = {
+		[KF_BASE_STRUCT] = "struct", [KF_BASE_UNION] = "union", [KF_BASE_ENUM] = "enum",
+	};
+	char *s;
+
+	if (t->base_kind == KF_BASE_BUILTIN)
+		return;
+	if (t->base_kind == KF_BASE_TYPEDEF) {
+		add_root(r, t->base);
+		return;
+	}
+	s = kf_strfmt("%s %s", keyword[t->base_kind], t->base);
+	add_root(r, s);
+	free(s);
+}
+
+static void add_param_roots(struct roots *r, const struct btf *btf,
+			    const struct kf_param *params, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (params[i].btf_id)
+			add_type_root(r, btf, params[i].btf_id);
+		else
+			add_ctype_root(r, &params[i].type);
+	}
+}
+
+/* Every type a predicate reads through, every cast type and enumerator. */
+static void add_expr_roots(struct roots *r, const struct btf *btf, const struct kf_expr *e)
+{
+	if (!e)
+		return;
+	if (e->btf_id)
+		add_type_root(r, btf, e->btf_id);
+	if (e->kind == KF_EXPR_CAST)
+		add_ctype_root(r, e->cast);
+	if (e->kind == KF_EXPR_IDENT && e->enumerator)
+		add_root(r, e->name);
+	add_expr_roots(r, btf, e->lhs);
+	add_expr_roots(r, btf, e->rhs);
+	for (int i = 0; i < e->nargs; i++)
+		add_expr_roots(r, btf, e->args[i]);
+}
+
+static void collect_roots(const struct kf_file *file, const struct btf *btf, struct roots *r)
+{
+	for (size_t i = 0; i < KF_ARRAY_SIZE(template_roots); i++)
+		add_root(r, template_roots[i]);
+	for (int i = 0; i < file->ninj; i++) {
+		const struct kf_injection *inj = file->inj[i];
+
+		add_param_roots(r, btf, inj->params, inj->nparams);
+		add_expr_roots(r, btf, inj->pred);
+		for (int k = 0; k < inj->nframes; k++) {
+			add_param_roots(r, btf, inj->frames[k]->params, inj->frames[k]->nparams);
+			add_expr_roots(r, btf, inj->frames[k]->pred);
+		}
+	}
+}
+
+int kf_build_header(struct kf_unit *u, struct kf_btf *kbtf, char **header, size_t *len)
+{
+	struct roots r = {0};
+	int err;
+
+	collect_roots(u->file, kf_btf__btf(kbtf), &r);
+	err = kf_btf__header(kbtf, (const char *const *)r.v, r.n, header, len);
+	if (err == -ENOENT) {
+		/* sema checked every name against this BTF: only a template root can be missing */
+		for (size_t i = 0; i < r.n; i++) {
+			if (kf_btf__find_type(kbtf, r.v[i]) < 0 && kf_btf__find_func(kbtf, r.v[i]) < 0 &&
+			    kf_btf__find_enumerator(kbtf, r.v[i], NULL) < 0) {
+				kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 },
+					 "the kernel's BTF has no '%s'", r.v[i]);
+				break;
+			}
+		}
+	} else if (err) {
+		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 }, "cannot write kernel types: %s",
+			 strerror(-err));
+	}
+	roots_free(&r);
 	return err;
 }
 
@@ -84,35 +203,28 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 {
 	const char *btf_path = opts && opts->btf_path ? opts->btf_path : "/sys/kernel/btf/vmlinux";
 	const struct kf_embedded *kh = kf_template("kfault.h"), *kbh = kf_template("kfault.bpf.h");
+	struct kf_btf *kbtf = opts ? opts->btf : NULL, *opened = NULL;
 	struct kf_vfile files[3];
 	struct kf_cc_result *res = NULL;
-	struct kf_btf *kbtf;
 	char *header = NULL;
 	size_t header_len = 0;
 	const void *obj;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	kbtf = kf_btf__open(btf_path);
 	if (!kbtf) {
-		err = -errno;
-		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 }, "cannot read kernel BTF from %s: %s",
-			 btf_path, strerror(errno));
-		kf_diag_hint(&u->diags, "the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX");
-		return err;
+		kbtf = opened = kf_build_open_btf(&u->diags, btf_path);
+		if (!kbtf)
+			return -errno;
 	}
-	err = full_header(kf_btf__btf(kbtf), &header, &header_len);
-	kf_btf__free(kbtf);
-	if (err) {
-		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 }, "cannot write kernel types from %s: %s",
-			 btf_path, strerror(-err));
-		free(header);
-		return err;
-	}
+	err = kf_build_header(u, kbtf, &header, &header_len);
+	if (err)
+		goto free_btf;
 	files[0] = (struct kf_vfile){ "vmlinux.h", header, header_len };
 	files[1] = (struct kf_vfile){ "kfault.h", kh->data, kh->size };
 	files[2] = (struct kf_vfile){ "kfault.bpf.h", kbh->data, kbh->size };
-	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files, .nfiles = 3);
+	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files, .nfiles = 3,
+		.in_process = opts && opts->in_process);
 
 	err = kf_cc_compile(u->prog.text, u->prog.len, &cc, &res);
 	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++)
@@ -128,7 +240,27 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	}
 	kf_cc_result__free(res);
 	free(header);
+free_btf:
+	kf_btf__free(opened);
 	return err == -ENOEXEC ? -EINVAL : err;
+}
+
+struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path)
+{
+	struct kf_btf *kbtf;
+	int err;
+
+	if (!path)
+		path = "/sys/kernel/btf/vmlinux";
+	kbtf = kf_btf__open(path);
+	if (!kbtf) {
+		err = errno;
+		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "cannot read kernel BTF from %s: %s",
+			 path, strerror(err));
+		kf_diag_hint(d, "the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX");
+		errno = err;
+	}
+	return kbtf;
 }
 
 void kf_object_fini(struct kf_object *o)

@@ -12,14 +12,19 @@
 #ifndef KFAULT_BUILD_H
 #define KFAULT_BUILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "clang_compile.h"	/* KF_OPTS */
 #include "frontend.h"
 
+struct kf_btf;
+
 struct kf_build_opts {
 	size_t sz;
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
+	struct kf_btf *btf;		/* already open (then btf_path is unused) */
+	bool in_process;		/* compile in this process: see kf_cc_compile() */
 	size_t :0;
 };
 
@@ -34,6 +39,18 @@ struct kf_object {
  * message in u->diags otherwise.
  */
 int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_object *out);
+
+/*
+ * The vmlinux.h a unit's program includes: only the types it needs (the
+ * templates' and libbpf's, the probed functions' parameter types, the
+ * structs its predicates read through, cast types and enumerators), from
+ * the BTF sema checked the unit against. 0, or a negative errno with an
+ * error in u->diags.
+ */
+int kf_build_header(struct kf_unit *u, struct kf_btf *btf, char **header, size_t *len);
+
+/* Open kernel BTF (NULL: /sys/kernel/btf/vmlinux); on failure an error in d. */
+struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path);
 void kf_object_fini(struct kf_object *o);
 
 #endif

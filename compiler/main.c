@@ -4,7 +4,7 @@
  *
  *   kfault check FILE                          diagnostics only
  *   kfault gen FILE [-o OUT]                   the generated BPF C
- *   kfault build FILE -o OUT [--btf VMLINUX]   a BPF object
+ *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj]   a BPF object
  *   kfault run OBJECT|FILE [OPTIONS]           inject (runtime/run.c)
  *   kfault templates DIR                       the headers generated C includes
  *
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_types.h"
 #include "build.h"
 #include "frontend.h"
 #include "run.h"
@@ -39,8 +40,10 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -o, --output FILE      gen, build: write to FILE ('-' for standard output)\n"
-	"      --btf VMLINUX      build, run: kernel types from this BTF or vmlinux\n"
-	"                         (default /sys/kernel/btf/vmlinux)\n"
+	"      --btf VMLINUX      kernel types from this BTF or vmlinux (default\n"
+	"                         /sys/kernel/btf/vmlinux); build and run always check\n"
+	"                         FILE against kernel BTF, check and gen only with --btf\n"
+	"      --emit c|obj       build: write the generated C or the object (default obj)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -82,24 +85,41 @@ static int write_file(const char *path, const void *data, size_t len)
 	return err;
 }
 
-/* Source to generated C (and with obj, to an object); diagnostics printed. */
-static int compile(const char *path, struct kf_unit *u, struct kf_object *obj)
+/*
+ * Source to generated C (and with obj, to an object); diagnostics printed.
+ * With BTF (use_btf, or an object to build) the file is checked against
+ * the kernel's types, and the object's vmlinux.h comes from the same BTF.
+ */
+static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, bool use_btf,
+		   bool in_process)
 {
+	struct kf_btf *kbtf = NULL;
 	struct kf_source *src;
 	int err;
 
+	memset(u, 0, sizeof(*u));
+	if (use_btf || obj) {
+		kbtf = kf_btf__open(btf_path);
+		if (!kbtf) {
+			fprintf(stderr, "kfault: cannot read kernel BTF from %s: %s\n",
+				btf_path ? btf_path : "/sys/kernel/btf/vmlinux", strerror(errno));
+			fprintf(stderr, "kfault: the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX\n");
+			return EXIT_FAIL;
+		}
+	}
 	src = kf_source__read(path);
 	if (!src) {
 		fprintf(stderr, "kfault: %s: %s\n", path, strerror(errno));
-		memset(u, 0, sizeof(*u));
+		kf_btf__free(kbtf);
 		return EXIT_FAIL;
 	}
-	err = kf_unit__compile(u, src);
+	err = kf_unit__compile_btf(u, src, kbtf);
 	if (!err && obj) {
-		KF_OPTS(kf_build_opts, bo, .btf_path = btf_path);
+		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process);
 
 		err = kf_build(u, &bo, obj);
 	}
+	kf_btf__free(kbtf);
 	kf_diags__print(&u->diags, stderr);
 	if (err == -EINVAL)
 		return EXIT_DIAG;
@@ -118,7 +138,7 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 	struct kf_unit u;
 	int status;
 
-	status = compile(path, &u, &obj);
+	status = compile(path, &u, &obj, true, false);
 	kf_unit__fini(&u);
 	*data = obj.data;
 	*size = obj.size;
@@ -127,15 +147,16 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 
 static int cmd_compile(const char *cmd, int argc, char **argv)
 {
-	enum { OPT_BTF = 256 };
+	enum { OPT_BTF = 256, OPT_EMIT };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "emit", required_argument, NULL, OPT_EMIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool build = strcmp(cmd, "build") == 0, gen = strcmp(cmd, "gen") == 0;
-	const char *output = NULL;
+	const char *output = NULL, *emit = NULL;
 	struct kf_object obj = {0};
 	struct kf_unit u;
 	int c, status, err = 0;
@@ -145,6 +166,7 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		case OPT_BTF: btf_path = optarg; break;
+		case OPT_EMIT: emit = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return EXIT_USAGE;
 		}
@@ -155,10 +177,17 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		return usage_error("-o goes with 'gen' and 'build', not '%s'", cmd);
 	if (build && !output)
 		return usage_error("%s", "'build' needs -o OUT.bpf.o");
-	if (btf_path && !build)
-		return usage_error("--btf goes with 'build' and 'run', not '%s'", cmd);
+	if (emit && !build)
+		return usage_error("--emit goes with 'build', not '%s'", cmd);
+	if (emit && strcmp(emit, "c") && strcmp(emit, "obj"))
+		return usage_error("--emit takes c or obj, not '%s'", emit);
+	if (emit && !strcmp(emit, "c")) {
+		/* the C 'kfault build' compiles: checked against BTF like the object */
+		build = false;
+		gen = true;
+	}
 
-	status = compile(argv[optind], &u, build ? &obj : NULL);
+	status = compile(argv[optind], &u, build ? &obj : NULL, btf_path || emit, true);
 	if (!status && gen)
 		err = write_file(output ? output : "-", u.prog.text, u.prog.len);
 	else if (!status && build)
@@ -227,6 +256,9 @@ int main(int argc, char **argv)
 		printf("kfault %s\n", KFAULT_VERSION);
 		return 0;
 	}
+	/* 'build' compiles once, in this process: grow the heap in one go for it. */
+	if (strcmp(cmd, "build") == 0)
+		kf_cc_prefault_heap(24 << 20);
 	/* Each command parses its own options, from argv[1] on (getopt skips argv[0]). */
 	if (strcmp(cmd, "check") == 0 || strcmp(cmd, "gen") == 0 || strcmp(cmd, "build") == 0)
 		return cmd_compile(cmd, argc - 1, argv + 1);
