@@ -1,13 +1,14 @@
 # Shared by the end-to-end test scripts (sourced in the guest).
 
 # start_kfault LOG ARGS...: run 'kfault run ARGS' in the background, logging
-# to LOG, and wait until it says its injections are armed. Sets $kfault_pid.
+# to LOG, and wait until it says its injections are armed (at most
+# $ARM_TIMEOUT seconds, default 60). Sets $kfault_pid.
 start_kfault() {
 	local log=$1
 	shift
 	"$KFAULT" run "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
 	kfault_pid=$!
-	for _ in $(seq 600); do
+	for _ in $(seq $((${ARM_TIMEOUT:-60} * 10))); do
 		if grep -q 'armed' "$log"; then
 			cat "$log"
 			return 0
@@ -19,7 +20,7 @@ start_kfault() {
 		fi
 		sleep 0.1
 	done
-	echo "FAILED: kfault did not arm within 60s:"
+	echo "FAILED: kfault did not arm within ${ARM_TIMEOUT:-60}s:"
 	cat "$log"
 	exit 1
 }
