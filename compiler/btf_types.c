@@ -9,6 +9,7 @@
  */
 #include "btf_types.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -135,9 +136,44 @@ free_buf:
 	return NULL;
 }
 
-/* Raw BTF (as in /sys/kernel/btf/vmlinux): map the file where the kernel
- * allows it, so btf__new()'s copy is the only one. NULL and errno = EPROTO
- * if the file is not raw BTF.
+/* The .BTF section of a 64-bit ELF file of this machine's byte order, as
+ * vmlinux is: found from the section headers alone, which is much cheaper
+ * than libelf on a vmlinux of hundreds of MB. NULL if there is none or the
+ * file is anything else (then libbpf's reader decides).
+ */
+static const void *elf_btf_section(const void *data, size_t size, size_t *len)
+{
+	const Elf64_Ehdr *eh = data;
+	const Elf64_Shdr *sh, *strs;
+	const char *names;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB) ||
+	    eh->e_shentsize != sizeof(*sh) || eh->e_shoff > size ||
+	    eh->e_shnum > (size - eh->e_shoff) / sizeof(*sh) || eh->e_shstrndx >= eh->e_shnum)
+		return NULL;
+	sh = (const Elf64_Shdr *)((const char *)data + eh->e_shoff);
+	strs = &sh[eh->e_shstrndx];
+	if (strs->sh_offset > size || strs->sh_size > size - strs->sh_offset ||
+	    strs->sh_size < sizeof(".BTF"))
+		return NULL;
+	names = (const char *)data + strs->sh_offset;
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_name > strs->sh_size - sizeof(".BTF") || sh[i].sh_type == SHT_NOBITS ||
+		    memcmp(names + sh[i].sh_name, ".BTF", sizeof(".BTF")) ||
+		    sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)
+			continue;
+		*len = sh[i].sh_size;
+		return (const char *)data + sh[i].sh_offset;
+	}
+	return NULL;
+}
+
+/* Raw BTF (as in /sys/kernel/btf/vmlinux), or an ELF file's .BTF: map the
+ * file where the kernel allows it, so btf__new()'s copy is the only one.
+ * NULL and errno = EPROTO if the file is neither (or an ELF file this
+ * reader does not handle: libbpf's then tries).
  */
 static struct btf *parse_raw(const char *path)
 {
@@ -162,10 +198,17 @@ static struct btf *parse_raw(const char *path)
 			goto close_fd;
 	}
 
-	if (!is_raw_btf(data, size))
-		errno = EPROTO;
-	else
+	if (is_raw_btf(data, size)) {
 		btf = btf__new(data, size);
+	} else {
+		size_t len;
+		const void *sec = elf_btf_section(data, size, &len);
+
+		if (sec)
+			btf = btf__new(sec, len);
+		else
+			errno = EPROTO;
+	}
 
 	err = errno;
 	if (mapped)
