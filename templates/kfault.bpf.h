@@ -104,8 +104,16 @@ struct {
 	___kf_v;							\
 })
 
-/* *p for a kernel pointer p. */
-#define KF_DEREF(p) KF_READ(*(p))
+/*
+ * *p for a kernel pointer p. p is evaluated first, on its own: when it is
+ * itself a read (KF_INDEX of a pointer member: KF_DEREF(KF_READ(lv) + i)),
+ * clang cannot nest it inside the access index builtin of this read. The
+ * local's name is used nowhere else (lower.c's locals are ___kf_p, _b, _i).
+ */
+#define KF_DEREF(p) ({							\
+	typeof(p) ___kf_deref = (p);					\
+	KF_READ(*___kf_deref);						\
+})
 
 /* Whether an lvalue is an array (char comm[16]) rather than a pointer (char *name). */
 #define KF_IS_ARRAY(lv) (!__builtin_types_compatible_p(typeof(lv), typeof(&(lv)[0])))
