@@ -4,7 +4,7 @@
  *
  *   kfault check FILE                          diagnostics only
  *   kfault gen FILE [-o OUT]                   the generated BPF C
- *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj]   a BPF object
+ *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj|header]   a BPF object
  *   kfault run OBJECT|FILE [OPTIONS]           inject (runtime/run.c)
  *   kfault templates DIR                       the headers generated C includes
  *
@@ -43,7 +43,8 @@ static const char usage_text[] =
 	"      --btf VMLINUX      kernel types from this BTF or vmlinux (default\n"
 	"                         /sys/kernel/btf/vmlinux); build and run always check\n"
 	"                         FILE against kernel BTF, check and gen only with --btf\n"
-	"      --emit c|obj       build: write the generated C or the object (default obj)\n"
+	"      --emit WHAT        build: write the object (obj, the default), the generated\n"
+	"                         C (c) or the vmlinux.h it is compiled with (header)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -91,14 +92,14 @@ static int write_file(const char *path, const void *data, size_t len)
  * the kernel's types, and the object's vmlinux.h comes from the same BTF.
  */
 static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, bool use_btf,
-		   bool in_process)
+		   bool in_process, struct kf_object *header)
 {
 	struct kf_btf *kbtf = NULL;
 	struct kf_source *src;
 	int err;
 
 	memset(u, 0, sizeof(*u));
-	if (use_btf || obj) {
+	if (use_btf || obj || header) {
 		kbtf = kf_btf__open(btf_path);
 		if (!kbtf) {
 			fprintf(stderr, "kfault: cannot read kernel BTF from %s: %s\n",
@@ -118,6 +119,8 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process);
 
 		err = kf_build(u, &bo, obj);
+	} else if (!err && header) {
+		err = kf_build_header(u, kbtf, (char **)&header->data, &header->size);
 	}
 	kf_btf__free(kbtf);
 	kf_diags__print(&u->diags, stderr);
@@ -138,7 +141,7 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 	struct kf_unit u;
 	int status;
 
-	status = compile(path, &u, &obj, true, false);
+	status = compile(path, &u, &obj, true, false, NULL);
 	kf_unit__fini(&u);
 	*data = obj.data;
 	*size = obj.size;
@@ -179,15 +182,20 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		return usage_error("%s", "'build' needs -o OUT.bpf.o");
 	if (emit && !build)
 		return usage_error("--emit goes with 'build', not '%s'", cmd);
-	if (emit && strcmp(emit, "c") && strcmp(emit, "obj"))
-		return usage_error("--emit takes c or obj, not '%s'", emit);
+	if (emit && strcmp(emit, "c") && strcmp(emit, "obj") && strcmp(emit, "header"))
+		return usage_error("--emit takes c, obj or header, not '%s'", emit);
+	if (emit && !strcmp(emit, "header"))
+		build = false;
 	if (emit && !strcmp(emit, "c")) {
 		/* the C 'kfault build' compiles: checked against BTF like the object */
 		build = false;
 		gen = true;
 	}
 
-	status = compile(argv[optind], &u, build ? &obj : NULL, btf_path || emit, true);
+	status = compile(argv[optind], &u, build ? &obj : NULL, btf_path || emit, true,
+			 emit && !strcmp(emit, "header") ? &obj : NULL);
+	if (!status && emit && !strcmp(emit, "header"))
+		err = write_file(output, obj.data, obj.size);
 	if (!status && gen)
 		err = write_file(output ? output : "-", u.prog.text, u.prog.len);
 	else if (!status && build)
