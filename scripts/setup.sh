@@ -5,9 +5,11 @@
 #   2. configures and builds kfault into build/;
 #   3. builds the test kernel, or reuses the cached one (tests/vm/build-kernel;
 #      about 20-30 minutes on 2 cores the first time, instant afterwards);
-#   4. runs the main job: compiles examples/mount.fault to BPF C and a BPF
-#      object, then boots the test kernel in qemu and injects a slab failure
-#      into a mount(2) loop there (this machine's own kernel cannot inject).
+#   4. runs the main job: compiles examples/mount.fault to BPF C and to a
+#      CO-RE BPF object, then boots the test kernel in qemu and runs
+#      'kfault run' on that object there, where a mount(2) loop fails with
+#      ENOMEM while kfault runs and succeeds after (this machine's own kernel
+#      cannot inject; with one that can, run 'sudo kfault run' directly).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${KFAULT_BUILD_DIR:-$src/build}
@@ -35,14 +37,12 @@ out=$build/example
 mkdir -p "$out"
 "$build/compiler/kfault" check examples/mount.fault
 "$build/compiler/kfault" gen examples/mount.fault -o "$out/mount.bpf.c"
-"$build/compiler/kfault" templates "$out"
-bpftool btf dump file "$kdir/vmlinux" format c >"$out/vmlinux.h"
-clang-19 -target bpf -D__TARGET_ARCH_x86 -O2 -g -mcpu=v3 -I "$out" \
-	-c "$out/mount.bpf.c" -o "$out/mount.bpf.o"
+"$build/compiler/kfault" build --btf "$kdir/vmlinux" examples/mount.fault -o "$out/mount.bpf.o"
 echo "generated C: $out/mount.bpf.c"
 echo "BPF object:  $out/mount.bpf.o ($(stat -c %s "$out/mount.bpf.o") bytes)"
 
-step "injecting in the test VM: a mount(2) loop fails with ENOMEM while the probe is attached"
-ctest --test-dir "$build" -R '^vm\.bpf-override$' --output-on-failure
+step "injecting in the test VM: kfault run mount.bpf.o, and a mount(2) loop named mount-loop"
+tests/vm/run -o "$out/vm" tests/e2e/mount.sh "$build/compiler/kfault" "$out/mount.bpf.o" \
+	"$build/tests/e2e/e2e-victim" kprobe 2>&1 | sed -n '/---- test 1/,/kfault-vm: PASS\|kfault-vm: FAIL/p'
 
 printf '\nkfault is built: %s/compiler/kfault. Run the tests with scripts/test.sh.\n' "$build"
