@@ -1,0 +1,25 @@
+#!/bin/bash
+# Preflight: each problem stops kfault before anything is loaded, with one
+# line saying what is wrong, and exit status 4: a chain function that does
+# not exist (with the name it probably meant), a function that cannot be
+# failed, and a user without the privileges.
+#
+#   preflight.sh KFAULT TYPO-OBJECT NOT-INJECTABLE-OBJECT GOOD-OBJECT
+set -euo pipefail
+KFAULT=$1 typo=$2 nope=$3 good=$4
+
+expect_refusal() { # PATTERN CMD...: CMD exits 4 and says PATTERN
+	local pattern=$1 status=0
+	shift
+	"$@" >"$KFAULT_OUT/out" 2>&1 || status=$?
+	cat "$KFAULT_OUT/out"
+	[ "$status" = 4 ] || { echo "FAILED: exit status $status, wanted 4"; exit 1; }
+	grep -q -- "$pattern" "$KFAULT_OUT/out" || { echo "FAILED: no '$pattern'"; exit 1; }
+}
+
+expect_refusal "typo.fault:3: 'SyS_mount' is not a function of this kernel; did you mean '__x64_sys_mount'?" \
+	"$KFAULT" run "$typo"
+expect_refusal "not-injectable.fault:2: 'vfs_read' cannot be failed: it is not in the kernel's error-injection list" \
+	"$KFAULT" run "$nope"
+expect_refusal "kfault needs root, or CAP_BPF with CAP_PERFMON" \
+	setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$KFAULT" run "$good"
