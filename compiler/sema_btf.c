@@ -276,12 +276,18 @@ static bool takes_pt_regs(struct kf_btf *kbtf, const struct kf_btf_func *fn)
 	return t && btf_is_struct(t) && strcmp(name_of(kbtf, t), "pt_regs") == 0;
 }
 
+/*
+ * The names of params[0..n): where an error about them points (the
+ * parser's range of a first parameter's type starts at its parenthesis).
+ */
 static struct kf_loc params_loc(const struct kf_param *params, int n)
 {
-	struct kf_loc l = params[0].type.loc;
+	struct kf_loc l = params[0].name ? params[0].loc : params[0].type.loc;
 
-	l.last_line = params[n - 1].loc.last_line;
-	l.last_column = params[n - 1].loc.last_column;
+	if (params[n - 1].name) {
+		l.last_line = params[n - 1].loc.last_line;
+		l.last_column = params[n - 1].loc.last_column;
+	}
 	return l;
 }
 
