@@ -2,6 +2,7 @@
 /* Diagnostics: collect, sort (errors first), print with the source line. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,15 @@ static void vdiag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
 {
 	struct kf_diag *g;
 
+	if (sev == KF_ERROR)
+		d->errors++;
+	else if (sev == KF_WARNING)
+		d->warnings++;
+	d->dropped_last = (sev == KF_ERROR ? d->errors : d->warnings) > KF_MAX_DIAGS;
+	if (d->dropped_last) {
+		d->dropped++;
+		return;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		struct kf_diag *v = realloc(d->v, cap * sizeof(*v));
@@ -102,10 +112,6 @@ static void vdiag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
 	g->order = (int)d->n;
 	g->message = kf_vstrfmt(fmt, ap);
 	d->n++;
-	if (sev == KF_ERROR)
-		d->errors++;
-	else if (sev == KF_WARNING)
-		d->warnings++;
 }
 
 void kf_diag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
@@ -141,7 +147,7 @@ void kf_diag_hint(struct kf_diags *d, const char *fmt, ...)
 	struct kf_diag *g;
 	va_list ap;
 
-	if (!d->n)
+	if (!d->n || d->dropped_last)
 		return;
 	g = &d->v[d->n - 1];
 	free(g->hint);
@@ -193,23 +199,79 @@ static const char *severity_name(enum kf_severity s)
 	}
 }
 
-/* The source line, then a caret under the first column and tildes to the last. */
-static void print_excerpt(FILE *out, const struct kf_source *src, const struct kf_loc *loc)
+/*
+ * Length of the UTF-8 sequence at s[0..n) if it is a valid one of a
+ * printable character (not a C1 control, U+0080..U+009F), else 0.
+ */
+static size_t utf8_char(const unsigned char *s, size_t n)
 {
-	const char *line;
-	size_t len, first, last;
+	size_t len;
+	uint32_t c;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < 0xa0 || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* A message: control bytes and broken UTF-8 escaped as \n, \t, \xHH. */
+static void put_message(struct kf_buf *b, const char *m)
+{
+	const unsigned char *s = (const unsigned char *)m;
+	size_t n = strlen(m);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t u;
+
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			kf_buf_putc(b, (char)s[i]);
+		} else if (s[i] == '\n') {
+			kf_buf_puts(b, "\\n");
+		} else if (s[i] == '\t') {
+			kf_buf_puts(b, "\\t");
+		} else if (s[i] >= 0x80 && (u = utf8_char(s + i, n - i))) {
+			kf_buf_add(b, s + i, u);
+			i += u - 1;
+		} else {
+			kf_buf_printf(b, "\\x%02x", s[i]);
+		}
+	}
+}
+
+/* Excerpts of long lines show this many bytes, from a little before the range. */
+#define KF_EXCERPT_WIDTH	120
+#define KF_EXCERPT_BEFORE	40
+
+/*
+ * The source line, then a caret under the first column and tildes to the
+ * last. White space and control bytes print as one space, a UTF-8 character
+ * as itself, any other byte as '?', so the caret lines up under the text.
+ */
+static void put_excerpt(struct kf_buf *b, const struct kf_source *src, const struct kf_loc *loc)
+{
+	const unsigned char *line;
+	size_t len, first, last, from, to, col = 0, caret = 0, tilde = 0;
 	char num[16];
 	int w;
 
-	line = source_line(src, loc->first_line, &len);
+	line = (const unsigned char *)source_line(src, loc->first_line, &len);
 	if (!line)
 		return;
-	w = snprintf(num, sizeof(num), "%d", loc->first_line);
-	fprintf(out, " %s | ", num);
-	for (size_t i = 0; i < len; i++)
-		fputc(line[i] == '\0' || line[i] == '\t' ? ' ' : line[i], out);
-	fputc('\n', out);
-
 	first = loc->first_column > 0 ? (size_t)loc->first_column - 1 : 0;
 	if (first > len)
 		first = len;
@@ -218,29 +280,98 @@ static void print_excerpt(FILE *out, const struct kf_source *src, const struct k
 		last = (size_t)loc->last_column - 1;
 	else if (loc->last_line > loc->first_line && len > first)
 		last = len - 1;	/* a range over lines: underline to the end of this one */
-	if (last > len)
-		last = len;
-	fprintf(out, " %*s | ", w, "");
-	for (size_t i = 0; i < first; i++)
-		fputc(' ', out);
-	fputc('^', out);
-	for (size_t i = first + 1; i <= last && i < len; i++)
-		fputc('~', out);
-	fputc('\n', out);
+	if (last >= len)
+		last = len ? len - 1 : 0;
+	if (last < first)
+		last = first;
+
+	/* The window of the line to show. */
+	from = 0;
+	to = len;
+	if (len > KF_EXCERPT_WIDTH) {
+		from = first > KF_EXCERPT_BEFORE ? first - KF_EXCERPT_BEFORE : 0;
+		to = from + KF_EXCERPT_WIDTH < len ? from + KF_EXCERPT_WIDTH : len;
+		if (to - from < KF_EXCERPT_WIDTH)
+			from = to - KF_EXCERPT_WIDTH;
+	}
+
+	w = snprintf(num, sizeof(num), "%d", loc->first_line);
+	kf_buf_printf(b, " %s | ", num);
+	if (from) {
+		kf_buf_puts(b, "...");
+		col += 3;
+	}
+	for (size_t i = from; i < to; i++) {
+		size_t u = 0;
+
+		if (i == first)
+			caret = col;
+		if (i == last)
+			tilde = col;
+		if (line[i] >= 0x20 && line[i] < 0x7f)
+			kf_buf_putc(b, (char)line[i]);
+		else if (line[i] < 0x20 || line[i] == 0x7f)
+			kf_buf_putc(b, ' ');
+		else if ((u = utf8_char(line + i, to - i)))
+			kf_buf_add(b, line + i, u);
+		else
+			kf_buf_putc(b, '?');
+		if (u > 1) {
+			/* the rest of the character: same column */
+			for (size_t k = 1; k < u; k++) {
+				if (i + k == first)
+					caret = col;
+				if (i + k == last)
+					tilde = col;
+			}
+			i += u - 1;
+		}
+		col++;
+	}
+	if (first >= to)
+		caret = col;
+	if (last >= to)
+		tilde = col ? col - 1 : 0;
+	if (to < len)
+		kf_buf_puts(b, "...");
+	kf_buf_putc(b, '\n');
+
+	kf_buf_printf(b, " %*s | ", w, "");
+	for (size_t i = 0; i < caret; i++)
+		kf_buf_putc(b, ' ');
+	kf_buf_putc(b, '^');
+	for (size_t i = caret + 1; i <= tilde; i++)
+		kf_buf_putc(b, '~');
+	kf_buf_putc(b, '\n');
 }
 
 void kf_diags__print(struct kf_diags *d, FILE *out)
 {
-	qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+	struct kf_buf b = {0};
+
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct kf_diag *g = &d->v[i];
 
-		fprintf(out, "%s:%d:%d: %s: %s\n", d->src->path, g->loc.first_line,
-			g->loc.first_column, severity_name(g->severity), g->message);
-		print_excerpt(out, d->src, &g->loc);
-		if (g->hint)
-			fprintf(out, "   = hint: %s\n", g->hint);
+		kf_buf_printf(&b, "%s:%d:%d: %s: ", d->src->path, g->loc.first_line,
+			      g->loc.first_column, severity_name(g->severity));
+		put_message(&b, g->message);
+		kf_buf_putc(&b, '\n');
+		put_excerpt(&b, d->src, &g->loc);
+		if (g->hint) {
+			kf_buf_puts(&b, "   = hint: ");
+			put_message(&b, g->hint);
+			kf_buf_putc(&b, '\n');
+		}
+		/* one write per diagnostic: stderr is unbuffered */
+		fwrite(b.s, 1, b.len, out);
+		b.len = 0;
 	}
+	if (d->dropped)
+		fprintf(out, "%s: note: %d more diagnostics not shown (at most %d errors and %d warnings are)\n",
+			d->src->path, d->dropped, KF_MAX_DIAGS, KF_MAX_DIAGS);
+	kf_buf_free(&b);
 }
 
 /* Levenshtein distance, capped: names are short. */

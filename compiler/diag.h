@@ -52,8 +52,17 @@ struct kf_diags {
 	const struct kf_source *src;
 	struct kf_diag *v;
 	size_t n, cap;
-	int errors, warnings;
+	int errors, warnings;	/* all reported, kept or not */
+	int dropped;		/* reported past KF_MAX_DIAGS and not kept */
+	bool dropped_last;	/* the last one reported was dropped: so is its hint */
 };
+
+/*
+ * A limit that keeps a hostile input from making kfault slow: at most
+ * KF_MAX_DIAGS errors and as many warnings are kept and printed; the rest
+ * are counted.
+ */
+#define KF_MAX_DIAGS	50
 
 struct kf_source *kf_source__read(const char *path);
 struct kf_source *kf_source__from_string(const char *path, const char *text, size_t len);
@@ -75,7 +84,12 @@ void kf_error(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void kf_warning(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
 
-/* Print all diagnostics, errors first, each group in source order. */
+/*
+ * Print all diagnostics, errors first, each group in source order. Bytes of
+ * the input that are not printable are shown as spaces in source excerpts
+ * and escaped in messages, so no input can send control sequences to a
+ * terminal; a long line is shown around the range it is about.
+ */
 void kf_diags__print(struct kf_diags *d, FILE *out);
 
 /* The closest of names[0..n) to word by edit distance, or NULL if none is close. */
