@@ -12,6 +12,7 @@ struct kf_expr *kf_expr_new(enum kf_expr_kind kind, struct kf_loc loc)
 
 	e->kind = kind;
 	e->loc = loc;
+	e->size = 1;
 	return e;
 }
 

@@ -55,6 +55,15 @@ struct kf_param {
 
 /* ---- predicate expressions: the C subset users write ---- */
 
+/*
+ * Operators and operands in one predicate (docs/language.md, "Limits").
+ * The parser keeps no bigger tree than this: a subtree that grows past it is
+ * replaced by a leaf that only remembers its size (struct kf_expr.size), so
+ * no stage recurses deeper than KF_MAX_PRED_NODES, whatever the input, and
+ * sema reports the predicate as too big.
+ */
+#define KF_MAX_PRED_NODES	256
+
 enum kf_expr_kind {
 	KF_EXPR_IDENT,
 	KF_EXPR_INT,
@@ -100,6 +109,7 @@ struct kf_expr {
 	struct kf_ctype *cast;	/* CAST */
 	struct kf_expr **args;	/* CALL */
 	int nargs;
+	int size;		/* nodes in this subtree as written, itself included */
 
 	/* filled in by sema */
 	enum kf_tkind tkind;

@@ -40,7 +40,10 @@ struct kf_source *kf_source__read(const char *path)
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!f)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+	/* One byte past the limit is enough for the parser to report it. */
+	while (buf.len <= KF_MAX_SOURCE && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf.len + n > KF_MAX_SOURCE + 1)
+			n = KF_MAX_SOURCE + 1 - buf.len;
 		if (kf_buf_add(&buf, chunk, n))
 			goto close_file;
 	}

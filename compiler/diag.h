@@ -58,12 +58,18 @@ struct kf_diags {
 };
 
 /*
- * A limit that keeps a hostile input from making kfault slow: at most
- * KF_MAX_DIAGS errors and as many warnings are kept and printed; the rest
- * are counted.
+ * Limits that keep a hostile input from making kfault slow: a source is at
+ * most KF_MAX_SOURCE bytes (kf_source__read stops reading after that and the
+ * parser reports it), and at most KF_MAX_DIAGS errors and as many warnings
+ * are kept and printed; the rest are counted.
  */
+#define KF_MAX_SOURCE	(1024 * 1024)
 #define KF_MAX_DIAGS	50
 
+/*
+ * Read a whole file ("-": standard input). A file longer than KF_MAX_SOURCE
+ * is read no further than one byte past the limit: the parser reports it.
+ */
 struct kf_source *kf_source__read(const char *path);
 struct kf_source *kf_source__from_string(const char *path, const char *text, size_t len);
 void kf_source__free(struct kf_source *src);

@@ -265,18 +265,6 @@ struct scope {
 
 static const char *const builtins[] = { "STRNCMP", "STRCMP" };
 
-static int count_nodes(const struct kf_expr *e)
-{
-	int n = 1;
-
-	if (!e)
-		return 0;
-	n += count_nodes(e->lhs) + count_nodes(e->rhs);
-	for (int i = 0; i < e->nargs; i++)
-		n += count_nodes(e->args[i]);
-	return n;
-}
-
 static bool is_member_chain(const struct kf_expr *e)
 {
 	while (e->kind == KF_EXPR_PAREN)
@@ -496,7 +484,7 @@ static void check_pred(struct sema *s, const struct scope *sc, struct kf_expr *p
 
 	if (!pred)
 		return;
-	nodes = count_nodes(pred);
+	nodes = pred->size;	/* the parser counted them, and kept no bigger tree */
 	if (nodes > KF_MAX_PRED_NODES) {
 		kf_error(s->d, pred->loc, "predicate has %d operators and operands; the limit is %d",
 			 nodes, KF_MAX_PRED_NODES);

@@ -16,7 +16,6 @@
 /* Limits of the language (docs/language.md, "Limits"). */
 #define KF_MAX_STRLEN		128	/* bytes a string builtin compares */
 #define KF_MAX_KPROBE_ARGS	5	/* arguments a kprobe program can read */
-#define KF_MAX_PRED_NODES	256	/* operators and operands in one predicate */
 #define KF_MAX_PID		4194304	/* PID_MAX_LIMIT */
 
 /* Returns 0, or -EINVAL when it reported errors. */

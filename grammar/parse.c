@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Runs the flex scanner and the bison parser over one source. */
 #include <errno.h>
+#include <string.h>
 
 #include "parse.h"
 #include "parser.h"
 #include "lexer.h"
+#include "sema.h"
 #include "util.h"
 
 int yyparse(struct kf_parser *p);
@@ -13,17 +15,48 @@ struct kf_file *kf_parse(const struct kf_source *src, struct kf_diags *diags)
 {
 	struct kf_parser p = { .diags = diags, .line = 1, .col = 1 };
 	YY_BUFFER_STATE buf;
+	const char *nul;
 
 	p.file = kf_calloc(1, sizeof(*p.file));
 	p.file->src = src;
+	if (src->len > KF_MAX_SOURCE) {
+		kf_error(diags, (struct kf_loc){ 1, 1, 1, 1 },
+			 "the file is larger than %d bytes (1 MiB), the limit", KF_MAX_SOURCE);
+		return p.file;
+	}
+	/*
+	 * A NUL byte has no place in a .fault file (strings write it "\0"), and
+	 * flex rescans the token so far at each one: many of them in one token
+	 * would take quadratic time. Report the first and stop.
+	 */
+	nul = memchr(src->text, '\0', src->len);
+	if (nul) {
+		struct kf_loc l = { 1, 1, 1, 1 };
+
+		for (const char *c = src->text; c < nul; c++) {
+			if (*c == '\n') {
+				l.first_line++;
+				l.first_column = 1;
+			} else {
+				l.first_column++;
+			}
+		}
+		l.last_line = l.first_line;
+		l.last_column = l.first_column;
+		kf_error(diags, l, "the file holds a NUL byte; a .fault file is text");
+		kf_diag_hint(diags, "write a NUL in a string as \"\\0\"");
+		return p.file;
+	}
 	if (yylex_init_extra(&p, &p.scanner))
 		goto free_file;
 	buf = yy_scan_bytes(src->text, (int)src->len, p.scanner);
 	if (!buf)
 		goto destroy_scanner;
-	if (yyparse(&p) == 2) {	/* memory exhausted: reported, tree incomplete */
+	if (yyparse(&p) == 2) {	/* the parser's stack is full; the tree is incomplete */
 		kf_error(diags, (struct kf_loc){ p.line, p.col, p.line, p.col },
 			 "input is nested too deeply");
+		kf_diag_hint(diags, "a predicate holds at most %d operators and operands",
+			     KF_MAX_PRED_NODES);
 	}
 	yy_delete_buffer(buf, p.scanner);
 	yylex_destroy(p.scanner);

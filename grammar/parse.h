@@ -27,15 +27,13 @@ struct kf_parser {
 	struct kf_diags *diags;
 	struct kf_file *file;
 	int line, col;		/* the lexer's cursor */
-	int depth;		/* expression nesting, bounded (see KF_MAX_DEPTH) */
 };
-
-/* Deepest nesting of parentheses and operators the parser accepts. */
-#define KF_MAX_DEPTH 64
 
 /*
  * Parse a whole file. Syntax errors are recorded in diags and the parser
  * recovers to report more; the tree it returns holds what did parse.
+ * A source longer than KF_MAX_SOURCE is reported and not parsed; one nested
+ * deeper than the parser's stack (YYMAXDEPTH) is reported as such.
  * Returns NULL and sets errno only when memory runs out.
  */
 struct kf_file *kf_parse(const struct kf_source *src, struct kf_diags *diags);

@@ -16,6 +16,7 @@ int yylex(YYSTYPE *lvalp, YYLTYPE *llocp, void *scanner);
 }
 
 %code {
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,11 +25,61 @@ int yylex(YYSTYPE *lvalp, YYLTYPE *llocp, void *scanner);
 static void yyerror(YYLTYPE *loc, struct kf_parser *p, const char *msg);
 #define scanner (p->scanner)
 
-/* Growable arrays built by the list rules. */
+/*
+ * Growable arrays built by the list rules. The capacity is the next power of
+ * two, so a list of n items costs O(n) however long it gets.
+ */
 #define PUSH(arr, n, item) do { \
-	(arr) = kf_realloc_array((arr), (size_t)(n) + 1, sizeof(*(arr))); \
+	if ((n) == 0 || ((n) & ((n) - 1)) == 0) \
+		(arr) = kf_realloc_array((arr), (n) ? 2 * (size_t)(n) : 1, sizeof(*(arr))); \
 	(arr)[(n)++] = (item); \
 } while (0)
+
+/*
+ * Every inner node of an expression goes through here once its operands are
+ * set: it records the size of the subtree, and one that grows past
+ * KF_MAX_PRED_NODES becomes a leaf that keeps only its size (see ast.h).
+ * So however long or deep the input, no tree kept is deeper than that, and
+ * sema reports the predicate as too big.
+ */
+static struct kf_expr *bound_extra(struct kf_expr *e, long extra)
+{
+	long size = 1 + extra;
+
+	if (e->lhs)
+		size += e->lhs->size;
+	if (e->rhs)
+		size += e->rhs->size;
+	for (int i = 0; i < e->nargs; i++)
+		size += e->args[i]->size;
+	e->size = size > INT_MAX ? INT_MAX : (int)size;
+	if (e->size <= KF_MAX_PRED_NODES)
+		return e;
+	kf_expr_free(e->lhs);
+	kf_expr_free(e->rhs);
+	e->lhs = e->rhs = NULL;
+	for (int i = 0; i < e->nargs; i++)
+		kf_expr_free(e->args[i]);
+	free(e->args);
+	e->args = NULL;
+	e->nargs = 0;
+	if (e->cast) {
+		kf_ctype_fini(e->cast);
+		free(e->cast);
+		e->cast = NULL;
+	}
+	free(e->name);
+	e->name = NULL;
+	e->kind = KF_EXPR_INT;
+	e->text = kf_strdup("0");
+	e->ival = 0;
+	return e;
+}
+
+static struct kf_expr *bound(struct kf_expr *e)
+{
+	return bound_extra(e, 0);
+}
 
 static struct kf_expr *binary(int op, struct kf_expr *l, struct kf_expr *r, YYLTYPE loc)
 {
@@ -37,7 +88,7 @@ static struct kf_expr *binary(int op, struct kf_expr *l, struct kf_expr *r, YYLT
 	e->op = op;
 	e->lhs = l;
 	e->rhs = r;
-	return e;
+	return bound(e);
 }
 
 static struct kf_expr *unary(int op, struct kf_expr *operand, YYLTYPE loc)
@@ -46,7 +97,24 @@ static struct kf_expr *unary(int op, struct kf_expr *operand, YYLTYPE loc)
 
 	e->op = op;
 	e->lhs = operand;
-	return e;
+	return bound(e);
+}
+
+/*
+ * The range of a type: from its first word. An empty rule's location is the
+ * end of the token before it, so without leading qualifiers the default
+ * range would start at the "(" before the type.
+ */
+static struct kf_loc type_loc(int quals, YYLTYPE quals_loc, YYLTYPE all, YYLTYPE base)
+{
+	if (!quals) {
+		all.first_line = base.first_line;
+		all.first_column = base.first_column;
+	} else {
+		all.first_line = quals_loc.first_line;
+		all.first_column = quals_loc.first_column;
+	}
+	return all;
 }
 
 static struct kf_value value(enum kf_value_kind kind, YYLTYPE loc, char *text, bool neg)
@@ -84,6 +152,7 @@ static struct kf_value value(enum kf_value_kind kind, YYLTYPE loc, char *text, b
 	struct {
 		struct kf_expr **v;
 		int n;
+		long dropped;	/* nodes in arguments past KF_MAX_PRED_NODES, not kept */
 	} args;
 	struct {
 		struct kf_value *v;
@@ -369,12 +438,14 @@ param:
 	}
 	| param_type ident {
 		$$ = (struct kf_param){ .type = $1, .name = $2, .loc = @2 };
-		$$.type.loc = @$;
+		$$.type.loc.last_line = @2.last_line;	/* the type with its name */
+		$$.type.loc.last_column = @2.last_column;
 	}
 	| param_type ident '[' INTEGER ']' {
 		$$ = (struct kf_param){ .type = $1, .name = $2, .loc = @2 };
-		$$.type.array = (long)$4.ival;
-		$$.type.loc = @$;
+		$$.type.array = $4.ival > LONG_MAX ? LONG_MAX : (long)$4.ival;
+		$$.type.loc.last_line = @5.last_line;
+		$$.type.loc.last_column = @5.last_column;
 		free($4.text);
 	}
 	;
@@ -387,7 +458,7 @@ param_type:
 		$$.ptr = $4 & 0xff;
 		for (int i = 0; i < $$.ptr && i < KF_MAX_PTR; i++)
 			$$.ptr_const[i] = ($4 >> (8 + i)) & 1;
-		$$.loc = @$;
+		$$.loc = type_loc($1, @1, @$, @2);
 	}
 	;
 
@@ -399,15 +470,15 @@ cast_type:
 		$$.ptr = $4 & 0xff;
 		for (int i = 0; i < $$.ptr && i < KF_MAX_PTR; i++)
 			$$.ptr_const[i] = ($4 >> (8 + i)) & 1;
-		$$.loc = @$;
+		$$.loc = type_loc($1, @1, @$, @2);
 	}
 	;
 
 /* quals: bit 0 const, bit 1 volatile */
 quals:
 	  %empty		{ $$ = 0; }
-	| quals CONST		{ $$ = $1 | 1; }
-	| quals VOLATILE	{ $$ = $1 | 2; }
+	| quals CONST		{ $$ = $1 | 1; if (!$1) @$ = @2; /* not from before the first */ }
+	| quals VOLATILE	{ $$ = $1 | 2; if (!$1) @$ = @2; }
 	;
 
 /* pointers: the depth in the low byte, "* const" per level from bit 8 */
@@ -415,7 +486,7 @@ pointers:
 	  %empty		{ $$ = 0; }
 	| pointers '*' quals {
 		int depth = $1 & 0xff;
-		$$ = $1 + 1;
+		$$ = depth < 0xff ? $1 + 1 : $1;	/* sema rejects more than KF_MAX_PTR */
 		if (($3 & 1) && depth < KF_MAX_PTR)
 			$$ |= 1 << (8 + depth);
 	}
@@ -444,7 +515,13 @@ tag:
 builtin_words:
 	  builtin_word
 	| builtin_words builtin_word {
-		$$ = kf_strfmt("%s %s", $1, $2);
+		/* No C type has more than 4 words; sema rejects what is not a type,
+		 * so past 8 words there is no need to keep more (or spend time on it). */
+		int words = 1;
+
+		for (const char *c = $1; *c; c++)
+			words += *c == ' ';
+		$$ = words < 8 ? kf_strfmt("%s %s", $1, $2) : kf_strdup($1);
 		free($1);
 		free($2);
 	}
@@ -498,6 +575,7 @@ expr:
 		$$->cast = kf_calloc(1, sizeof(*$$->cast));
 		*$$->cast = $2;
 		$$->lhs = $4;
+		$$ = bound($$);
 	}
 	| postfix
 	;
@@ -508,12 +586,14 @@ postfix:
 		$$ = kf_expr_new(KF_EXPR_INDEX, @$);
 		$$->lhs = $1;
 		$$->rhs = $3;
+		$$ = bound($$);
 	}
 	| postfix '.' member_name {
 		$$ = kf_expr_new(KF_EXPR_MEMBER, @$);
 		$$->lhs = $1;
 		$$->name = $3;
 		$$->name_loc = @3;
+		$$ = bound($$);
 	}
 	| postfix ARROW member_name {
 		$$ = kf_expr_new(KF_EXPR_MEMBER, @$);
@@ -521,6 +601,7 @@ postfix:
 		$$->arrow = true;
 		$$->name = $3;
 		$$->name_loc = @3;
+		$$ = bound($$);
 	}
 	;
 
@@ -547,6 +628,7 @@ primary:
 	| '(' expr ')' {
 		$$ = kf_expr_new(KF_EXPR_PAREN, @$);
 		$$->lhs = $2;
+		$$ = bound($$);
 	}
 	| ident '(' args ')' {
 		$$ = kf_expr_new(KF_EXPR_CALL, @$);
@@ -554,13 +636,23 @@ primary:
 		$$->name_loc = @1;
 		$$->args = $3.v;
 		$$->nargs = $3.n;
+		$$ = bound_extra($$, $3.dropped);
 	}
 	;
 
 args:
-	  %empty		{ $$.v = NULL; $$.n = 0; }
-	| expr			{ $$.v = NULL; $$.n = 0; PUSH($$.v, $$.n, $1); }
-	| args ',' expr		{ $$ = $1; PUSH($$.v, $$.n, $3); }
+	  %empty		{ $$.v = NULL; $$.n = 0; $$.dropped = 0; }
+	| expr			{ $$.v = NULL; $$.n = 0; $$.dropped = 0; PUSH($$.v, $$.n, $1); }
+	| args ',' expr {
+		$$ = $1;
+		if ($$.n < KF_MAX_PRED_NODES) {
+			PUSH($$.v, $$.n, $3);
+		} else {
+			/* the call is too big already: count the rest, keep none */
+			$$.dropped += $3->size;
+			kf_expr_free($3);
+		}
+	}
 	;
 
 /* Statement keywords that are plain identifiers inside a predicate. */
@@ -596,6 +688,8 @@ static void yyerror(YYLTYPE *loc, struct kf_parser *p, const char *msg)
 {
 	const char *prefix = "syntax error, ";
 
+	if (strcmp(msg, "memory exhausted") == 0)
+		return;	/* the stack is full: kf_parse() says the input nests too deeply */
 	if (strncmp(msg, prefix, strlen(prefix)) == 0)
 		msg += strlen(prefix);
 	kf_error(p->diags, *loc, "%s", msg);
