@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,11 +95,18 @@ static void check_retval(struct sema *s, struct kf_injection *inj)
 	char *end;
 
 	switch (v->kind) {
-	case KF_VAL_INT:
-		inj->retval_num = (int64_t)strtoull(v->text, &end, 0);
-		if (v->negative)
-			inj->retval_num = -inj->retval_num;
+	case KF_VAL_INT: {
+		uint64_t u = strtoull(v->text, &end, 0);
+
+		/* a kernel function returns at most 64 bits: -2^63 .. 2^63 - 1 */
+		if (u > (uint64_t)INT64_MAX + v->negative) {
+			kf_error(s->d, v->loc, "failure value %s%s does not fit in 64 bits",
+				 v->negative ? "-" : "", v->text);
+			return;
+		}
+		inj->retval_num = v->negative ? (int64_t)(0 - u) : (int64_t)u;
 		return;
+	}
 	case KF_VAL_IDENT:
 		if (!v->negative && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0)) {
 			inj->retval_num = v->text[0] == 't';
@@ -190,11 +198,125 @@ static void resolve_site(struct sema *s, struct kf_injection *inj)
 
 /* ---- parameters ---- */
 
+/*
+ * C's keywords (C11, C23 and GNU's), which no name may be. Names starting
+ * with "__" are GNU keywords too, but kernel types and members are named so
+ * (__u32, task->__state): those are checked against gnu_keywords.
+ */
+static const char *const c_keywords[] = {
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+	"else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long",
+	"register", "restrict", "return", "short", "signed", "sizeof", "static", "struct",
+	"switch", "typedef", "union", "unsigned", "void", "volatile", "while", "_Alignas",
+	"_Alignof", "_Atomic", "_BitInt", "_Bool", "_Complex", "_Decimal32", "_Decimal64",
+	"_Decimal128", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+	"_Thread_local", "alignas", "alignof", "constexpr", "nullptr", "static_assert",
+	"thread_local", "typeof", "typeof_unqual", "asm",
+};
+
+/* Object-like macros every generated program sees (stdbool.h, bpf_helpers.h). */
+static const char *const c_macros[] = { "bool", "true", "false", "NULL" };
+
+static const char *const gnu_keywords[] = {
+	"__asm", "__asm__", "__attribute", "__attribute__", "__typeof", "__typeof__",
+	"__extension__", "__inline", "__inline__", "__restrict", "__restrict__", "__signed",
+	"__signed__", "__volatile", "__volatile__", "__const", "__const__", "__alignof",
+	"__alignof__", "__auto_type", "__label__", "__thread", "__int128", "__real",
+	"__real__", "__imag", "__imag__", "__complex__", "__func__", "__FUNCTION__",
+	"__PRETTY_FUNCTION__", "__VA_ARGS__", "__VA_OPT__", "__LINE__", "__FILE__",
+	"__COUNTER__", "__DATE__", "__TIME__", "__has_include", "__has_attribute",
+};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * What a word already means in the generated C, if anything: it cannot be
+ * the name of a parameter, a member, a type or a tag there.
+ */
+static const char *c_meaning(const char *name)
+{
+	if (in_list(name, c_keywords, KF_ARRAY_SIZE(c_keywords)) ||
+	    in_list(name, gnu_keywords, KF_ARRAY_SIZE(gnu_keywords)) ||
+	    strncmp(name, "__builtin_", 10) == 0)
+		return "a C keyword";
+	if (in_list(name, c_macros, KF_ARRAY_SIZE(c_macros)))
+		return "a C macro";
+	return NULL;
+}
+
+/*
+ * Parameter names are C identifiers in the generated program, next to its
+ * own: ctx, kf_*, kfN_* (kf0_fails, kf0_f1_when), KF_*, bpf_* and BPF_* are
+ * the generated code's and libbpf's; names starting with "__" or "_" and a
+ * capital are C's reserved identifiers, used by the macros the generated
+ * code expands (BPF_CORE_READ declares __r and __t).
+ */
 static bool reserved_name(const char *name)
 {
 	return strcmp(name, "ctx") == 0 || strncmp(name, "kf_", 3) == 0 ||
+	       (strncmp(name, "kf", 2) == 0 && name[2] >= '0' && name[2] <= '9') ||
 	       strncmp(name, "KF_", 3) == 0 || strncmp(name, "bpf_", 4) == 0 ||
-	       strncmp(name, "BPF_", 4) == 0 || strncmp(name, "___", 3) == 0;
+	       strncmp(name, "BPF_", 4) == 0 || strncmp(name, "__", 2) == 0 ||
+	       (name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z');
+}
+
+/*
+ * The builtin type words of a declaration or a cast, as C allows them to
+ * combine: void, _Bool, [un]signed char, [un]signed short/int/long/long long
+ * [int].
+ */
+static bool valid_builtin(const char *words)
+{
+	int sign = 0, is_char = 0, is_short = 0, is_int = 0, is_long = 0, other = 0, n = 0;
+	const char *w = words;
+
+	while (*w) {
+		size_t len = strcspn(w, " ");
+
+		if ((len == 8 && strncmp(w, "unsigned", 8) == 0) || (len == 6 && strncmp(w, "signed", 6) == 0))
+			sign++;
+		else if (len == 4 && strncmp(w, "char", 4) == 0)
+			is_char++;
+		else if (len == 5 && strncmp(w, "short", 5) == 0)
+			is_short++;
+		else if (len == 3 && strncmp(w, "int", 3) == 0)
+			is_int++;
+		else if (len == 4 && strncmp(w, "long", 4) == 0)
+			is_long++;
+		else
+			other++;	/* void, _Bool */
+		n++;
+		w += len;
+		w += *w == ' ';
+	}
+	if (other)
+		return n == 1;
+	if (sign > 1 || is_char > 1 || is_short > 1 || is_int > 1 || is_long > 2)
+		return false;
+	if (is_char)
+		return !is_short && !is_int && !is_long;
+	return !(is_short && is_long);
+}
+
+/* A C type as written: names that are names, and what C can declare. */
+static void check_ctype(struct sema *s, const struct kf_ctype *t)
+{
+	if (t->base_kind == KF_BASE_BUILTIN && !valid_builtin(t->base)) {
+		kf_error(s->d, t->loc, "'%s' is not a C type", t->base);
+	} else if (t->base_kind != KF_BASE_BUILTIN && strcmp(t->base, "bool") != 0 &&
+		   c_meaning(t->base)) {
+		kf_error(s->d, t->loc, "'%s' is %s, not a type name", t->base, c_meaning(t->base));
+	}
+	if (t->ptr > KF_MAX_PTR) {
+		kf_error(s->d, t->loc, "%s%d levels of pointers; the limit is %d",
+			 t->ptr == 0xff ? "at least " : "", t->ptr, KF_MAX_PTR);
+	}
 }
 
 static enum kf_tkind param_tkind(const struct kf_param *p)
@@ -219,16 +341,25 @@ static void check_params(struct sema *s, const char *func, struct kf_param *para
 		*nparams = 0;
 		return;
 	}
+	if (n > KF_MAX_PARAMS) {
+		kf_error(s->d, params[KF_MAX_PARAMS].loc, "'%s' is declared with %d parameters; the limit is %d",
+			 func, n, KF_MAX_PARAMS);
+		n = KF_MAX_PARAMS;	/* enough to check, and no more: duplicates cost n^2 */
+	}
 	for (int i = 0; i < n; i++) {
 		struct kf_param *p = &params[i];
 
+		check_ctype(s, &p->type);
 		if (!p->name) {
 			kf_error(s->d, p->type.loc, "parameter %d of '%s' has no name", i + 1, func);
 			kf_diag_hint(s->d, "parameters are matched by position; give it any name");
 			p->name = kf_strfmt("___unnamed%d", i);
 			continue;
 		}
-		if (reserved_name(p->name)) {
+		if (c_meaning(p->name)) {
+			kf_error(s->d, p->loc, "parameter name '%s' is %s", p->name, c_meaning(p->name));
+			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
+		} else if (reserved_name(p->name)) {
 			kf_error(s->d, p->loc, "parameter name '%s' is reserved for generated code", p->name);
 			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
 		}
@@ -366,6 +497,8 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 			return;
 		e->tkind = KF_T_UNKNOWN;
 		kf_error(s->d, e->loc, "undeclared identifier '%s'", e->name);
+		if (s->d->dropped_last)
+			return;	/* past the diagnostics limit: no time for a hint */
 		if (sc->nparams) {
 			const char *names[64];
 			int n = 0;
@@ -418,6 +551,7 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 			e->tkind = KF_T_PTR;
 		return;
 	case KF_EXPR_CAST:
+		check_ctype(s, e->cast);
 		check_expr(s, sc, e->lhs);
 		if (e->cast->ptr)
 			e->tkind = KF_T_PTR;
@@ -429,6 +563,8 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 	case KF_EXPR_MEMBER:
 		check_expr(s, sc, e->lhs);
 		e->tkind = KF_T_UNKNOWN;
+		if (c_meaning(e->name))
+			kf_error(s->d, e->name_loc, "member name '%s' is %s", e->name, c_meaning(e->name));
 		if (e->lhs->tkind == KF_T_INT) {
 			kf_error(s->d, e->loc, "member reference base is not a structure or a pointer to one");
 		} else if (!e->arrow && e->lhs->tkind == KF_T_PTR) {
@@ -538,12 +674,19 @@ static void set_headers(struct sema *s, const struct kf_stmt *st)
 {
 	struct kf_settings *set = &s->inj->set;
 
+	if (st->nvalues > KF_MAX_HEADERS) {
+		kf_error(s->d, st->values[KF_MAX_HEADERS].loc, "%d headers; an injection includes at most %d",
+			 st->nvalues, KF_MAX_HEADERS);
+		return;
+	}
 	for (int i = 0; i < st->nvalues; i++) {
 		const struct kf_value *v = &st->values[i];
 
 		if (!valid_header(v)) {
-			kf_error(s->d, v->loc, "'%.*s' is not a header name", (int)(v->len > 60 ? 60 : v->len),
-				 memchr(v->text, '\0', v->len) ? "(with a NUL byte)" : v->text);
+			size_t n = strnlen(v->text, v->len);	/* up to a NUL byte, if any */
+
+			kf_error(s->d, v->loc, "'%.*s%s' is not a header name", (int)(n > 60 ? 60 : n), v->text,
+				 n < v->len ? "\\0..." : n > 60 ? "..." : "");
 			kf_diag_hint(s->d, "headers are named like \"linux/dcache.h\": a relative path ending in .h");
 			continue;
 		}
@@ -611,6 +754,11 @@ static void set_duration(struct sema *s, const struct kf_stmt *st)
 	}
 	if (v->kind != KF_VAL_DURATION) {
 		kf_error(s->d, v->loc, "duration is a time, as in 'duration 30s' or '1h30m'");
+		return;
+	}
+	if (!v->negative && kf_parse_duration(v->text, &ms) == -ERANGE) {
+		kf_error(s->d, v->loc, "duration %s is too long", v->text);
+		kf_diag_hint(s->d, "leave 'duration' out to inject until kfault is stopped");
 		return;
 	}
 	if (v->negative || kf_parse_duration(v->text, &ms) || ms == 0) {

@@ -17,6 +17,9 @@
 #define KF_MAX_STRLEN		128	/* bytes a string builtin compares */
 #define KF_MAX_KPROBE_ARGS	5	/* arguments a kprobe program can read */
 #define KF_MAX_PID		4194304	/* PID_MAX_LIMIT */
+#define KF_MAX_PARAMS		32	/* parameters declared for one function */
+#define KF_MAX_HEADERS		32	/* headers of one injection */
+/* and in ast.h: KF_MAX_PRED_NODES, KF_MAX_PTR; in diag.h: KF_MAX_SOURCE */
 
 /* Returns 0, or -EINVAL when it reported errors. */
 int kf_sema(struct kf_file *file, struct kf_diags *d);

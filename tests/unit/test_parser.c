@@ -334,6 +334,43 @@ static void test_type_ranges(void **state)
 	kf_unit__fini(&u);
 }
 
+static void test_types_bounded(void **state)
+{
+	struct kf_unit u;
+	char *text;
+
+	(void)state;
+	/* thousands of type words or stars: a short error, not a long type */
+	text = repeat("inject slab { call f(", "long ", 100000, "x) target pid 1 }");
+	parse_bytes(&u, text, strlen(text));
+	assert_int_equal(u.diags.errors, 1);
+	assert_true(has_diag(&u, "is not a C type"));
+	assert_true(strlen(u.diags.v[0].message) < 100);
+	kf_unit__fini(&u);
+	free(text);
+
+	text = repeat("inject slab { call f(int ", "*const ", 100000, "x) target pid 1 }");
+	parse_bytes(&u, text, strlen(text));
+	assert_int_equal(u.diags.errors, 1);
+	assert_true(has_diag(&u, "at least 255 levels of pointers; the limit is 4"));
+	kf_unit__fini(&u);
+	free(text);
+
+	/* 256 stars used to wrap around to none */
+	text = repeat("inject slab { call f(int ", "*", 256, "x) target pid 1 }");
+	parse_bytes(&u, text, strlen(text));
+	assert_true(has_diag(&u, "levels of pointers"));
+	kf_unit__fini(&u);
+	free(text);
+
+	/* an array length past LONG_MAX used to become "no array" */
+	text = repeat("inject slab { call f(char x[18446744073709551615]) target pid 1 }", "", 0, "");
+	parse_bytes(&u, text, strlen(text));
+	assert_true(has_diag(&u, "C passes arrays as pointers"));
+	kf_unit__fini(&u);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_huge_input),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_type_ranges),
+		cmocka_unit_test(test_types_bounded),
 	};
 	return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
 }

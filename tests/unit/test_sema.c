@@ -145,6 +145,116 @@ static void test_limits(void **state)
 	kf_unit__fini(&u);
 }
 
+
+/* ---- hostile input (issue 8): names that would mean something else in C ---- */
+
+/* text must check with exactly one error, containing message. */
+static void expect_one_error(const char *text, const char *message)
+{
+	struct kf_unit u;
+
+	unit_parse(&u, text, true);
+	if (u.diags.errors != 1 || !has_diag(&u, message))
+		fail_msg("%s: %d errors, first '%s'; expected one saying '%s'", text,
+			 u.diags.errors, u.diags.n ? u.diags.v[0].message : "", message);
+	kf_unit__fini(&u);
+}
+
+static void expect_clean(const char *text)
+{
+	struct kf_unit u;
+
+	unit_parse(&u, text, true);
+	if (u.diags.errors)
+		fail_msg("%s: %s", text, u.diags.v[0].message);
+	kf_unit__fini(&u);
+}
+
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	/* parameters: generated names, the macros' own, reserved C names, keywords */
+	expect_one_error("inject slab { call f(struct dentry *__r) target pid 1 }", "reserved for generated code");
+	expect_one_error("inject slab { call f(struct dentry *__t) target pid 1 }", "reserved for generated code");
+	expect_one_error("inject slab { call f(int _Foo) target pid 1 }", "reserved for generated code");
+	expect_one_error("inject slab { call f(int kf0_fails) target pid 1 }", "reserved for generated code");
+	expect_one_error("inject slab { call f(int kf12_f3_when) target pid 1 }", "reserved for generated code");
+	expect_one_error("inject function f(int ctx) returns -5 { target pid 1 }", "reserved for generated code");
+	expect_one_error("inject slab { call f(int sizeof) target pid 1 }", "'sizeof' is a C keyword");
+	expect_one_error("inject slab { call f(int while) target pid 1 }", "'while' is a C keyword");
+	expect_one_error("inject slab { call f(int asm) target pid 1 }", "'asm' is a C keyword");
+	expect_one_error("inject slab { call f(int NULL) target pid 1 }", "'NULL' is a C macro");
+	expect_one_error("inject slab { call f(int true) when true target pid 1 }", "'true' is a C macro");
+	/* types and tags */
+	expect_one_error("inject slab { call f(sizeof x) target pid 1 }", "C keyword, not a type name");
+	expect_one_error("inject slab { call f(__attribute__ x) target pid 1 }", "C keyword, not a type name");
+	expect_one_error("inject slab { call f(struct if *x) target pid 1 }", "C keyword, not a type name");
+	expect_one_error("inject slab when (struct for *)s { target pid 1 }", "C keyword, not a type name");
+	expect_one_error("inject slab { call f(long long long x) target pid 1 }", "not a C type");
+	expect_one_error("inject slab { call f(short long x) target pid 1 }", "not a C type");
+	expect_one_error("inject slab { call f(signed unsigned x) target pid 1 }", "not a C type");
+	expect_one_error("inject slab { call f(char int x) target pid 1 }", "not a C type");
+	expect_one_error("inject slab { call f(void int x) target pid 1 }", "not a C type");
+	expect_one_error("inject slab when (_Bool _Bool)gfpflags { target pid 1 }", "not a C type");
+	expect_one_error("inject slab { call f(int *****x) target pid 1 }", "5 levels of pointers; the limit is 4");
+	/* members */
+	expect_one_error("inject slab when s->while { target pid 1 }", "member name 'while' is a C keyword");
+	expect_one_error("inject slab when s->NULL { target pid 1 }", "member name 'NULL' is a C macro");
+	expect_one_error("inject slab when s->__VA_ARGS__ { target pid 1 }", "'__VA_ARGS__' is a C keyword");
+	/* what the kernel really uses still works */
+	expect_clean("inject slab {\n"
+		     "  call f(struct task_struct *t, __le32 v, unsigned long long int a, signed char c,\n"
+		     "         const volatile u8 *const *b)\n"
+		     "    when t->__state == 0 && v && a && c && b\n"
+		     "  call g(_Bool z, long unsigned n) when z && n\n"
+		     "  target pid 1\n"
+		     "}\n");
+	expect_clean("inject slab when (bool)gfpflags && (unsigned)gfpflags && (long long)s->x.y {\n"
+		     "  call g(int when_, int kfx, int kf) when when_ + kfx + kf\n"
+		     "  target pid 1\n"
+		     "}\n");
+}
+
+static void test_hostile_counts(void **state)
+{
+	struct kf_unit u;
+	char text[16384];
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "inject slab { call f(int a0");
+	for (int i = 1; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", int a%d", i);
+	snprintf(text + n, sizeof(text) - n, ") target pid 1 }");
+	unit_parse(&u, text, true);
+	assert_int_equal(u.diags.errors, 1);
+	assert_true(has_diag(&u, "declared with 40 parameters; the limit is 32"));
+	kf_unit__fini(&u);
+
+	n = 0;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "inject slab { headers \"a/h0.h\"");
+	for (int i = 1; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", \"a/h%d.h\"", i);
+	snprintf(text + n, sizeof(text) - n, " target pid 1 }");
+	unit_parse(&u, text, true);
+	assert_int_equal(u.diags.errors, 1);
+	assert_true(has_diag(&u, "40 headers; an injection includes at most 32"));
+	kf_unit__fini(&u);
+
+	/* a failure value is a 64-bit number */
+	expect_one_error("inject function f returns 18446744073709551615 { target pid 1 }", "does not fit in 64 bits");
+	expect_one_error("inject function f returns 9223372036854775808 { target pid 1 }", "does not fit in 64 bits");
+	expect_one_error("inject function f returns -9223372036854775809 { target pid 1 }", "does not fit in 64 bits");
+	unit_parse(&u, "inject function f returns -9223372036854775808 { target pid 1 }", true);
+	assert_int_equal(u.diags.errors, 0);
+	assert_true(u.file->inj[0]->retval_num == INT64_MIN);
+	kf_unit__fini(&u);
+	unit_parse(&u, "inject function f returns 0x7fffffffffffffff { target pid 1 }", true);
+	assert_int_equal(u.diags.errors, 0);
+	assert_true(u.file->inj[0]->retval_num == INT64_MAX);
+	kf_unit__fini(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +264,8 @@ int main(void)
 		cmocka_unit_test(test_scopes),
 		cmocka_unit_test(test_types_of_members),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_hostile_counts),
 	};
 	return cmocka_run_group_tests_name("sema", tests, NULL, NULL);
 }
