@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Predicate lowering (see lower.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +11,24 @@
  * may hold '.' steps ("a.b"). base is an rvalue: a pointer in a register. */
 struct chain {
 	char *base;
+	bool base_reads;	/* computing base reads kernel memory */
 	struct kf_buf *acc;
 	int n;
 };
+
+/*
+ * Nested reads. BPF_CORE_READ and KF_READ (behind KF_DEREF, KF_INDEX,
+ * KF_STR) each put their argument in __builtin_preserve_access_index(),
+ * which clang does not allow to nest: "nested builtin_preserve_access_index()
+ * not supported". So an argument that itself reads kernel memory is read
+ * first, into a local of a statement expression:
+ *
+ *   STRCMP(p->a->name, "x")   kf_streq_n(({ __auto_type ___kf_p = BPF_CORE_READ(p, a);
+ *                                           KF_STR(___kf_p->name); }), "x", 2)
+ *
+ * The locals' names start with "___", which parameters may not (sema), and
+ * each is declared in its own block, so nesting them is fine.
+ */
 
 static void rvalue(struct kf_buf *b, const struct kf_expr *e);
 
@@ -26,6 +42,27 @@ static const struct kf_expr *unparen(const struct kf_expr *e)
 static bool is_chain(const struct kf_expr *e)
 {
 	return unparen(e)->kind == KF_EXPR_MEMBER;
+}
+
+/* Whether the C of e reads no kernel memory (may go inside a reading macro). */
+static bool reads_nothing(const struct kf_expr *e)
+{
+	switch (e->kind) {
+	case KF_EXPR_IDENT:
+	case KF_EXPR_INT:
+	case KF_EXPR_CHAR:
+	case KF_EXPR_STRING:
+		return true;
+	case KF_EXPR_PAREN:
+	case KF_EXPR_CAST:
+		return reads_nothing(e->lhs);
+	case KF_EXPR_UNARY:
+		return e->op != '*' && e->op != '&' && reads_nothing(e->lhs);
+	case KF_EXPR_BINARY:
+		return reads_nothing(e->lhs) && reads_nothing(e->rhs);
+	default:
+		return false;
+	}
 }
 
 static void collect(struct chain *c, const struct kf_expr *e)
@@ -45,6 +82,7 @@ static void collect(struct chain *c, const struct kf_expr *e)
 
 		rvalue(&base, e->lhs);
 		c->base = kf_buf_steal(&base);
+		c->base_reads = !reads_nothing(e->lhs);
 	}
 	c->acc = kf_realloc_array(c->acc, (size_t)c->n + 1, sizeof(*c->acc));
 	memset(&c->acc[c->n], 0, sizeof(*c->acc));
@@ -59,28 +97,56 @@ static void chain_free(struct chain *c)
 	free(c->acc);
 }
 
-/* BPF_CORE_READ(base, acc[0], ..., acc[n-1]) */
+/* BPF_CORE_READ(base, acc[0], ..., acc[n-1]), the base read first if it reads */
 static void core_read(struct kf_buf *b, const struct chain *c, int n)
 {
-	kf_buf_printf(b, "BPF_CORE_READ(%s", c->base);
+	const char *base = c->base_reads ? "___kf_b" : c->base;
+
+	if (c->base_reads)
+		kf_buf_printf(b, "({ __auto_type ___kf_b = %s; ", c->base);
+	kf_buf_printf(b, "BPF_CORE_READ(%s", base);
 	for (int i = 0; i < n; i++)
 		kf_buf_printf(b, ", %s", c->acc[i].s);
 	kf_buf_putc(b, ')');
+	if (c->base_reads)
+		kf_buf_puts(b, "; })");
 }
 
-/* The chain as an lvalue: every step read but the last. */
-static void chain_lvalue(struct kf_buf *b, const struct kf_expr *e)
+/*
+ * pre LV post, where LV is the chain e as an lvalue: base->acc[0] for one
+ * step from a base that reads nothing; else the pointer to the last step's
+ * struct (every step read but the last) is read into a local first.
+ */
+static void chain_op(struct kf_buf *b, const struct kf_expr *e, const char *pre, const char *post)
 {
 	struct chain c = {0};
 
 	collect(&c, e);
-	if (c.n == 1)
-		kf_buf_printf(b, "%s->%s", c.base, c.acc[0].s);
-	else {
-		core_read(b, &c, c.n - 1);
-		kf_buf_printf(b, "->%s", c.acc[c.n - 1].s);
+	if (c.n == 1 && !c.base_reads) {
+		kf_buf_printf(b, "%s%s->%s%s", pre, c.base, c.acc[0].s, post);
+	} else {
+		kf_buf_puts(b, "({ __auto_type ___kf_p = ");
+		if (c.n == 1)
+			kf_buf_puts(b, c.base);
+		else
+			core_read(b, &c, c.n - 1);
+		kf_buf_printf(b, "; %s___kf_p->%s%s; })", pre, c.acc[c.n - 1].s, post);
 	}
 	chain_free(&c);
+}
+
+/* KF_DEREF(e), e read into a local first if it reads */
+static void deref(struct kf_buf *b, const struct kf_expr *e)
+{
+	if (reads_nothing(e)) {
+		kf_buf_puts(b, "KF_DEREF(");
+		rvalue(b, e);
+		kf_buf_putc(b, ')');
+		return;
+	}
+	kf_buf_puts(b, "({ __auto_type ___kf_p = ");
+	rvalue(b, e);
+	kf_buf_puts(b, "; KF_DEREF(___kf_p); })");
 }
 
 static const char *binop_text(int op)
@@ -123,6 +189,19 @@ static void char_const(struct kf_buf *b, uint64_t v)
 		kf_buf_printf(b, "%llu", (unsigned long long)v);
 }
 
+/*
+ * An integer literal as written (the lexer accepts only C's spellings), but a
+ * decimal one past INT64_MAX gets a U: C would take it as unsigned anyway,
+ * with a warning (-Wimplicitly-unsigned-literal) that -Werror turns into an
+ * error.
+ */
+static void int_const(struct kf_buf *b, const struct kf_expr *e)
+{
+	kf_buf_puts(b, e->text);
+	if (e->ival > INT64_MAX && e->text[0] != '0' && !strpbrk(e->text, "uU"))
+		kf_buf_putc(b, 'U');
+}
+
 static void string_builtin(struct kf_buf *b, const struct kf_expr *e)
 {
 	const struct kf_expr *src = e->args[0], *lit = e->args[1];
@@ -131,9 +210,7 @@ static void string_builtin(struct kf_buf *b, const struct kf_expr *e)
 
 	kf_buf_puts(b, "kf_streq_n(");
 	if (is_chain(src)) {
-		kf_buf_puts(b, "KF_STR(");
-		chain_lvalue(b, src);
-		kf_buf_putc(b, ')');
+		chain_op(b, src, "KF_STR(", ")");
 	} else {
 		rvalue(b, src);
 	}
@@ -153,7 +230,7 @@ static void rvalue(struct kf_buf *b, const struct kf_expr *e)
 			kf_buf_puts(b, e->name);
 		return;
 	case KF_EXPR_INT:
-		kf_buf_puts(b, e->text);
+		int_const(b, e);
 		return;
 	case KF_EXPR_CHAR:
 		char_const(b, e->ival);
@@ -176,13 +253,9 @@ static void rvalue(struct kf_buf *b, const struct kf_expr *e)
 		return;
 	case KF_EXPR_UNARY:
 		if (e->op == '*') {
-			kf_buf_puts(b, "KF_DEREF(");
-			rvalue(b, e->lhs);
-			kf_buf_putc(b, ')');
+			deref(b, e->lhs);
 		} else if (e->op == '&') {
-			kf_buf_puts(b, "&(");
-			chain_lvalue(b, e->lhs);
-			kf_buf_putc(b, ')');
+			chain_op(b, e->lhs, "&(", ")");
 		} else if (e->lhs->kind == KF_EXPR_UNARY) {
 			kf_buf_printf(b, "%c(", (char)e->op);	/* never "--x" */
 			rvalue(b, e->lhs);
@@ -218,17 +291,36 @@ static void rvalue(struct kf_buf *b, const struct kf_expr *e)
 	}
 	case KF_EXPR_INDEX:
 		if (is_chain(e->lhs)) {
-			kf_buf_puts(b, "KF_INDEX(");
-			chain_lvalue(b, e->lhs);
-			kf_buf_puts(b, ", ");
-			rvalue(b, e->rhs);
-			kf_buf_putc(b, ')');
-		} else {
+			struct kf_buf post = {0};
+			bool hoist = !reads_nothing(e->rhs);
+
+			/* KF_INDEX(lv, i), i read into a local first if it reads */
+			if (hoist) {
+				kf_buf_puts(b, "({ __auto_type ___kf_i = ");
+				rvalue(b, e->rhs);
+				kf_buf_puts(b, "; ");
+				kf_buf_puts(&post, ", ___kf_i)");
+			} else {
+				kf_buf_puts(&post, ", ");
+				rvalue(&post, e->rhs);
+				kf_buf_putc(&post, ')');
+			}
+			chain_op(b, e->lhs, "KF_INDEX(", post.s);
+			if (hoist)
+				kf_buf_puts(b, "; })");
+			kf_buf_free(&post);
+		} else if (reads_nothing(e->lhs) && reads_nothing(e->rhs)) {
 			kf_buf_puts(b, "KF_DEREF(");
 			rvalue(b, e->lhs);
 			kf_buf_puts(b, " + ");
 			rvalue(b, e->rhs);
 			kf_buf_putc(b, ')');
+		} else {
+			kf_buf_puts(b, "({ __auto_type ___kf_p = ");
+			rvalue(b, e->lhs);
+			kf_buf_puts(b, " + ");
+			rvalue(b, e->rhs);
+			kf_buf_puts(b, "; KF_DEREF(___kf_p); })");
 		}
 		return;
 	case KF_EXPR_CALL:

@@ -50,8 +50,30 @@ static void test_derefs_and_index(void **state)
 	assert_lowers("struct task_struct *t", "t->comm[0] == 'k'",
 		      "KF_INDEX(t->comm, 0) == 'k'");
 	assert_lowers("struct files_struct *f", "f->fd_array[0]->f_flags",
-		      "BPF_CORE_READ(KF_INDEX(f->fd_array, 0), f_flags)");
+		      "({ __auto_type ___kf_b = KF_INDEX(f->fd_array, 0); BPF_CORE_READ(___kf_b, f_flags); })");
 	assert_lowers("struct file *f", "&f->f_path != 0", "&(f->f_path) != 0");
+}
+
+/* A read inside a reading macro's argument is read into a local first. */
+static void test_nested_reads(void **state)
+{
+	(void)state;
+	assert_lowers("int **pp", "**pp == 1",
+		      "({ __auto_type ___kf_p = KF_DEREF(pp); KF_DEREF(___kf_p); }) == 1");
+	assert_lowers("struct dentry *d", "d->d_parent->d_shortname.string[1]",
+		      "({ __auto_type ___kf_p = BPF_CORE_READ(d, d_parent); "
+		      "KF_INDEX(___kf_p->d_shortname.string, 1); })");
+	assert_lowers("struct task_struct *t, struct qstr *q", "t->comm[q->len]",
+		      "({ __auto_type ___kf_i = BPF_CORE_READ(q, len); KF_INDEX(t->comm, ___kf_i); })");
+	assert_lowers("int *p, struct qstr *q", "p[q->len]",
+		      "({ __auto_type ___kf_p = p + BPF_CORE_READ(q, len); KF_DEREF(___kf_p); })");
+	assert_lowers("struct dentry **pp", "(*pp)->d_flags",
+		      "({ __auto_type ___kf_b = (KF_DEREF(pp)); BPF_CORE_READ(___kf_b, d_flags); })");
+	assert_lowers("struct dentry *d", "*&d->d_parent->d_flags",
+		      "({ __auto_type ___kf_p = ({ __auto_type ___kf_p = BPF_CORE_READ(d, d_parent); "
+		      "&(___kf_p->d_flags); }); KF_DEREF(___kf_p); })");
+	assert_lowers("struct dentry *d", "(d->d_parent)->d_flags + ((struct dentry *)d)->d_flags",
+		      "BPF_CORE_READ(d, d_parent, d_flags) + BPF_CORE_READ((((struct dentry *)d)), d_flags)");
 }
 
 static void test_strings(void **state)
@@ -60,7 +82,8 @@ static void test_strings(void **state)
 	assert_lowers("const struct qstr *name", "STRNCMP(name->name, \"bananas\", 8)",
 		      "kf_streq_n(KF_STR(name->name), \"bananas\", 8)");
 	assert_lowers("struct dentry *d", "STRCMP(d->d_parent->d_name.name, \"etc\")",
-		      "kf_streq_n(KF_STR(BPF_CORE_READ(d, d_parent)->d_name.name), \"etc\", 4)");
+		      "kf_streq_n(({ __auto_type ___kf_p = BPF_CORE_READ(d, d_parent); "
+		      "KF_STR(___kf_p->d_name.name); }), \"etc\", 4)");
 	assert_lowers("const char *s", "STRCMP(s, \"a\\\"b\\\\c?\\n\")",
 		      "kf_streq_n(s, \"a\\\"b\\\\c\\?\\012\", 8)");
 }
@@ -89,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_member_chains),
 		cmocka_unit_test(test_derefs_and_index),
+		cmocka_unit_test(test_nested_reads),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_c_string),
