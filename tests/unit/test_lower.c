@@ -96,6 +96,11 @@ static void test_operators(void **state)
 	assert_lowers("unsigned long x", "(u32)x == 0x10 && true",
 		      "(((u32)x) == 0x10) && 1");
 	assert_lowers("char c", "c == '\\''", "c == 39");
+	/* decimal literals past INT64_MAX are unsigned in C: said so, not warned about */
+	assert_lowers("unsigned long x", "x == 18446744073709551615 || x == 9223372036854775807",
+		      "(x == 18446744073709551615U) || (x == 9223372036854775807)");
+	assert_lowers("unsigned long x", "x == 18446744073709551615u || x == 0xffffffffffffffff",
+		      "(x == 18446744073709551615u) || (x == 0xffffffffffffffff)");
 }
 
 static void test_c_string(void **state)
