@@ -205,7 +205,8 @@ static void knobs(struct gen *g, const struct kf_file *file)
 			emit(g, "\t\t.prob_scaled = %" PRIu64 ",\t/* probability %g%% of 2^32 */\n",
 			     prob_scaled(set->probability), set->probability);
 		if (set->times)
-			emit(g, "\t\t.times = %" PRIu64 ",\n", set->times);
+			emit(g, "\t\t.times = %" PRIu64 "%s,\n", set->times,
+			     set->times > INT64_MAX ? "ULL" : "");
 		else
 			emit(g, "\t\t.times = 0,\t\t/* no limit */\n");
 		if (inj->retval && inj->retval->kind == KF_VAL_IDENT && inj->retval->negative)
@@ -215,6 +216,8 @@ static void knobs(struct gen *g, const struct kf_file *file)
 			emit(g, "\t\t.retval = -12,\t\t/* -ENOMEM */\n");
 		else if (inj->kind == KF_SITE_BIO)
 			emit(g, "\t\t.retval = -5,\t\t/* -EIO */\n");
+		else if (inj->retval_num == INT64_MIN)	/* no C literal spells it */
+			emit(g, "\t\t.retval = -9223372036854775807LL - 1,\n");
 		else
 			emit(g, "\t\t.retval = %" PRId64 ",\n", inj->retval_num);
 		if (inj->kind == KF_SITE_SLAB || inj->kind == KF_SITE_PAGE)
@@ -407,9 +410,9 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	int i = inj->index;
 
 	origin(g, "", "", inj->loc);
-	emit(g, "static __always_inline bool kf%d_fails(__u64 sp%s)\n", i, decls);
+	emit(g, "static __always_inline bool kf%d_fails(__u64 kf_sp%s)\n", i, decls);
 	emit(g, "{\n");
-	emit(g, "\tif (!kf_site_reached(%d, sp))\n", i);
+	emit(g, "\tif (!kf_site_reached(%d, kf_sp))\n", i);
 	emit(g, "\t\treturn false;\n");
 	if (inj->kind == KF_SITE_SLAB || inj->kind == KF_SITE_PAGE) {
 		emit(g, "\tif (%s & kf_knobs[%d].gfp_nofail)\t/* never fail __GFP_NOFAIL */\n",

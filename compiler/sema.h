@@ -14,7 +14,7 @@
 #include "kfault.h"	/* KF_MAX_FRAMES, KF_COMM_LEN, KF_NAME_LEN...: shared with the BPF side */
 
 /* Limits of the language (docs/language.md, "Limits"). */
-#define KF_MAX_STRLEN		128	/* bytes a string builtin compares */
+#define KF_MAX_STRLEN		64	/* bytes a string builtin compares */
 #define KF_MAX_KPROBE_ARGS	5	/* arguments a kprobe program can read */
 #define KF_MAX_PID		4194304	/* PID_MAX_LIMIT */
 #define KF_MAX_PARAMS		32	/* parameters declared for one function */

@@ -115,9 +115,9 @@ int BPF_PROG(kf0_f1_fexit)
 }
 
 /* pidtree.fault:7: inject slab */
-static __always_inline bool kf0_fails(__u64 sp, struct kmem_cache *s, gfp_t gfpflags)
+static __always_inline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (!kf_site_reached(0, sp))
+	if (!kf_site_reached(0, kf_sp))
 		return false;
 	if (gfpflags & kf_knobs[0].gfp_nofail)	/* never fail __GFP_NOFAIL */
 		return false;
@@ -143,9 +143,9 @@ long BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
 /* ---- injection 1 ---- */
 
 /* pidtree.fault:15: inject function __x64_sys_readlinkat returns -EIO */
-static __always_inline bool kf1_fails(__u64 sp)
+static __always_inline bool kf1_fails(__u64 kf_sp)
 {
-	if (!kf_site_reached(1, sp))
+	if (!kf_site_reached(1, kf_sp))
 		return false;
 	return kf_decide(1);
 }
