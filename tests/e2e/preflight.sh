@@ -21,5 +21,9 @@ expect_refusal "typo.fault:3: 'SyS_mount' is not a function of this kernel; did 
 	"$KFAULT" run "$typo"
 expect_refusal "not-injectable.fault:2: 'vfs_read' cannot be failed: it is not in the kernel's error-injection list" \
 	"$KFAULT" run "$nope"
+# The unprivileged user must be able to read the object (a tree under
+# /root is not): give it a copy on the guest's tmpfs.
+cp "$good" /tmp/preflight.bpf.o
+chmod 644 /tmp/preflight.bpf.o
 expect_refusal "kfault needs root, or CAP_BPF with CAP_PERFMON" \
-	setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$KFAULT" run "$good"
+	setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$KFAULT" run /tmp/preflight.bpf.o
