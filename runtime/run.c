@@ -45,7 +45,6 @@ struct run {
 	struct kf_cron cron[KF_MAX_INJECTIONS];
 	double next_tick[KF_MAX_INJECTIONS];	/* when to arm next */
 	double disarm_at[KF_MAX_INJECTIONS];	/* when to disarm; 0: not armed */
-	uint64_t events;
 };
 
 static double now_s(void)
@@ -174,7 +173,6 @@ static int print_event(void *ctx, const struct kf_event *ev)
 	struct run *r = ctx;
 	const struct kf_meta *m = kf_injector__meta(r->inj, (int)ev->injection);
 
-	r->events++;
 	if (!m)
 		return 0;
 	printf("%.6f pid %u tid %u comm %.16s: %s failed [%s:%u]\n", (double)ev->time_ns / 1e9,
