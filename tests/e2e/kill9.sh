@@ -21,8 +21,9 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 bpftool prog show | grep ' name kf' && { echo "FAILED: kfault programs left in the kernel"; exit 1; }
-bpftool link show | grep -E 'kf[0-9]+_' && { echo "FAILED: kfault links left"; exit 1; }
-echo "no kfault program or link left"
+# (no separate link check: a link holds its program, and 'bpftool link show'
+# names no programs to grep for)
+echo "no kfault program left"
 
 echo "--duration 2s:"
 "$KFAULT" run --backend "$backend" --duration 2s --json "$obj" >"$KFAULT_OUT/duration.json" 2>"$KFAULT_OUT/duration.log"
