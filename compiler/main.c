@@ -6,6 +6,7 @@
  *   kfault gen FILE [-o OUT]                   the generated BPF C
  *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj|header]   a BPF object
  *   kfault run OBJECT|FILE [OPTIONS]           inject (runtime/run.c)
+ *   kfault convert FILE [-o OUT]               the native .fault text of FILE
  *   kfault templates DIR                       the headers generated C includes
  *
  * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
@@ -36,6 +37,7 @@ static const char usage_text[] =
 	"  gen FILE [-o OUT]      print the BPF C generated for FILE\n"
 	"  build FILE -o OUT      compile FILE to a BPF object (with BTF, CO-RE)\n"
 	"  run OBJECT|FILE        inject: attach, arm, report, detach (kfault run --help)\n"
+	"  convert FILE [-o OUT]  print FILE (e.g. KernelChaos YAML) as a native .fault file\n"
 	"  templates DIR          write kfault.h and kfault.bpf.h, which generated C includes\n"
 	"\n"
 	"Options:\n"
@@ -209,6 +211,47 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 	return status;
 }
 
+/*
+ * The native text of a file: a translated format's translation (checked,
+ * so what it prints compiles), a native file as it is.
+ */
+static int cmd_convert(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = "-";
+	const struct kf_source *text;
+	struct kf_unit u;
+	int c, status, err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("%s", "'convert' takes exactly one FILE");
+	status = compile(argv[optind], &u, NULL, false, false, NULL);
+	if (status) {
+		kf_unit__fini(&u);
+		return status;
+	}
+	text = u.translated ? u.native : u.src;
+	err = write_file(output, text->text, text->len);
+	if (err) {
+		fprintf(stderr, "kfault: %s: %s\n", output, strerror(-err));
+		status = EXIT_FAIL;
+	}
+	kf_unit__fini(&u);
+	return status;
+}
+
 static int cmd_templates(int argc, char **argv)
 {
 	static const char *const names[] = { "kfault.h", "kfault.bpf.h" };
@@ -272,6 +315,8 @@ int main(int argc, char **argv)
 		return cmd_compile(cmd, argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "convert") == 0)
+		return cmd_convert(argc - 1, argv + 1);
 	if (strcmp(cmd, "templates") == 0)
 		return cmd_templates(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
