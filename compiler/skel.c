@@ -240,7 +240,14 @@ void kf_skel_write(const struct kf_file *file, const char *name, const char *sou
 		"/* Preflight checks, backend, knobs, the verifier. */\n"
 		"static inline int %s__load(struct %s *skel)\n"
 		"{\n\treturn kf_injector__load(skel->injector);\n}\n\n"
-		"static inline void %s__destroy(struct %s *skel);\n\n"
+		"/* Detach everything and free; skel may be NULL. */\n"
+		"static inline void %s__destroy(struct %s *skel)\n"
+		"{\n"
+		"\tif (!skel)\n"
+		"\t\treturn;\n"
+		"\tkf_injector__destroy(skel->injector);\n"
+		"\tfree(skel);\n"
+		"}\n\n"
 		"static inline struct %s *%s__open_and_load(const struct kf_injector_opts *opts)\n"
 		"{\n"
 		"\tstruct %s *skel = %s__open(opts);\n"
@@ -268,16 +275,8 @@ void kf_skel_write(const struct kf_file *file, const char *name, const char *sou
 		"static inline int %s__stats(const struct %s *skel, int i, struct kf_stats *out)\n"
 		"{\n\treturn kf_injector__stats(skel->injector, i, out);\n}\n\n"
 		"static inline const char *%s__errmsg(const struct %s *skel)\n"
-		"{\n\treturn kf_injector__errmsg(skel->injector);\n}\n\n"
-		"/* Detach everything and free; skel may be NULL. */\n"
-		"static inline void %s__destroy(struct %s *skel)\n"
-		"{\n"
-		"\tif (!skel)\n"
-		"\t\treturn;\n"
-		"\tkf_injector__destroy(skel->injector);\n"
-		"\tfree(skel);\n"
-		"}\n\n",
-		name, name, name, name, name, name, name, name, name, name, name);
+		"{\n\treturn kf_injector__errmsg(skel->injector);\n}\n\n",
+		name, name, name, name, name, name, name, name, name);
 	for (int i = 0; i < file->ninj; i++)
 		put_injection(&b, name, names[i], i);
 
