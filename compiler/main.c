@@ -67,7 +67,7 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 success, 1 the file has errors, 2 bad usage, 3 other failure;\n"
 	"run also 4 (the kernel cannot do it) and 5 (the kernel refused to load it).\n"
-	"See docs/language.md for the language.\n";
+	"See kfault(1) and kfault(5), and docs/tutorial.md to start.\n";
 
 static const char *btf_path;	/* --btf, for 'run' on a .fault file too */
 
