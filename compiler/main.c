@@ -4,7 +4,8 @@
  *
  *   kfault check FILE                          diagnostics only
  *   kfault gen FILE [-o OUT]                   the generated BPF C
- *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj|header]   a BPF object
+ *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj|header|skel]   a BPF object
+ *         [-M|--depfile OUT.d] [--name NAME]      (a make rule; the skeleton's name)
  *   kfault run OBJECT|FILE [OPTIONS]           inject (runtime/run.c)
  *   kfault convert FILE [-o OUT]               the native .fault text of FILE
  *   kfault templates DIR                       the headers generated C includes
@@ -20,8 +21,11 @@
 
 #include "btf_types.h"
 #include "build.h"
+#include "depfile.h"
 #include "frontend.h"
 #include "run.h"
+#include "skel.h"
+#include "util.h"
 
 #define EXIT_DIAG	1
 #define EXIT_USAGE	2
@@ -46,7 +50,12 @@ static const char usage_text[] =
 	"                         /sys/kernel/btf/vmlinux); build and run always check\n"
 	"                         FILE against kernel BTF, check and gen only with --btf\n"
 	"      --emit WHAT        build: write the object (obj, the default), the generated\n"
-	"                         C (c) or the vmlinux.h it is compiled with (header)\n"
+	"                         C (c), the vmlinux.h it is compiled with (header), or a\n"
+	"                         C header embedding the object with a typed API (skel)\n"
+	"      --name NAME        --emit skel: the skeleton's name (default: FILE's name\n"
+	"                         without .fault, plus _kfault)\n"
+	"  -M, --depfile FILE     gen, build: also write a make rule to FILE listing what\n"
+	"                         the output depends on (written only on success)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -60,7 +69,7 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 success, 1 the file has errors, 2 bad usage, 3 other failure;\n"
 	"run also 4 (the kernel cannot do it) and 5 (the kernel refused to load it).\n"
-	"See docs/language.md for the language.\n";
+	"See kfault(1) and kfault(5), and docs/tutorial.md to start.\n";
 
 static const char *btf_path;	/* --btf, for 'run' on a .fault file too */
 
@@ -152,26 +161,33 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 
 static int cmd_compile(const char *cmd, int argc, char **argv)
 {
-	enum { OPT_BTF = 256, OPT_EMIT };
+	enum { OPT_BTF = 256, OPT_EMIT, OPT_NAME };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "emit", required_argument, NULL, OPT_EMIT },
+		{ "depfile", required_argument, NULL, 'M' },
+		{ "name", required_argument, NULL, OPT_NAME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool build = strcmp(cmd, "build") == 0, gen = strcmp(cmd, "gen") == 0;
-	const char *output = NULL, *emit = NULL;
+	const char *output = NULL, *emit = NULL, *depfile = NULL, *name = NULL;
 	struct kf_object obj = {0};
+	struct kf_deps deps = {0};
+	char *skel_name = NULL;
+	bool skel = false;
 	struct kf_unit u;
 	int c, status, err = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:M:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case OPT_BTF: btf_path = optarg; break;
 		case OPT_EMIT: emit = optarg; break;
+		case 'M': depfile = optarg; break;
+		case OPT_NAME: name = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return EXIT_USAGE;
 		}
@@ -184,8 +200,18 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		return usage_error("%s", "'build' needs -o OUT.bpf.o");
 	if (emit && !build)
 		return usage_error("--emit goes with 'build', not '%s'", cmd);
-	if (emit && strcmp(emit, "c") && strcmp(emit, "obj") && strcmp(emit, "header"))
-		return usage_error("--emit takes c, obj or header, not '%s'", emit);
+	if (emit && strcmp(emit, "c") && strcmp(emit, "obj") && strcmp(emit, "header") &&
+	    strcmp(emit, "skel"))
+		return usage_error("--emit takes c, obj, header or skel, not '%s'", emit);
+	if (depfile && !gen && !build)
+		return usage_error("-M goes with 'gen' and 'build', not '%s'", cmd);
+	if (depfile && (!output || !strcmp(output, "-")))
+		return usage_error("%s", "-M needs -o OUT: the rule's target");
+	if (name && (!emit || strcmp(emit, "skel")))
+		return usage_error("%s", "--name goes with --emit skel");
+	if (name && !kf_skel_name_ok(name))
+		return usage_error("--name takes a C identifier of at most 64 characters, not '%s'", name);
+	skel = emit && !strcmp(emit, "skel");
 	if (emit && !strcmp(emit, "header"))
 		build = false;
 	if (emit && !strcmp(emit, "c")) {
@@ -198,14 +224,37 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 			 emit && !strcmp(emit, "header") ? &obj : NULL);
 	if (!status && emit && !strcmp(emit, "header"))
 		err = write_file(output, obj.data, obj.size);
-	if (!status && gen)
+	if (!status && skel) {
+		char *text;
+		size_t len;
+
+		skel_name = name ? kf_strdup(name) : kf_skel_default_name(argv[optind]);
+		kf_skel_write(u.file, skel_name, argv[optind], obj.data, obj.size, &text, &len);
+		err = write_file(output, text, len);
+		free(text);
+	} else if (!status && gen) {
 		err = write_file(output ? output : "-", u.prog.text, u.prog.len);
-	else if (!status && build)
+	} else if (!status && build) {
 		err = write_file(output, obj.data, obj.size);
+	}
 	if (err) {
 		fprintf(stderr, "kfault: %s: %s\n", output ? output : "<stdout>", strerror(-err));
 		status = EXIT_FAIL;
 	}
+	if (!status && depfile) {
+		/* what a user can change: the file, a BTF file of their own */
+		if (strcmp(argv[optind], "-"))
+			kf_deps__add(&deps, argv[optind]);
+		if (btf_path && strcmp(btf_path, "/sys/kernel/btf/vmlinux"))
+			kf_deps__add(&deps, btf_path);
+		err = kf_deps__write(&deps, output, depfile);
+		if (err) {
+			fprintf(stderr, "kfault: %s: %s\n", depfile, strerror(-err));
+			status = EXIT_FAIL;
+		}
+	}
+	kf_deps__fini(&deps);
+	free(skel_name);
 	kf_object_fini(&obj);
 	kf_unit__fini(&u);
 	return status;
