@@ -7,7 +7,7 @@
 # The lists below are checked against compiler/main.c and runtime/run.c by
 # tests/docs/check-completion.
 
-_kfault_commands="check gen build run templates"
+_kfault_commands="check gen build run convert templates"
 _kfault_global_opts="-h --help -V --version"
 
 # _kfault_opts COMMAND: the options of COMMAND.
@@ -17,6 +17,7 @@ _kfault_opts()
 	check) echo "--btf -h --help" ;;
 	gen) echo "-o --output --btf -M --depfile -h --help" ;;
 	build) echo "-o --output --btf --emit --name -M --depfile -h --help" ;;
+	convert) echo "-o --output -h --help" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
 		"--stay-armed -l --log --stack -j --json --btf -h --help" ;;
 	esac
@@ -113,7 +114,7 @@ _kfault()
 		return 0
 	fi
 	case $cmd in
-	check|gen|build) _kfault_files "$cur" "*.fault" ;;
+	check|gen|build|convert) _kfault_files "$cur" "*.fault" ;;
 	run) _kfault_files "$cur" "*.fault" "*.bpf.o" ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	esac
