@@ -503,10 +503,12 @@ static int check_code(struct kc *k, const yaml_node_t *n, const char *name, bool
 	}
 	if (!bad)
 		return 0;
-	kf_error(k->d, loc_in(k, n, i - 1), "%s holds %s", name, bad);
-	kf_diag_hint(k->d, "%s is C: an expression%s", name,
-		     strcmp(name, "parameters") == 0 ? "'s parameter declarations, comma-separated" :
-		     " over the frame's parameters");
+	kf_error(k->d, loc_in(k, n, i - 1), "'%s' holds %s", name, bad);
+	if (strcmp(name, "parameters") == 0)
+		kf_diag_hint(k->d, "parameters are C declarations, as in "
+			     "'struct dentry *parent, const struct qstr *name'");
+	else
+		kf_diag_hint(k->d, "a predicate is a C expression over the frame's parameters");
 	return -EINVAL;
 }
 
@@ -645,14 +647,17 @@ enum { FKR_FAILTYPE, FKR_HEADERS, FKR_CALLCHAIN, FKR_PROBABILITY, FKR_TIMES, FKR
 static void translate_resource(struct kc *k, yaml_node_t *root)
 {
 	struct field top[TOP_N] = {
-		{ .name = "apiVersion" }, { .name = "kind" }, { .name = "metadata" }, { .name = "spec" }, { .name = "status" },
+		{ .name = "apiVersion" }, { .name = "kind" }, { .name = "metadata" },
+		{ .name = "spec" }, { .name = "status" },
 	};
 	struct field spec[SPEC_N] = {
-		{ .name = "failKernRequest" }, { .name = "duration" }, { .name = "scheduler" }, { .name = "mode" }, { .name = "value" },
-		{ .name = "selector" }, { .name = "containerNames" }, { .name = "remoteCluster" },
+		{ .name = "failKernRequest" }, { .name = "duration" }, { .name = "scheduler" },
+		{ .name = "mode" }, { .name = "value" }, { .name = "selector" },
+		{ .name = "containerNames" }, { .name = "remoteCluster" },
 	};
 	struct field fkr[FKR_N] = {
-		{ .name = "failtype" }, { .name = "headers" }, { .name = "callchain" }, { .name = "probability" }, { .name = "times" },
+		{ .name = "failtype" }, { .name = "headers" }, { .name = "callchain" },
+		{ .name = "probability" }, { .name = "times" },
 	};
 	struct field sched[1] = { { .name = "cron" } };
 	yaml_node_t *specmap = NULL, *fkrmap = NULL, *name = NULL, *ns = NULL, *cron = NULL;
