@@ -34,6 +34,7 @@ struct kc {
 	struct kf_diags *d;
 	struct kf_xlate *x;
 	yaml_document_t *doc;
+	size_t bom;		/* 3 when the text starts with a UTF-8 byte order mark */
 	uint32_t *char_at;	/* byte offset of each character; NULL: ASCII input */
 	size_t nchars;
 	size_t *line_at;	/* byte offset of each line's first byte */
@@ -57,6 +58,8 @@ bool kf_kernelchaos__detect(const struct kf_source *src)
 	};
 	const char *p = src->text, *end = src->text + src->len;
 
+	if (src->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	if (ends_with(src->path, ".yaml") || ends_with(src->path, ".yml"))
 		return true;
 	if (ends_with(src->path, ".fault"))
@@ -104,19 +107,22 @@ static int build_tables(struct kc *k)
 	if (ascii)
 		return 0;
 	k->char_at = kf_calloc(len + 1, sizeof(*k->char_at));
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = k->bom; i < len; i++)
 		if ((t[i] & 0xc0) != 0x80)
 			k->char_at[k->nchars++] = (uint32_t)i;
 	k->char_at[k->nchars] = (uint32_t)len;
 	return 0;
 }
 
-/* The byte offset of character index (a libyaml mark's index). */
+/*
+ * The byte offset of character index (a libyaml mark's index), counted
+ * from after the byte order mark: libyaml is given the text without it.
+ */
 static size_t byte_of(const struct kc *k, size_t index)
 {
 	if (k->char_at)
 		return index <= k->nchars ? k->char_at[index] : k->src->len;
-	return index < k->src->len ? index : k->src->len;
+	return index < k->src->len - k->bom ? index + k->bom : k->src->len;
 }
 
 static void pos_of(const struct kc *k, size_t off, int *line, int *col)
@@ -989,7 +995,8 @@ static void report_yaml_error(struct kc *k, const yaml_parser_t *p)
 	if (p->error == YAML_MEMORY_ERROR)
 		kf_oom();
 	if (p->error == YAML_READER_ERROR) {
-		size_t off = p->problem_offset < k->src->len ? p->problem_offset : k->src->len;
+		size_t off = p->problem_offset < k->src->len - k->bom ? p->problem_offset + k->bom :
+			     k->src->len;
 
 		l = loc_span(k, off, off + 1);
 		if (p->problem_value != -1)
@@ -1023,10 +1030,13 @@ int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 			 "the file is larger than %d bytes (1 MiB), the limit", KF_MAX_SOURCE);
 		return -EINVAL;
 	}
+	if (src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0)
+		k.bom = 3;
 	build_tables(&k);
 	if (!yaml_parser_initialize(&parser))
 		kf_oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text + k.bom,
+				     src->len - k.bom);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	for (;;) {
 		yaml_document_t doc;
