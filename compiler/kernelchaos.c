@@ -443,9 +443,9 @@ static bool is_ident_char(unsigned char c, bool first)
 
 /*
  * Check a predicate or parameter list before it is copied into the native
- * text: it must not be able to end the place it is copied into. Brackets
- * balance; no braces, semicolons, comments or control characters outside
- * strings. *word is set when a statement word stands at the top level (the
+ * text: it must not be able to end the place it is copied into. Strings,
+ * character literals and brackets are closed; no braces, semicolons,
+ * comments or control characters outside strings. *word is set when a statement word stands at the top level (the
  * copy then goes in parentheses). Returns 0, or -EINVAL with an error.
  */
 static int check_code(struct kc *k, const yaml_node_t *n, const char *name, bool *word)
@@ -468,8 +468,13 @@ static int check_code(struct kc *k, const yaml_node_t *n, const char *name, bool
 
 			while (j < len && s[j] != c && s[j] != '\n')
 				j += s[j] == '\\' ? 2 : 1;
-			if (j >= len || s[j] != c)
-				break;	/* unterminated: the native lexer says so, at its place */
+			if (j >= len || s[j] != c) {
+				/* it would run into the native text after the copy */
+				bad = c == '"' ? "a string that is never closed" :
+				      "a character literal that is never closed";
+				i++;
+				break;
+			}
 			i = j;
 			continue;
 		}
