@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "frontend.h"
+#include "kernelchaos.h"
 #include "parse.h"
 #include "sema.h"
 
@@ -13,6 +14,9 @@ int kf_unit__compile(struct kf_unit *u, struct kf_source *src)
 
 int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf)
 {
+	/* KernelChaos YAML is accepted wherever a .fault file is (kernelchaos.h) */
+	if (kf_kernelchaos__detect(src))
+		return kf_unit__compile_as(u, src, kf_kernelchaos__translate, NULL, btf);
 	return kf_unit__compile_as(u, src, NULL, NULL, btf);
 }
 

@@ -64,6 +64,7 @@ step "sanitizer build (build-asan)" sanitizer_build
 step "unit, golden and error tests under ASan, UBSan and LSan" sanitizer_tests
 step "fuzz_frontend for ${fuzz_secs} s" tests/fuzz/run-fuzzers "$fuzz_secs" frontend
 step "fuzz_cron for $((fuzz_secs / 3)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 3))" cron
+step "fuzz_kernelchaos for $((fuzz_secs / 2)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 2))" kernelchaos
 
 echo "ci-extra: done in $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
