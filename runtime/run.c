@@ -279,6 +279,11 @@ static int parse_backend(const char *s, enum kf_backend *b)
 
 int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 {
+	return kf_cmd_run_source(argc, argv, NULL, compile);
+}
+
+int kf_cmd_run_source(int argc, char **argv, const char *source, kf_compile_fn compile)
+{
 	enum { OPT_CHILDREN = 256, OPT_STACK, OPT_STAY };
 	static const struct option options[] = {
 		{ "backend", required_argument, NULL, 'b' },
@@ -344,7 +349,7 @@ int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 		default: fputs("Try 'kfault run --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - !source) {
 		fputs("kfault run: give one OBJECT.bpf.o or FILE.fault\nTry 'kfault run --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
@@ -356,10 +361,10 @@ int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 		fputs("kfault run: --stack goes with --log\n", stderr);
 		return EXIT_USAGE;
 	}
-	path = argv[optind];
+	path = source ? source : argv[optind];
 
 	/* A .fault file is compiled first; anything else is taken for an object. */
-	if (strlen(path) > 6 && strcmp(path + strlen(path) - 6, ".fault") == 0) {
+	if (source || (strlen(path) > 6 && strcmp(path + strlen(path) - 6, ".fault") == 0)) {
 		status = compile(path, &obj, &obj_size);
 		if (status)
 			return status;
