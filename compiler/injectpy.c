@@ -594,6 +594,13 @@ static int copy_pred(const struct spec *sp, struct kf_xlate *x, size_t lo, size_
 			i = comment_skip(sp, i, hi);
 			continue;
 		}
+		if (c == '(' && (k = skip_space(sp, i + 1, hi)) < hi && sp->s[k] == '{') {
+			kf_error(sp->d, loc(sp, i, k + 1),
+				 "a predicate is an expression: GNU C's '({ ... })' cannot be used");
+			kf_diag_hint(sp->d, "kfault reads kernel memory itself: write the members out, "
+				     "as in bio->bi_bdev->bd_dev (docs/compat.md)");
+			return -EINVAL;
+		}
 		if (!is_ident_start(c) || (i > lo && is_ident(sp->s[i - 1]))) {
 			i++;
 			continue;
