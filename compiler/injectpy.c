@@ -534,6 +534,10 @@ static int strcmp_literal(const struct spec *sp, struct kf_xlate *x, size_t t, s
 	if (t < close && sp->s[t] == '\'') {
 		lo = t + 1;
 		hi = quote_end(sp, t, close);
+		if (hi == close) {
+			kf_error(sp->d, loc(sp, t, t + 1), "missing terminating ' character");
+			return -EINVAL;
+		}
 		u = skip_space(sp, hi + 1, close);
 		if (u != close) {
 			kf_error(sp->d, loc(sp, u, u + 1), "expected ')' after STRCMP's literal");
