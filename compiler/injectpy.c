@@ -47,6 +47,19 @@ static const char *const mode_names[] = {
 	[KF_INJECTPY_ALLOC_PAGE] = "alloc_page",
 };
 
+/* The function each mode fails, and its parameters as the site predicate sees them. */
+static const char *const hook_names[] = {
+	[KF_INJECTPY_KMALLOC] = "should_failslab",
+	[KF_INJECTPY_BIO] = "should_fail_bio",
+	[KF_INJECTPY_ALLOC_PAGE] = "should_fail_alloc_page",
+};
+
+static const char *const hook_params[] = {
+	[KF_INJECTPY_KMALLOC] = "s, gfpflags",
+	[KF_INJECTPY_BIO] = "bio",
+	[KF_INJECTPY_ALLOC_PAGE] = "gfp_mask, order",
+};
+
 static const char *const site_names[] = {
 	[KF_INJECTPY_KMALLOC] = "slab",
 	[KF_INJECTPY_BIO] = "bio",
@@ -402,6 +415,23 @@ static int parse(struct spec *sp)
 		}
 		arrow = i;
 		i += 2;
+	}
+	/*
+	 * inject.py takes a frame for the hook when its text is the hook's
+	 * exactly, "should_failslab(struct kmem_cache *s, gfp_t gfpflags)":
+	 * kfault wants the nameless form, which names the parameters its way.
+	 */
+	for (size_t k = 0; k < sp->nframes; k++) {
+		const struct frame *f = &sp->frames[k];
+		const char *hook = hook_names[sp->opts->mode];
+
+		if (f->name.hi - f->name.lo == strlen(hook) && memcmp(sp->s + f->name.lo, hook, strlen(hook)) == 0) {
+			kf_error(sp->d, rloc(sp, f->name), "'%s' is the function %s fails, not a frame of the chain",
+				 hook, mode_names[sp->opts->mode]);
+			kf_diag_hint(sp->d, "write its predicate as the first frame, without a name: "
+				     "'(predicate) => ...', which sees %s", hook_params[sp->opts->mode]);
+			return -EINVAL;
+		}
 	}
 	/* a nameless frame is the hook's: the innermost one (inject.py misplaces any other) */
 	for (size_t k = 1; k < sp->nframes; k++) {
