@@ -349,7 +349,8 @@ int kf_cmd_run_source(int argc, char **argv, const char *source, kf_compile_fn c
 		default: fputs("Try 'kfault run --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - !source) {
+	/* a source that is no file is named by the caller, not on the command line */
+	if (optind != argc - (source ? 0 : 1)) {
 		fputs("kfault run: give one OBJECT.bpf.o or FILE.fault\nTry 'kfault run --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
