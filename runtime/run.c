@@ -297,6 +297,11 @@ static int parse_backend(const char *s, enum kf_backend *b)
 
 int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 {
+	return kf_cmd_run_source(argc, argv, NULL, compile);
+}
+
+int kf_cmd_run_source(int argc, char **argv, const char *source, kf_compile_fn compile)
+{
 	enum { OPT_CHILDREN = 256, OPT_STACK, OPT_STAY };
 	static const struct option options[] = {
 		{ "backend", required_argument, NULL, 'b' },
@@ -362,7 +367,8 @@ int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 		default: fputs("Try 'kfault run --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	/* a source that is no file is named by the caller, not on the command line */
+	if (optind != argc - (source ? 0 : 1)) {
 		fputs("kfault run: give one OBJECT.bpf.o, FILE.fault or FILE.yaml\nTry 'kfault run --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
@@ -374,10 +380,10 @@ int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 		fputs("kfault run: --stack goes with --log\n", stderr);
 		return EXIT_USAGE;
 	}
-	path = argv[optind];
+	path = source ? source : argv[optind];
 
 	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
-	if (!is_elf(path)) {
+	if (source || !is_elf(path)) {
 		status = compile(path, &obj, &obj_size);
 		if (status)
 			return status;
