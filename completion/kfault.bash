@@ -7,17 +7,23 @@
 # The lists below are checked against compiler/main.c and runtime/run.c by
 # tests/docs/check-completion.
 
-_kfault_commands="check gen build run convert templates"
+_kfault_commands="check gen build run convert inject templates"
 _kfault_global_opts="-h --help -V --version"
+
+# inject.py's command line, after --inject-py (check, gen, build, convert)
+_kfault_ipy_opts="--inject-py -I --include -P --probability -c --count -v --verbose"
 
 # _kfault_opts COMMAND: the options of COMMAND.
 _kfault_opts()
 {
 	case $1 in
-	check) echo "--btf -h --help" ;;
-	gen) echo "-o --output --btf -M --depfile -h --help" ;;
-	build) echo "-o --output --btf --emit --name -M --depfile -h --help" ;;
-	convert) echo "-o --output -h --help" ;;
+	check) echo "--btf -h --help $_kfault_ipy_opts" ;;
+	gen) echo "-o --output --btf -M --depfile -h --help $_kfault_ipy_opts" ;;
+	build) echo "-o --output --btf --emit --name -M --depfile -h --help $_kfault_ipy_opts" ;;
+	convert) echo "-o --output -h --help $_kfault_ipy_opts" ;;
+	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \
+		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
+		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
 		"--stay-armed -l --log --stack -j --json --btf -h --help" ;;
 	esac
@@ -28,7 +34,7 @@ _kfault_takes_arg()
 {
 	case $1 in
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
-	-g|--cgroup|-d|--duration) return 0 ;;
+	-g|--cgroup|-d|--duration|-I|--include|-P|--probability|--count) return 0 ;;
 	esac
 	return 1
 }
@@ -114,8 +120,9 @@ _kfault()
 		return 0
 	fi
 	case $cmd in
-	check|gen|build|convert) _kfault_files "$cur" "*.fault" ;;
-	run) _kfault_files "$cur" "*.fault" "*.bpf.o" ;;
+	check|gen|build|convert) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" ;;
+	run) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
+	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	esac
 	return 0
