@@ -342,6 +342,17 @@ static const struct backend {
 };
 
 /*
+ * A helper that both backends' probes call is compiled once, as a BPF
+ * subprogram, rather than inlined into each: half the code for clang to
+ * optimise. BPF passes at most 5 arguments in registers; a helper with more
+ * is inlined.
+ */
+static const char *subprog_attr(int nargs)
+{
+	return nargs <= 5 ? "__noinline" : "__always_inline";
+}
+
+/*
  * Frame k of injection i: its predicate as a function, then its entry and
  * return probes for each backend.
  */
@@ -360,7 +371,7 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 
 		origin(g, "", "when ", f->pred->loc);
 		snprintf(when, sizeof(when), " && kf%d_f%d_when(%s", i, k, "");
-		emit(g, "static __always_inline bool kf%d_f%d_when(%s)\n", i, k,
+		emit(g, "static %s bool kf%d_f%d_when(%s)\n", subprog_attr(f->nparams), i, k,
 		     *decls ? decls : "void");
 		emit(g, "{\n");
 		emit(g, "\treturn %s;\n", c);
@@ -410,7 +421,8 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	int i = inj->index;
 
 	origin(g, "", "", inj->loc);
-	emit(g, "static __always_inline bool kf%d_fails(__u64 kf_sp%s)\n", i, decls);
+	emit(g, "static %s bool kf%d_fails(__u64 kf_sp%s)\n", subprog_attr(inj->nparams + 1), i,
+	     decls);
 	emit(g, "{\n");
 	emit(g, "\tif (!kf_site_reached(%d, kf_sp))\n", i);
 	emit(g, "\t\treturn false;\n");

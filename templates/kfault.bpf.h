@@ -39,6 +39,16 @@
 
 char LICENSE[] SEC("license") = "GPL";	/* bpf_override_return is GPL-only */
 
+/*
+ * The helpers below that every probe calls are BPF subprograms (BPF-to-BPF
+ * calls), compiled once rather than inlined into each of both backends'
+ * probes: most of a compile is clang optimising the program, and inlining
+ * made it three times as big. The verifier checks a static subprogram at
+ * each call with the caller's registers, so constant injection numbers and
+ * ctx stay known. Unused in a program without call chains: no warning.
+ */
+#define KF_SUBPROG static __noinline __attribute__((unused))
+
 /* Set by the runtime: stream an event per injection, with the kernel stack. */
 const volatile bool kf_log_events = false;
 const volatile bool kf_log_stack = false;
@@ -172,7 +182,7 @@ static __always_inline bool kf_comm_match(const volatile char *want)
 }
 
 /* Whether the current task is one injection i may fail. Cheapest tests first. */
-static __always_inline bool kf_target_match(__u32 i)
+KF_SUBPROG bool kf_target_match(__u32 i)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -236,7 +246,7 @@ static __always_inline void kf_chain_prune(struct kf_chain *c, __u64 sp, bool at
 }
 
 /* At the entry of frame k's function: is frame k the next one this thread needs? */
-static __always_inline bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
+KF_SUBPROG bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
 {
 	struct kf_chain_key key;
 	struct kf_chain *c;
@@ -252,7 +262,7 @@ static __always_inline bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
 }
 
 /* Frame k matched (its predicate held): record where it sits on the stack. */
-static __always_inline void kf_frame_push(__u32 i, __u32 k, __u64 sp)
+KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 {
 	struct kf_chain_key key = kf_chain_key(i);
 	struct kf_chain *c, fresh = {};
@@ -271,7 +281,7 @@ static __always_inline void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 }
 
 /* At the return of a chain function: forget the frames it held. */
-static __always_inline void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
+KF_SUBPROG void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
 {
 	struct kf_chain_key key = kf_chain_key(i);
 	struct kf_chain *c;
@@ -285,7 +295,7 @@ static __always_inline void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
 }
 
 /* At the failure site: is this a target task with the whole chain on its stack? */
-static __always_inline bool kf_site_reached(__u32 i, __u64 sp)
+KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_chain_key key;
@@ -314,7 +324,7 @@ static __always_inline bool kf_site_reached(__u32 i, __u64 sp)
  * probability, then reserve one of `times` with an atomic add, so that
  * concurrent threads never inject more than `times` failures in all.
  */
-static __always_inline bool kf_decide(__u32 i)
+KF_SUBPROG bool kf_decide(__u32 i)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_stats *st = bpf_map_lookup_elem(&kf_stats, &i);
@@ -331,7 +341,7 @@ static __always_inline bool kf_decide(__u32 i)
 }
 
 /* Log an injected failure, if asked (kfault run --log, --stack). */
-static __always_inline void kf_report(void *ctx, __u32 i)
+KF_SUBPROG void kf_report(void *ctx, __u32 i)
 {
 	struct kf_event *ev;
 	__u64 id;
@@ -367,7 +377,7 @@ static __always_inline long kf_fmod_ret(void *ctx, __u32 i)
 
 /* ---- housekeeping: no state outlives the kernel stack it describes ---- */
 
-static __always_inline void kf_forget_thread(__u32 tid)
+KF_SUBPROG void kf_forget_thread(__u32 tid)
 {
 	struct kf_chain_key key = { .tid = tid };
 

@@ -35,7 +35,7 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* atomic.fault:7: inject slab when !(gfpflags & 0x400) */
-static __always_inline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
+static __noinline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;
