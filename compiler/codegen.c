@@ -151,6 +151,44 @@ static void banner(struct gen *g, const struct kf_file *file)
 	kf_buf_free(&safe);
 }
 
+/* Once per name: "struct NAME;" for a parameter of a struct or union type. */
+static void declare_tag(struct gen *g, const struct kf_ctype *t, char ***seen, int *nseen)
+{
+	const char *kw = t->base_kind == KF_BASE_STRUCT ? "struct" :
+			 t->base_kind == KF_BASE_UNION ? "union" : NULL;
+
+	if (!kw)
+		return;
+	for (int i = 0; i < *nseen; i++)
+		if (strcmp((*seen)[i], t->base) == 0)
+			return;
+	*seen = kf_realloc_array(*seen, (size_t)*nseen + 1, sizeof(**seen));
+	(*seen)[(*nseen)++] = t->base;
+	emit(g, "%s %s;\n", kw, t->base);
+}
+
+/*
+ * Headers mode: the structures the probes' parameters point to, declared at
+ * file scope (the listed headers may not declare them; in a prototype alone
+ * a new struct would be local to it).
+ */
+static void declare_param_tags(struct gen *g, const struct kf_file *file)
+{
+	char **seen = NULL;
+	int nseen = 0;
+
+	for (int i = 0; i < file->ninj; i++) {
+		const struct kf_injection *inj = file->inj[i];
+
+		for (int p = 0; p < inj->nparams; p++)
+			declare_tag(g, &inj->params[p].type, &seen, &nseen);
+		for (int k = 0; k < inj->nframes; k++)
+			for (int p = 0; p < inj->frames[k]->nparams; p++)
+				declare_tag(g, &inj->frames[k]->params[p].type, &seen, &nseen);
+	}
+	free(seen);
+}
+
 static void includes(struct gen *g, const struct kf_file *file)
 {
 	emit(g, "#ifdef KFAULT_KERNEL_HEADERS\n");
@@ -174,6 +212,7 @@ static void includes(struct gen *g, const struct kf_file *file)
 		}
 	}
 	g->at = (struct kf_loc){ 0 };
+	declare_param_tags(g, file);
 	emit(g, "#else\n");
 	emit(g, "/* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */\n");
 	emit(g, "#include \"vmlinux.h\"\n");

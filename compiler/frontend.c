@@ -13,6 +13,12 @@ int kf_unit__compile(struct kf_unit *u, struct kf_source *src)
 
 int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf)
 {
+	return kf_unit__compile_macros(u, src, btf, false);
+}
+
+int kf_unit__compile_macros(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf,
+			    bool macros)
+{
 	memset(u, 0, sizeof(*u));
 	u->src = src;
 	kf_diags__init(&u->diags, src);
@@ -20,7 +26,7 @@ int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf
 	if (!u->file)
 		return -errno;
 	/* Check even after syntax errors: the parser kept what it could. */
-	kf_sema_btf(u->file, &u->diags, btf);
+	kf_sema_macros(u->file, &u->diags, btf, macros);
 	if (u->diags.errors)
 		return -EINVAL;
 	return kf_codegen(u->file, &u->prog);

@@ -25,6 +25,9 @@ int kf_unit__compile(struct kf_unit *u, struct kf_source *src);
 /* The same, checked against kernel BTF (NULL: none); see kf_sema_btf(). */
 struct kf_btf;
 int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf);
+/* The same for kernel headers mode (macros true): see kf_sema_macros(). */
+int kf_unit__compile_macros(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf,
+			    bool macros);
 void kf_unit__fini(struct kf_unit *u);
 
 #endif

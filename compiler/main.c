@@ -45,6 +45,9 @@ static const char usage_text[] =
 	"                         FILE against kernel BTF, check and gen only with --btf\n"
 	"      --emit WHAT        build: write the object (obj, the default), the generated\n"
 	"                         C (c) or the vmlinux.h it is compiled with (header)\n"
+	"      --kernel-headers DIR  check, gen, build: predicates may use the macros of\n"
+	"                         this kernel build or headers tree, and build compiles\n"
+	"                         against its headers instead of a vmlinux.h from BTF\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -61,6 +64,7 @@ static const char usage_text[] =
 	"See docs/language.md for the language.\n";
 
 static const char *btf_path;	/* --btf, for 'run' on a .fault file too */
+static const char *kernel_headers;	/* --kernel-headers: build against this kernel tree */
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -114,9 +118,10 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 		kf_btf__free(kbtf);
 		return EXIT_FAIL;
 	}
-	err = kf_unit__compile_btf(u, src, kbtf);
+	err = kf_unit__compile_macros(u, src, kbtf, kernel_headers != NULL);
 	if (!err && obj) {
-		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process);
+		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process,
+			.kernel_headers = kernel_headers);
 
 		err = kf_build(u, &bo, obj);
 	} else if (!err && header) {
@@ -150,11 +155,12 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 
 static int cmd_compile(const char *cmd, int argc, char **argv)
 {
-	enum { OPT_BTF = 256, OPT_EMIT };
+	enum { OPT_BTF = 256, OPT_EMIT, OPT_KERNEL_HEADERS };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "emit", required_argument, NULL, OPT_EMIT },
+		{ "kernel-headers", required_argument, NULL, OPT_KERNEL_HEADERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +176,7 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		case 'o': output = optarg; break;
 		case OPT_BTF: btf_path = optarg; break;
 		case OPT_EMIT: emit = optarg; break;
+		case OPT_KERNEL_HEADERS: kernel_headers = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: return EXIT_USAGE;
 		}

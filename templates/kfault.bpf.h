@@ -23,6 +23,30 @@
 #ifndef KFAULT_BPF_H
 #define KFAULT_BPF_H
 
+#ifdef KFAULT_KERNEL_HEADERS
+/*
+ * kfault build --kernel-headers: what vmlinux.h gives in BTF mode comes
+ * from the kernel's headers, but for the fork tracepoint's record, which
+ * only the kernel's trace event macros define: its format, stable since
+ * Linux 2.6, declared here (the ___kf suffix keeps it apart from a real
+ * one). Member reads of kernel structures are CO-RE relocated in this mode
+ * too: KF_READ and BPF_CORE_READ mark them, not the types.
+ */
+#include <uapi/linux/bpf.h>
+#include <asm/ptrace.h>
+
+struct trace_event_raw_sched_process_fork___kf {
+	char ent[8];
+	char parent_comm[16];
+	pid_t parent_pid;
+	char child_comm[16];
+	pid_t child_pid;
+};
+#define KF_FORK_RECORD struct trace_event_raw_sched_process_fork___kf
+#else
+#define KF_FORK_RECORD struct trace_event_raw_sched_process_fork
+#endif
+
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
@@ -399,7 +423,7 @@ int kf_sys_exit(void *ctx)
 
 /* 'with children': a child of a tracked process is tracked too. */
 SEC("tracepoint/sched/sched_process_fork")
-int kf_fork(struct trace_event_raw_sched_process_fork *ctx)
+int kf_fork(KF_FORK_RECORD *ctx)
 {
 	__u32 parent = bpf_get_current_pid_tgid() >> 32, child = ctx->child_pid;
 	__u32 *mask = bpf_map_lookup_elem(&kf_tracked, &parent);

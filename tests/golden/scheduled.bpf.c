@@ -9,6 +9,7 @@
 #ifdef KFAULT_KERNEL_HEADERS
 /* kfault build --kernel-headers: kernel types from real headers */
 #include <linux/types.h>
+struct kmem_cache;
 #else
 /* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */
 #include "vmlinux.h"
