@@ -4,7 +4,8 @@
  *
  * Kernel types come from BTF (/sys/kernel/btf/vmlinux, or opts.btf_path,
  * such as a kernel build's vmlinux), dumped as the vmlinux.h the generated C
- * includes; the templates are served from memory; clang runs in a forked
+ * includes, or in headers mode (opts.kernel_headers) from a kernel tree's
+ * headers (docs/build.md); the templates are served from memory; clang runs in a forked
  * child (compiler/clang_compile.cpp). Clang's diagnostics about generated
  * lines are reported at the DSL line that produced them, with the generated
  * line as a hint.
