@@ -88,6 +88,12 @@ if(KFAULT_LLVM_STATIC)
 		"$<LINK_GROUP:RESCAN,${kf_clang_group}>" ${kf_llvm_libs})
 	# A PIE would need ~250k relative relocations at every start.
 	target_link_options(kfault_clang INTERFACE -no-pie)
+	# A shared libstdc++ would need ~6300 symbol relocations at every
+	# start (LLVM's vtables and type_info point into it), each a write
+	# to a page of .data.rel.ro; linked in, they are resolved at link time.
+	if(NOT KFAULT_SANITIZE)
+		target_link_options(kfault_clang INTERFACE -static-libstdc++ -static-libgcc)
+	endif()
 	# Which plugins the LLVM build linked into its tools (LLVMConfig
 	# does not load this itself).
 	include(${LLVM_CMAKE_DIR}/LLVMConfigExtensions.cmake OPTIONAL)

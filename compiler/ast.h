@@ -226,6 +226,7 @@ struct kf_file {
 	const void *map_ctx;
 	struct kf_injection **inj;
 	int ninj;
+	bool target_given;	/* every injection is targeted from the command line */
 };
 
 struct kf_expr *kf_expr_new(enum kf_expr_kind kind, struct kf_loc loc);

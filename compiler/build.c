@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Build: generated C to a BPF object (see build.h). */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 
 #include "btf_types.h"
@@ -207,33 +210,228 @@ static void report(struct kf_unit *u, const struct kf_cc_diag *cd, const char *g
  */
 static const char *const fast_args[] = { "-Xclang", "-fexperimental-assignment-tracking=disabled" };
 
+/* ---- headers mode ---- */
+
+#if defined(__x86_64__)
+#define KF_KERNEL_ARCH "x86"
+#define KF_KERNEL_TRIPLE "x86_64-linux-gnu"	/* the headers' inline asm is x86's */
+#else
+#define KF_KERNEL_TRIPLE NULL
+#define KF_KERNEL_ARCH NULL	/* headers mode knows x86 only so far */
+#endif
+
+/*
+ * Read after the kernel's kconfig.h and compiler_types.h, before anything
+ * else: what the kernel's headers need to compile for the BPF target. They
+ * are written for the kernel's own compiler (gcc, for Debian's) and arch;
+ * a BPF program only needs their types and macros. As BCC does, inline asm
+ * qualifiers BPF has no use for become plain asm.
+ */
+static const char kheaders_workarounds[] =
+	"/* kfault --kernel-headers: kernel headers on the BPF target */\n"
+	"#ifdef asm_inline\n"
+	"#undef asm_inline\n"
+	"#define asm_inline asm\n"
+	"#endif\n"
+	/* the kernel's noinline macro would break bpf_helpers.h's __noinline */
+	"#define __noinline __attribute__((__noinline__))\n";
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * Where a kernel tree's sources are: a kbuild output directory (O=) links
+ * them as source; a Debian linux-headers-VERSION-ARCH directory names its
+ * -common sibling in its Makefile ("include /usr/src/.../Makefile"); a
+ * kernel built in its source tree is both.
+ */
+static char *kernel_srctree(const char *dir)
+{
+	char *path = kf_strfmt("%s/source", dir), line[4096], *src = NULL;
+	FILE *f;
+
+	if (is_dir(path))
+		return path;
+	free(path);
+	path = kf_strfmt("%s/Makefile", dir);
+	f = fopen(path, "r");
+	free(path);
+	if (f && fgets(line, sizeof(line), f) && strncmp(line, "include ", 8) == 0) {
+		line[strcspn(line, "\n")] = 0;
+		src = kf_strdup(dirname(line + 8));
+		if (!is_dir(src)) {
+			/* a package unpacked elsewhere (dpkg -x): the sibling directory */
+			char *copy = kf_strdup(dir);
+
+			path = kf_strfmt("%s/%s", dirname(copy), basename(src));
+			free(copy);
+			free(src);
+			src = path;
+		}
+	}
+	if (f)
+		fclose(f);
+	return src ? src : kf_strdup(dir);
+}
+
+static void add_arg(char ***args, size_t *n, char *arg)
+{
+	*args = kf_realloc_array(*args, *n + 1, sizeof(**args));
+	(*args)[(*n)++] = arg;
+}
+
+/* Append the arguments of kf_build_kernel_headers_args() to *args. */
+static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***args, size_t *nargs)
+{
+	static const char *const defines[] = {
+		"-DKFAULT_KERNEL_HEADERS", "-D__KERNEL__", "-D__BPF_TRACING__",
+		/* the kernel's headers under clang's defaults */
+		"-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
+		"-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
+		"-Wno-tautological-compare", "-Wno-unknown-warning-option",
+		"-fno-stack-protector",
+	};
+	const char *arch = KF_KERNEL_ARCH;
+	char *src, *obj, *probe;
+	int err = 0;
+
+	if (!arch) {
+		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+			 "--kernel-headers is not supported on this architecture yet");
+		return -ENOTSUP;
+	}
+	if (!is_dir(dir)) {
+		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "cannot use kernel headers from %s: %s", dir,
+			 strerror(errno == 0 || access(dir, F_OK) == 0 ? ENOTDIR : errno));
+		kf_diag_hint(d, "--kernel-headers takes a kernel build or headers tree, like "
+			     "/lib/modules/$(uname -r)/build");
+		return -ENOENT;
+	}
+	obj = kf_strdup(dir);
+	src = kernel_srctree(dir);
+	probe = kf_strfmt("%s/include/generated/autoconf.h", obj);
+	if (!is_file(probe)) {
+		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+			 "%s is no configured kernel build or headers tree: it has no "
+			 "include/generated/autoconf.h", dir);
+		kf_diag_hint(d, "--kernel-headers takes a kernel build or headers tree, like "
+			     "/lib/modules/$(uname -r)/build");
+		err = -ENOENT;
+	}
+	free(probe);
+	probe = kf_strfmt("%s/include/linux/kconfig.h", src);
+	if (!err && !is_file(probe)) {
+		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+			 "kernel headers %s: no include/linux/kconfig.h in its sources %s", dir, src);
+		err = -ENOENT;
+	}
+	free(probe);
+	if (err)
+		goto free_dirs;
+
+	for (size_t i = 0; i < KF_ARRAY_SIZE(defines); i++)
+		add_arg(args, nargs, kf_strdup(defines[i]));
+	/*
+	 * kbuild's LINUXINCLUDE, in its order; as system headers, so that
+	 * clang's warnings about the kernel's code do not show.
+	 */
+	add_arg(args, nargs, kf_strfmt("-isystem%s/arch/%s/include", src, arch));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/arch/%s/include/generated", obj, arch));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/include", src));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/include", obj));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/arch/%s/include/uapi", src, arch));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/arch/%s/include/generated/uapi", obj, arch));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/include/uapi", src));
+	add_arg(args, nargs, kf_strfmt("-isystem%s/include/generated/uapi", obj));
+	add_arg(args, nargs, kf_strdup("-include"));
+	add_arg(args, nargs, kf_strfmt("%s/include/linux/kconfig.h", src));
+	add_arg(args, nargs, kf_strdup("-include"));
+	add_arg(args, nargs, kf_strfmt("%s/include/linux/compiler_types.h", src));
+	add_arg(args, nargs, kf_strdup("-include"));
+	add_arg(args, nargs, kf_strdup("kfault-kheaders.h"));
+free_dirs:
+	free(src);
+	free(obj);
+	return err;
+}
+
+int kf_build_kernel_headers_args(struct kf_diags *d, const char *dir, char ***args, size_t *nargs)
+{
+	int err;
+
+	*args = NULL;
+	*nargs = 0;
+	err = add_kernel_headers_args(d, dir, args, nargs);
+	if (err) {
+		kf_build_free_args(*args, *nargs);
+		*args = NULL;
+		*nargs = 0;
+	}
+	return err;
+}
+
+void kf_build_free_args(char **args, size_t nargs)
+{
+	for (size_t i = 0; i < nargs; i++)
+		free(args[i]);
+	free(args);
+}
+
 int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_object *out)
 {
 	const char *btf_path = opts && opts->btf_path ? opts->btf_path : "/sys/kernel/btf/vmlinux";
 	const struct kf_embedded *kh = kf_template("kfault.h"), *kbh = kf_template("kfault.bpf.h");
+	const char *kheaders = opts ? opts->kernel_headers : NULL;
 	struct kf_btf *kbtf = opts ? opts->btf : NULL, *opened = NULL;
 	struct kf_vfile files[3];
 	struct kf_cc_result *res = NULL;
-	char *header = NULL;
-	size_t header_len = 0;
+	char *header = NULL, **args = NULL;
+	size_t header_len = 0, nargs = 0;
 	const void *obj;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (!kbtf) {
-		kbtf = opened = kf_build_open_btf(&u->diags, btf_path);
-		if (!kbtf)
-			return -errno;
+	if (kheaders) {
+		/* kernel types from the headers; fast_args come first */
+		for (size_t i = 0; i < KF_ARRAY_SIZE(fast_args); i++)
+			add_arg(&args, &nargs, kf_strdup(fast_args[i]));
+		err = add_kernel_headers_args(&u->diags, kheaders, &args, &nargs);
+		if (err) {
+			kf_build_free_args(args, nargs);
+			return err;
+		}
+		header = kf_strdup(kheaders_workarounds);
+		header_len = strlen(header);
+		files[0] = (struct kf_vfile){ "kfault-kheaders.h", header, header_len };
+	} else {
+		if (!kbtf) {
+			kbtf = opened = kf_build_open_btf(&u->diags, btf_path);
+			if (!kbtf)
+				return -errno;
+		}
+		err = kf_build_header(u, kbtf, &header, &header_len);
+		if (err)
+			goto free_btf;
+		files[0] = (struct kf_vfile){ "vmlinux.h", header, header_len };
 	}
-	err = kf_build_header(u, kbtf, &header, &header_len);
-	if (err)
-		goto free_btf;
-	files[0] = (struct kf_vfile){ "vmlinux.h", header, header_len };
 	files[1] = (struct kf_vfile){ "kfault.h", kh->data, kh->size };
 	files[2] = (struct kf_vfile){ "kfault.bpf.h", kbh->data, kbh->size };
 	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files, .nfiles = 3,
-		.extra_args = fast_args, .nextra = KF_ARRAY_SIZE(fast_args),
-		.in_process = opts && opts->in_process);
+		.extra_args = args ? (const char *const *)args : fast_args,
+		.nextra = args ? nargs : KF_ARRAY_SIZE(fast_args),
+		.in_process = opts && opts->in_process,
+		.frontend_target = kheaders ? KF_KERNEL_TRIPLE : NULL);
 
 	err = kf_cc_compile(u->prog.text, u->prog.len, &cc, &res);
 	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++)
@@ -249,6 +447,7 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	}
 	kf_cc_result__free(res);
 	free(header);
+	kf_build_free_args(args, nargs);
 free_btf:
 	kf_btf__free(opened);
 	return err == -ENOEXEC ? -EINVAL : err;

@@ -4,7 +4,8 @@
  *
  * Kernel types come from BTF (/sys/kernel/btf/vmlinux, or opts.btf_path,
  * such as a kernel build's vmlinux), dumped as the vmlinux.h the generated C
- * includes; the templates are served from memory; clang runs in a forked
+ * includes, or in headers mode (opts.kernel_headers) from a kernel tree's
+ * headers (docs/build.md); the templates are served from memory; clang runs in a forked
  * child (compiler/clang_compile.cpp). Clang's diagnostics about generated
  * lines are reported at the DSL line that produced them, with the generated
  * line as a hint.
@@ -25,6 +26,11 @@ struct kf_build_opts {
 	const char *btf_path;		/* NULL: /sys/kernel/btf/vmlinux */
 	struct kf_btf *btf;		/* already open (then btf_path is unused) */
 	bool in_process;		/* compile in this process: see kf_cc_compile() */
+	/*
+	 * Headers mode: compile against this kernel build or headers tree
+	 * (docs/build.md) instead of a vmlinux.h from BTF. NULL: BTF mode.
+	 */
+	const char *kernel_headers;
 	size_t :0;
 };
 
@@ -48,6 +54,14 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
  * error in u->diags.
  */
 int kf_build_header(struct kf_unit *u, struct kf_btf *btf, char **header, size_t *len);
+
+/*
+ * The clang arguments of headers mode for the kernel tree dir, in *args
+ * (*nargs of them; free with kf_build_free_args()). 0, or -ENOENT with an
+ * error in d when dir is no kernel build or headers tree.
+ */
+int kf_build_kernel_headers_args(struct kf_diags *d, const char *dir, char ***args, size_t *nargs);
+void kf_build_free_args(char **args, size_t nargs);
 
 /* Open kernel BTF (NULL: /sys/kernel/btf/vmlinux); on failure an error in d. */
 struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path);

@@ -35,6 +35,8 @@
 #include <clang/Basic/DiagnosticIDs.h>
 #include <clang/Basic/DiagnosticOptions.h>
 #include <clang/Basic/SourceManager.h>
+#include <clang/Basic/TargetInfo.h>
+#include <clang/CodeGen/BackendUtil.h>
 #include <clang/CodeGen/CodeGenAction.h>
 #include <clang/Driver/Compilation.h>
 #include <clang/Driver/Driver.h>
@@ -49,6 +51,8 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
 #ifdef KF_STUB_POLLY_PLUGIN
 #include <llvm/Passes/PassPlugin.h>
 #endif
@@ -144,6 +148,7 @@ struct Options {
 	std::string target_arch = KF_HOST_ARCH;
 	bool in_process = false;
 	unsigned int timeout_ms = KF_DEFAULT_TIMEOUT_MS;
+	std::string frontend_target; // empty: bpf
 };
 
 // Turns clang diagnostics into Diag records; prints nothing.
@@ -270,6 +275,61 @@ bool resource_dir_ok(const std::string &dir)
 	return stat(probe.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// The cc1 invocation the driver makes of our arguments: for BPF, or with
+// frontend (and o.frontend_target) for the first stage of a two-stage
+// compile. NULL, with out.err set, on failure.
+std::shared_ptr<clang::CompilerInvocation>
+make_invocation(const Options &o, llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs,
+		clang::DiagnosticsEngine &driver_diags, bool frontend, Outcome &out)
+{
+	std::string arch_def = "-D__TARGET_ARCH_" + o.target_arch;
+	const char *target = frontend ? o.frontend_target.c_str() : "bpf";
+	std::vector<const char *> argv = {
+		KF_CLANG_EXECUTABLE, "-target", target, "-O2", "-g",
+		arch_def.c_str(), "-resource-dir", o.resource_dir.c_str(),
+	};
+	if (!frontend)
+		argv.push_back("-mcpu=v3");
+	for (const std::string &a : o.extra_args)
+		argv.push_back(a.c_str());
+	argv.insert(argv.end(), {"-c", o.main_name.c_str(), "-o", "kfault.o"});
+
+	clang::driver::Driver driver(KF_CLANG_EXECUTABLE, target, driver_diags,
+				     "kfault", fs);
+	std::unique_ptr<clang::driver::Compilation> comp(
+		driver.BuildCompilation(argv));
+	if (!comp || driver_diags.hasErrorOccurred()) {
+		out.err = -ENOEXEC;
+		return nullptr;
+	}
+
+	const clang::driver::JobList &jobs = comp->getJobs();
+	const clang::driver::Command *cmd = nullptr;
+	if (jobs.size() == 1)
+		cmd = llvm::dyn_cast<clang::driver::Command>(&*jobs.begin());
+	if (!cmd || llvm::StringRef(cmd->getCreator().getName()) != "clang") {
+		out.error("internal error: clang driver did not produce exactly "
+			  "one compile job (extra arguments like -### or "
+			  "-save-temps are not supported)");
+		out.err = -ENOEXEC;
+		return nullptr;
+	}
+
+	auto inv = std::make_shared<clang::CompilerInvocation>();
+	if (!clang::CompilerInvocation::CreateFromArgs(
+		    *inv, cmd->getArguments(), driver_diags, argv[0]) ||
+	    driver_diags.hasErrorOccurred()) {
+		out.err = -ENOEXEC;
+		return nullptr;
+	}
+	// The driver asks cc1 to leak its AST and friends for speed at exit;
+	// we are not exiting.
+	inv->getFrontendOpts().DisableFree = false;
+	// "N errors generated." would go to stderr.
+	inv->getDiagnosticOpts().ShowCarets = false;
+	return inv;
+}
+
 // The actual compile, in whatever process calls it. Fills out.err.
 void compile_here(const std::string &src, const Options &o, Outcome &out)
 {
@@ -306,59 +366,65 @@ void compile_here(const std::string &src, const Options &o, Outcome &out)
 	clang::DiagnosticsEngine driver_diags(new clang::DiagnosticIDs(),
 					      diag_opts, &collector, false);
 
-	std::string arch_def = "-D__TARGET_ARCH_" + o.target_arch;
-	std::vector<const char *> argv = {
-		KF_CLANG_EXECUTABLE, "-target", "bpf", "-O2", "-g", "-mcpu=v3",
-		arch_def.c_str(), "-resource-dir", o.resource_dir.c_str(),
-	};
-	for (const std::string &a : o.extra_args)
-		argv.push_back(a.c_str());
-	argv.insert(argv.end(), {"-c", o.main_name.c_str(), "-o", "kfault.o"});
-
-	clang::driver::Driver driver(KF_CLANG_EXECUTABLE, "bpf", driver_diags,
-				     "kfault", fs);
-	std::unique_ptr<clang::driver::Compilation> comp(
-		driver.BuildCompilation(argv));
-	if (!comp || driver_diags.hasErrorOccurred()) {
-		out.err = -ENOEXEC;
+	bool two_stage = !o.frontend_target.empty();
+	std::shared_ptr<clang::CompilerInvocation> inv =
+		make_invocation(o, fs, driver_diags, false, out);
+	if (!inv)
 		return;
+	// Two stages: the front end for frontend_target, to LLVM IR only
+	// (its optimisation is the BPF stage's), then BPF.
+	std::shared_ptr<clang::CompilerInvocation> fe_inv = inv;
+	if (two_stage) {
+		fe_inv = make_invocation(o, fs, driver_diags, true, out);
+		if (!fe_inv)
+			return;
+		fe_inv->getCodeGenOpts().DisableLLVMPasses = true;
 	}
-
-	const clang::driver::JobList &jobs = comp->getJobs();
-	const clang::driver::Command *cmd = nullptr;
-	if (jobs.size() == 1)
-		cmd = llvm::dyn_cast<clang::driver::Command>(&*jobs.begin());
-	if (!cmd || llvm::StringRef(cmd->getCreator().getName()) != "clang") {
-		out.error("internal error: clang driver did not produce exactly "
-			  "one compile job (extra arguments like -### or "
-			  "-save-temps are not supported)");
-		out.err = -ENOEXEC;
-		return;
-	}
-
-	auto inv = std::make_shared<clang::CompilerInvocation>();
-	if (!clang::CompilerInvocation::CreateFromArgs(
-		    *inv, cmd->getArguments(), driver_diags, argv[0]) ||
-	    driver_diags.hasErrorOccurred()) {
-		out.err = -ENOEXEC;
-		return;
-	}
-	// The driver asks cc1 to leak its AST and friends for speed at exit;
-	// we are not exiting.
-	inv->getFrontendOpts().DisableFree = false;
-	// "N errors generated." would go to stderr.
-	inv->getDiagnosticOpts().ShowCarets = false;
 
 	clang::CompilerInstance ci;
-	ci.setInvocation(inv);
+	ci.setInvocation(fe_inv);
 	ci.createDiagnostics(&collector, false);
 	ci.createFileManager(fs);
 	ci.setVerboseOutputStream(std::make_unique<llvm::raw_null_ostream>());
 	llvm::SmallVector<char, 0> obj;
-	ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
 
-	clang::EmitObjAction act;
-	bool ok = ci.ExecuteAction(act);
+	bool ok;
+	if (!two_stage) {
+		ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
+		clang::EmitObjAction act;
+		ok = ci.ExecuteAction(act);
+	} else {
+		llvm::LLVMContext ctx;
+		clang::EmitLLVMOnlyAction act(&ctx);
+		ok = ci.ExecuteAction(act) && collector.getNumErrors() == 0;
+		std::unique_ptr<llvm::Module> mod = ok ? act.takeModule() : nullptr;
+		if (mod) {
+			std::shared_ptr<clang::TargetOptions> topts =
+				std::make_shared<clang::TargetOptions>(inv->getTargetOpts());
+			std::unique_ptr<clang::TargetInfo> ti(
+				clang::TargetInfo::CreateTargetInfo(ci.getDiagnostics(), topts));
+			if (!ti) {
+				out.error("internal error: no BPF target in this LLVM");
+				out.err = -ENOEXEC;
+				return;
+			}
+			// Now a BPF module: the front end's target and its
+			// per-function CPU and features go.
+			mod->setTargetTriple(inv->getTargetOpts().Triple);
+			mod->setDataLayout(ti->getDataLayoutString());
+			for (llvm::Function &f : *mod) {
+				f.removeFnAttr("target-cpu");
+				f.removeFnAttr("target-features");
+				f.removeFnAttr("tune-cpu");
+			}
+			clang::EmitBackendOutput(
+				ci.getDiagnostics(), inv->getHeaderSearchOpts(),
+				inv->getCodeGenOpts(), inv->getTargetOpts(),
+				inv->getLangOpts(), ti->getDataLayoutString(),
+				mod.get(), clang::Backend_EmitObj, fs,
+				std::make_unique<llvm::raw_svector_ostream>(obj));
+		}
+	}
 	if (!ok || collector.getNumErrors() > 0 || obj.empty()) {
 		if (collector.getNumErrors() == 0)
 			out.error("internal error: clang failed without a "
@@ -706,6 +772,7 @@ int make_options(const kf_cc_opts *opts, Options &o)
 	const char *rdir = KF_OPTS_GET(opts, resource_dir, nullptr);
 	const char *arch = KF_OPTS_GET(opts, target_arch, nullptr);
 	unsigned int timeout = KF_OPTS_GET(opts, timeout_ms, 0u);
+	const char *fe_target = KF_OPTS_GET(opts, frontend_target, nullptr);
 
 	if (!opts_valid(opts) || (nfiles && !files) || (nextra && !extra))
 		return -EINVAL;
@@ -740,6 +807,11 @@ int make_options(const kf_cc_opts *opts, Options &o)
 	o.in_process = KF_OPTS_GET(opts, in_process, false);
 	if (timeout)
 		o.timeout_ms = timeout;
+	if (fe_target) {
+		if (!*fe_target || *fe_target == '-')
+			return -EINVAL;
+		o.frontend_target = fe_target;
+	}
 	return 0;
 }
 

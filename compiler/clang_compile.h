@@ -72,6 +72,13 @@ struct kf_cc_opts {
 	bool in_process;
 	/* Isolated mode: kill the child after this long. 0 = 30000 ms. */
 	unsigned int timeout_ms;
+	/* Parse and generate IR for this target triple ("x86_64-linux-gnu"),
+	 * then optimise and generate code for BPF, as the kernel's
+	 * samples/bpf do (clang -emit-llvm | llc -march=bpf): kernel headers
+	 * hold inline asm for the kernel's architecture, which the BPF target
+	 * rejects. NULL: BPF throughout.
+	 */
+	const char *frontend_target;
 	size_t :0;
 };
 

@@ -162,6 +162,44 @@ static void banner(struct gen *g, const struct kf_file *file)
 	kf_buf_free(&safe);
 }
 
+/* Once per name: "struct NAME;" for a parameter of a struct or union type. */
+static void declare_tag(struct gen *g, const struct kf_ctype *t, char ***seen, int *nseen)
+{
+	const char *kw = t->base_kind == KF_BASE_STRUCT ? "struct" :
+			 t->base_kind == KF_BASE_UNION ? "union" : NULL;
+
+	if (!kw)
+		return;
+	for (int i = 0; i < *nseen; i++)
+		if (strcmp((*seen)[i], t->base) == 0)
+			return;
+	*seen = kf_realloc_array(*seen, (size_t)*nseen + 1, sizeof(**seen));
+	(*seen)[(*nseen)++] = t->base;
+	emit(g, "%s %s;\n", kw, t->base);
+}
+
+/*
+ * Headers mode: the structures the probes' parameters point to, declared at
+ * file scope (the listed headers may not declare them; in a prototype alone
+ * a new struct would be local to it).
+ */
+static void declare_param_tags(struct gen *g, const struct kf_file *file)
+{
+	char **seen = NULL;
+	int nseen = 0;
+
+	for (int i = 0; i < file->ninj; i++) {
+		const struct kf_injection *inj = file->inj[i];
+
+		for (int p = 0; p < inj->nparams; p++)
+			declare_tag(g, &inj->params[p].type, &seen, &nseen);
+		for (int k = 0; k < inj->nframes; k++)
+			for (int p = 0; p < inj->frames[k]->nparams; p++)
+				declare_tag(g, &inj->frames[k]->params[p].type, &seen, &nseen);
+	}
+	free(seen);
+}
+
 static void includes(struct gen *g, const struct kf_file *file)
 {
 	emit(g, "#ifdef KFAULT_KERNEL_HEADERS\n");
@@ -185,6 +223,7 @@ static void includes(struct gen *g, const struct kf_file *file)
 		}
 	}
 	g->at = (struct kf_loc){ 0 };
+	declare_param_tags(g, file);
 	emit(g, "#else\n");
 	emit(g, "/* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */\n");
 	emit(g, "#include \"vmlinux.h\"\n");
@@ -354,6 +393,17 @@ static const struct backend {
 };
 
 /*
+ * A helper that both backends' probes call is compiled once, as a BPF
+ * subprogram, rather than inlined into each: half the code for clang to
+ * optimise. BPF passes at most 5 arguments in registers; a helper with more
+ * is inlined.
+ */
+static const char *subprog_attr(int nargs)
+{
+	return nargs <= 5 ? "__noinline" : "__always_inline";
+}
+
+/*
  * Frame k of injection i: its predicate as a function, then its entry and
  * return probes for each backend.
  */
@@ -372,7 +422,7 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 
 		origin(g, "", "when ", f->pred->loc);
 		snprintf(when, sizeof(when), " && kf%d_f%d_when(%s", i, k, "");
-		emit(g, "static __always_inline bool kf%d_f%d_when(%s)\n", i, k,
+		emit(g, "static %s bool kf%d_f%d_when(%s)\n", subprog_attr(f->nparams), i, k,
 		     *decls ? decls : "void");
 		emit(g, "{\n");
 		emit(g, "\treturn %s;\n", c);
@@ -422,7 +472,8 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	int i = inj->index;
 
 	origin(g, "", "", inj->loc);
-	emit(g, "static __always_inline bool kf%d_fails(__u64 kf_sp%s)\n", i, decls);
+	emit(g, "static %s bool kf%d_fails(__u64 kf_sp%s)\n", subprog_attr(inj->nparams + 1), i,
+	     decls);
 	emit(g, "{\n");
 	emit(g, "\tif (!kf_site_reached(%d, kf_sp))\n", i);
 	emit(g, "\t\treturn false;\n");

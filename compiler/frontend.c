@@ -14,25 +14,37 @@ int kf_unit__compile(struct kf_unit *u, struct kf_source *src)
 
 int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf)
 {
-	/* KernelChaos YAML is accepted wherever a .fault file is (kernelchaos.h) */
-	if (kf_kernelchaos__detect(src))
-		return kf_unit__compile_as(u, src, kf_kernelchaos__translate, NULL, btf);
-	return kf_unit__compile_as(u, src, NULL, NULL, btf);
+	KF_OPTS(kf_unit_opts, opts, .btf = btf);
+
+	return kf_unit__compile_opts(u, src, &opts);
 }
 
 int kf_unit__compile_as(struct kf_unit *u, struct kf_source *src, kf_translate_fn translate,
 			void *ctx, struct kf_btf *btf)
 {
+	KF_OPTS(kf_unit_opts, opts, .btf = btf, .translate = translate, .translate_ctx = ctx);
+
+	return kf_unit__compile_opts(u, src, &opts);
+}
+
+int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
+			  const struct kf_unit_opts *opts)
+{
+	kf_translate_fn translate = opts->translate;
 	const struct kf_source *text = src;
 	int err;
 
+	/* KernelChaos YAML is accepted wherever a .fault file is (kernelchaos.h) */
+	if (!translate && kf_kernelchaos__detect(src))
+		translate = kf_kernelchaos__translate;
 	memset(u, 0, sizeof(*u));
 	u->src = src;
 	kf_diags__init(&u->diags, src);
 	if (translate) {
 		u->translated = true;
 		kf_xlate__init(&u->xlate, src);
-		err = translate(src, &u->diags, &u->xlate, ctx);
+		err = translate(src, &u->diags, &u->xlate,
+				translate == opts->translate ? opts->translate_ctx : NULL);
 		if (!err && u->diags.errors)
 			err = -EINVAL;
 		if (err)
@@ -53,8 +65,9 @@ int kf_unit__compile_as(struct kf_unit *u, struct kf_source *src, kf_translate_f
 		u->file->map = kf_xlate__map;
 		u->file->map_ctx = &u->xlate;
 	}
+	u->file->target_given = opts->target_given;
 	/* Check even after syntax errors: the parser kept what it could. */
-	kf_sema_btf(u->file, &u->diags, btf);
+	kf_sema_macros(u->file, &u->diags, opts->btf, opts->macros);
 	if (u->diags.errors)
 		return -EINVAL;
 	return kf_codegen(u->file, &u->prog);

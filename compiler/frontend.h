@@ -46,6 +46,33 @@ int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf
 /* The same for a source in another format: translate(src, ..., ctx) first. */
 int kf_unit__compile_as(struct kf_unit *u, struct kf_source *src, kf_translate_fn translate,
 			void *ctx, struct kf_btf *btf);
+
+struct kf_unit_opts {
+	size_t sz;			/* sizeof(struct kf_unit_opts) */
+	struct kf_btf *btf;		/* kernel BTF to check against, or NULL */
+	/* another format: translate(src, ..., translate_ctx) first (NULL: native or YAML) */
+	kf_translate_fn translate;
+	void *translate_ctx;
+	/*
+	 * Compiled against kernel headers (kfault build --kernel-headers):
+	 * unknown names may be their macros, see kf_sema_macros().
+	 */
+	bool macros;
+	/*
+	 * Every injection is targeted from elsewhere (kfault run --pid,
+	 * --comm or --cgroup): no warning about injections without a target.
+	 */
+	bool target_given;
+	size_t :0;
+};
+
+/*
+ * The general form. A native source may be KernelChaos YAML
+ * (kernelchaos.h): it is translated first unless opts->translate says
+ * otherwise.
+ */
+int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
+			  const struct kf_unit_opts *opts);
 void kf_unit__fini(struct kf_unit *u);
 
 #endif

@@ -63,6 +63,9 @@ static const char usage_text[] =
 	"                         the output depends on (written only on success)\n"
 	"      --inject-py        check, gen, convert: instead of FILE, inject.py's arguments\n"
 	"                         [-I header]... [-P probability] [-c count] MODE SPEC\n"
+	"      --kernel-headers DIR  check, gen, build: predicates may use the macros of\n"
+	"                         this kernel build or headers tree, and build compiles\n"
+	"                         against its headers instead of a vmlinux.h from BTF\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -81,6 +84,8 @@ static const char usage_text[] =
 	"See kfault(1) and kfault(5), and docs/tutorial.md to start.\n";
 
 static const char *btf_path;	/* --btf, for 'run' on a .fault file too */
+static const char *kernel_headers;	/* --kernel-headers: build against this kernel tree */
+static bool run_targeted;		/* run: the command line targets every injection */
 
 /*
  * 'kfault inject' and --inject-py: an inject.py command line to compile
@@ -199,13 +204,17 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 		kf_btf__free(kbtf);
 		return EXIT_FAIL;
 	}
+	KF_OPTS(kf_unit_opts, uo, .btf = kbtf, .macros = kernel_headers != NULL,
+		.target_given = run_targeted);
 	ipy.btf = kbtf;
-	if (ipy_spec)
-		err = kf_unit__compile_as(u, src, kf_injectpy__translate, &ipy, kbtf);
-	else
-		err = kf_unit__compile_btf(u, src, kbtf);
+	if (ipy_spec) {
+		uo.translate = kf_injectpy__translate;
+		uo.translate_ctx = &ipy;
+	}
+	err = kf_unit__compile_opts(u, src, &uo);
 	if (!err && obj) {
-		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process);
+		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process,
+			.kernel_headers = kernel_headers);
 
 		err = kf_build(u, &bo, obj);
 	} else if (!err && header) {
@@ -224,12 +233,13 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 }
 
 /* For 'kfault run FILE.fault'. */
-static int compile_for_run(const char *path, void **data, size_t *size)
+static int compile_for_run(const char *path, bool targeted, void **data, size_t *size)
 {
 	struct kf_object obj = {0};
 	struct kf_unit u;
 	int status;
 
+	run_targeted = targeted;
 	status = compile(path, &u, &obj, true, false, NULL);
 	if (!status && ipy_verbose) {
 		/* as inject.py -v does, before running */
@@ -242,15 +252,34 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 	return status;
 }
 
+/* Headers mode: the files the `headers` statements named, where clang found them. */
+static void add_header_deps(struct kf_deps *deps, struct kf_unit *u)
+{
+	const char **dirs;
+	char **args = NULL;
+	size_t nargs = 0, ndirs = 0;
+
+	if (kf_build_kernel_headers_args(&u->diags, kernel_headers, &args, &nargs))
+		return;
+	dirs = kf_calloc(nargs ? nargs : 1, sizeof(*dirs));
+	for (size_t i = 0; i < nargs; i++)
+		if (strncmp(args[i], "-isystem", 8) == 0)
+			dirs[ndirs++] = args[i] + 8;
+	kf_deps__add_headers(deps, u->file, dirs, ndirs);
+	free(dirs);
+	kf_build_free_args(args, nargs);
+}
+
 static int cmd_compile(const char *cmd, int argc, char **argv)
 {
-	enum { OPT_BTF = 256, OPT_EMIT, OPT_NAME, OPT_INJECTPY };
+	enum { OPT_BTF = 256, OPT_EMIT, OPT_NAME, OPT_INJECTPY, OPT_KERNEL_HEADERS };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "emit", required_argument, NULL, OPT_EMIT },
 		{ "depfile", required_argument, NULL, 'M' },
 		{ "name", required_argument, NULL, OPT_NAME },
+		{ "kernel-headers", required_argument, NULL, OPT_KERNEL_HEADERS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "inject-py", no_argument, NULL, OPT_INJECTPY },
 		{ "include", required_argument, NULL, 'I' },
@@ -277,6 +306,7 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		case OPT_EMIT: emit = optarg; break;
 		case 'M': depfile = optarg; break;
 		case OPT_NAME: name = optarg; break;
+		case OPT_KERNEL_HEADERS: kernel_headers = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case OPT_INJECTPY: inject_py = true; break;
 		case 'I': case 'P': case 'c': case 'v':
@@ -349,6 +379,8 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 			kf_deps__add(&deps, path);
 		if (btf_path && strcmp(btf_path, "/sys/kernel/btf/vmlinux"))
 			kf_deps__add(&deps, btf_path);
+		if (kernel_headers)
+			add_header_deps(&deps, &u);
 		err = kf_deps__write(&deps, output, depfile);
 		if (err) {
 			fprintf(stderr, "kfault: %s: %s\n", depfile, strerror(-err));

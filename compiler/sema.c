@@ -18,6 +18,8 @@ struct sema {
 	struct kf_diags *d;
 	struct kf_injection *inj;
 	struct kf_btf *btf;	/* kernel BTF, or NULL: see sema_btf.h */
+	bool macros;		/* headers mode: an unknown name may be a kernel macro */
+	bool target_given;	/* the command line targets every injection */
 };
 
 /* ---- failure sites ---- */
@@ -495,6 +497,11 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 		}
 		if (s->btf && kf_sema_btf_enumerator(s->btf, e))
 			return;
+		if (s->macros) {
+			/* clang sees the kernel's headers: it says if there is no such macro */
+			e->tkind = KF_T_INT;
+			return;
+		}
 		e->tkind = KF_T_UNKNOWN;
 		kf_error(s->d, e->loc, "undeclared identifier '%s'", e->name);
 		if (s->d->dropped_last)
@@ -953,7 +960,7 @@ static void check_injection(struct sema *s, struct kf_injection *inj)
 		check_pred(s, &sc, f->pred);
 	}
 
-	bool targeted = false;
+	bool targeted = s->target_given;
 
 	for (int i = 0; i < inj->nstmts; i++)
 		targeted |= inj->stmts[i].kind == KF_STMT_TARGET;	/* even a bad one: no second message */
@@ -977,7 +984,12 @@ int kf_sema(struct kf_file *file, struct kf_diags *d)
 
 int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf)
 {
-	struct sema s = { .d = d, .btf = btf };
+	return kf_sema_macros(file, d, btf, false);
+}
+
+int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros)
+{
+	struct sema s = { .d = d, .btf = btf, .macros = macros, .target_given = file->target_given };
 	int errors = d->errors;
 
 	if (file->ninj == 0 && d->errors == 0) {

@@ -33,6 +33,13 @@ struct kf_btf;
  * '.' versus '->', arrays versus pointers, enumerators). btf NULL: kf_sema.
  */
 int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf);
+/*
+ * The same for a file compiled against kernel headers (kfault build
+ * --kernel-headers) when macros is true: a name that is no parameter and no
+ * BTF enumerator is taken as an integer macro of those headers
+ * (__GFP_NOWARN); clang reports it if the headers do not define it.
+ */
+int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros);
 
 /* The kernel function behind a failure kind: "should_failslab" ... */
 const char *kf_site_function(enum kf_site_kind kind);

@@ -17,9 +17,10 @@ _kfault_ipy_opts="--inject-py -I --include -P --probability -c --count -v --verb
 _kfault_opts()
 {
 	case $1 in
-	check) echo "--btf -h --help $_kfault_ipy_opts" ;;
-	gen) echo "-o --output --btf -M --depfile -h --help $_kfault_ipy_opts" ;;
-	build) echo "-o --output --btf --emit --name -M --depfile -h --help $_kfault_ipy_opts" ;;
+	check) echo "--btf --kernel-headers -h --help $_kfault_ipy_opts" ;;
+	gen) echo "-o --output --btf --kernel-headers -M --depfile -h --help $_kfault_ipy_opts" ;;
+	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -h --help" \
+		"$_kfault_ipy_opts" ;;
 	convert) echo "-o --output -h --help $_kfault_ipy_opts" ;;
 	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \
 		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
@@ -34,7 +35,7 @@ _kfault_takes_arg()
 {
 	case $1 in
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
-	-g|--cgroup|-d|--duration|-I|--include|-P|--probability|--count) return 0 ;;
+	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count) return 0 ;;
 	esac
 	return 1
 }

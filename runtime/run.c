@@ -384,7 +384,7 @@ int kf_cmd_run_source(int argc, char **argv, const char *source, kf_compile_fn c
 
 	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
 	if (source || !is_elf(path)) {
-		status = compile(path, &obj, &obj_size);
+		status = compile(path, opts.pid > 0 || opts.comm || opts.cgroup, &obj, &obj_size);
 		if (status)
 			return status;
 		r.inj = kf_injector__open_mem(obj, obj_size, path, &opts);

@@ -3,13 +3,15 @@
 #ifndef KFAULT_RUN_H
 #define KFAULT_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
- * Compile a .fault file to a BPF object in memory (*obj, malloc'ed).
- * Returns 0, or the exit status to end with after printing diagnostics.
+ * Compile a .fault file to a BPF object in memory (*obj, malloc'ed);
+ * targeted: --pid, --comm or --cgroup target every injection. Returns 0, or
+ * the exit status to end with after printing diagnostics.
  */
-typedef int (*kf_compile_fn)(const char *path, void **obj, size_t *size);
+typedef int (*kf_compile_fn)(const char *path, bool targeted, void **obj, size_t *size);
 
 int kf_cmd_run(int argc, char **argv, kf_compile_fn compile);
 /*

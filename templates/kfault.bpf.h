@@ -23,6 +23,30 @@
 #ifndef KFAULT_BPF_H
 #define KFAULT_BPF_H
 
+#ifdef KFAULT_KERNEL_HEADERS
+/*
+ * kfault build --kernel-headers: what vmlinux.h gives in BTF mode comes
+ * from the kernel's headers, but for the fork tracepoint's record, which
+ * only the kernel's trace event macros define: its format, stable since
+ * Linux 2.6, declared here (the ___kf suffix keeps it apart from a real
+ * one). Member reads of kernel structures are CO-RE relocated in this mode
+ * too: KF_READ and BPF_CORE_READ mark them, not the types.
+ */
+#include <uapi/linux/bpf.h>
+#include <asm/ptrace.h>
+
+struct trace_event_raw_sched_process_fork___kf {
+	char ent[8];
+	char parent_comm[16];
+	pid_t parent_pid;
+	char child_comm[16];
+	pid_t child_pid;
+};
+#define KF_FORK_RECORD struct trace_event_raw_sched_process_fork___kf
+#else
+#define KF_FORK_RECORD struct trace_event_raw_sched_process_fork
+#endif
+
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
@@ -38,6 +62,16 @@
 #define KF_MAX_STRLEN		64	/* see STRNCMP; clang unrolls its compare fully up to here */
 
 char LICENSE[] SEC("license") = "GPL";	/* bpf_override_return is GPL-only */
+
+/*
+ * The helpers below that every probe calls are BPF subprograms (BPF-to-BPF
+ * calls), compiled once rather than inlined into each of both backends'
+ * probes: most of a compile is clang optimising the program, and inlining
+ * made it three times as big. The verifier checks a static subprogram at
+ * each call with the caller's registers, so constant injection numbers and
+ * ctx stay known. Unused in a program without call chains: no warning.
+ */
+#define KF_SUBPROG static __noinline __attribute__((unused))
 
 /* Set by the runtime: stream an event per injection, with the kernel stack. */
 const volatile bool kf_log_events = false;
@@ -172,7 +206,7 @@ static __always_inline bool kf_comm_match(const volatile char *want)
 }
 
 /* Whether the current task is one injection i may fail. Cheapest tests first. */
-static __always_inline bool kf_target_match(__u32 i)
+KF_SUBPROG bool kf_target_match(__u32 i)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -236,7 +270,7 @@ static __always_inline void kf_chain_prune(struct kf_chain *c, __u64 sp, bool at
 }
 
 /* At the entry of frame k's function: is frame k the next one this thread needs? */
-static __always_inline bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
+KF_SUBPROG bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
 {
 	struct kf_chain_key key;
 	struct kf_chain *c;
@@ -252,7 +286,7 @@ static __always_inline bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
 }
 
 /* Frame k matched (its predicate held): record where it sits on the stack. */
-static __always_inline void kf_frame_push(__u32 i, __u32 k, __u64 sp)
+KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 {
 	struct kf_chain_key key = kf_chain_key(i);
 	struct kf_chain *c, fresh = {};
@@ -271,7 +305,7 @@ static __always_inline void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 }
 
 /* At the return of a chain function: forget the frames it held. */
-static __always_inline void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
+KF_SUBPROG void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
 {
 	struct kf_chain_key key = kf_chain_key(i);
 	struct kf_chain *c;
@@ -285,7 +319,7 @@ static __always_inline void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
 }
 
 /* At the failure site: is this a target task with the whole chain on its stack? */
-static __always_inline bool kf_site_reached(__u32 i, __u64 sp)
+KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_chain_key key;
@@ -314,7 +348,7 @@ static __always_inline bool kf_site_reached(__u32 i, __u64 sp)
  * probability, then reserve one of `times` with an atomic add, so that
  * concurrent threads never inject more than `times` failures in all.
  */
-static __always_inline bool kf_decide(__u32 i)
+KF_SUBPROG bool kf_decide(__u32 i)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_stats *st = bpf_map_lookup_elem(&kf_stats, &i);
@@ -331,7 +365,7 @@ static __always_inline bool kf_decide(__u32 i)
 }
 
 /* Log an injected failure, if asked (kfault run --log, --stack). */
-static __always_inline void kf_report(void *ctx, __u32 i)
+KF_SUBPROG void kf_report(void *ctx, __u32 i)
 {
 	struct kf_event *ev;
 	__u64 id;
@@ -367,7 +401,7 @@ static __always_inline long kf_fmod_ret(void *ctx, __u32 i)
 
 /* ---- housekeeping: no state outlives the kernel stack it describes ---- */
 
-static __always_inline void kf_forget_thread(__u32 tid)
+KF_SUBPROG void kf_forget_thread(__u32 tid)
 {
 	struct kf_chain_key key = { .tid = tid };
 
@@ -389,7 +423,7 @@ int kf_sys_exit(void *ctx)
 
 /* 'with children': a child of a tracked process is tracked too. */
 SEC("tracepoint/sched/sched_process_fork")
-int kf_fork(struct trace_event_raw_sched_process_fork *ctx)
+int kf_fork(KF_FORK_RECORD *ctx)
 {
 	__u32 parent = bpf_get_current_pid_tgid() >> 32, child = ctx->child_pid;
 	__u32 *mask = bpf_map_lookup_elem(&kf_tracked, &parent);

@@ -11,6 +11,9 @@
 /* kfault build --kernel-headers: kernel types from real headers */
 #include <linux/types.h>
 #include <linux/dcache.h>
+struct kmem_cache;
+struct dentry;
+struct qstr;
 #else
 /* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */
 #include "vmlinux.h"
@@ -68,7 +71,7 @@ int BPF_PROG(kf0_f0_fexit)
 }
 
 /* bananas.fault:11: when STRNCMP(name->name, "bananas", 8) */
-static __always_inline bool kf0_f1_when(struct dentry *parent, const struct qstr *name)
+static __noinline bool kf0_f1_when(struct dentry *parent, const struct qstr *name)
 {
 	return kf_streq_n(KF_STR(name->name), "bananas", 8);
 }
@@ -105,7 +108,7 @@ int BPF_PROG(kf0_f1_fexit)
 }
 
 /* bananas.fault:7: inject slab */
-static __always_inline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
+static __noinline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;

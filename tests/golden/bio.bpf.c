@@ -9,6 +9,7 @@
 #ifdef KFAULT_KERNEL_HEADERS
 /* kfault build --kernel-headers: kernel types from real headers */
 #include <linux/types.h>
+struct bio;
 #else
 /* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */
 #include "vmlinux.h"
@@ -34,7 +35,7 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* bio.fault:7: inject bio when bio->bi_bdev->bd_dev == (1 << 20) */
-static __always_inline bool kf0_fails(__u64 kf_sp, struct bio *bio)
+static __noinline bool kf0_fails(__u64 kf_sp, struct bio *bio)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;

@@ -34,7 +34,7 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* function.fault:7: inject function __filemap_add_folio returns -ENOMEM */
-static __always_inline bool kf0_fails(__u64 kf_sp)
+static __noinline bool kf0_fails(__u64 kf_sp)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;

@@ -35,7 +35,7 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* page.fault:7: inject page when order >= 2 */
-static __always_inline bool kf0_fails(__u64 kf_sp, gfp_t gfp_mask, unsigned int order)
+static __noinline bool kf0_fails(__u64 kf_sp, gfp_t gfp_mask, unsigned int order)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;

@@ -11,6 +11,9 @@
 #ifdef KFAULT_KERNEL_HEADERS
 /* kfault build --kernel-headers: kernel types from real headers */
 #include <linux/types.h>
+struct kmem_cache;
+struct dentry;
+struct qstr;
 #else
 /* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */
 #include "vmlinux.h"
@@ -78,7 +81,7 @@ int BPF_PROG(kf0_f0_fexit)
 }
 
 /* pidtree.fault:10: when STRCMP(name->name, "config.json") */
-static __always_inline bool kf0_f1_when(struct dentry *parent, const struct qstr *name)
+static __noinline bool kf0_f1_when(struct dentry *parent, const struct qstr *name)
 {
 	return kf_streq_n(KF_STR(name->name), "config.json", 12);
 }
@@ -115,7 +118,7 @@ int BPF_PROG(kf0_f1_fexit)
 }
 
 /* pidtree.fault:7: inject slab */
-static __always_inline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
+static __noinline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;
@@ -143,7 +146,7 @@ long BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
 /* ---- injection 1 ---- */
 
 /* pidtree.fault:15: inject function __x64_sys_readlinkat returns -EIO */
-static __always_inline bool kf1_fails(__u64 kf_sp)
+static __noinline bool kf1_fails(__u64 kf_sp)
 {
 	if (!kf_site_reached(1, kf_sp))
 		return false;

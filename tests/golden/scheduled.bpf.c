@@ -9,6 +9,7 @@
 #ifdef KFAULT_KERNEL_HEADERS
 /* kfault build --kernel-headers: kernel types from real headers */
 #include <linux/types.h>
+struct kmem_cache;
 #else
 /* kernel types from BTF: bpftool btf dump file /sys/kernel/btf/vmlinux format c */
 #include "vmlinux.h"
@@ -35,7 +36,7 @@ const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
 /* ---- injection 0 ---- */
 
 /* scheduled.fault:6: inject slab */
-static __always_inline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
+static __noinline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpflags)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;

@@ -81,6 +81,17 @@ static void test_defaults_and_warning(void **state)
 	assert_int_equal(u.diags.warnings, 1);
 	assert_true(has_diag(&u, "OOM killer"));
 	kf_unit__fini(&u);
+
+	/* kfault run --pid/--comm/--cgroup targets every injection: no warning */
+	for (int i = 0; i < 2; i++) {
+		static const char *const texts[] = { "inject slab { call f }", "inject page {}" };
+		KF_OPTS(kf_unit_opts, opts, .target_given = true);
+
+		assert_int_equal(kf_unit__compile_opts(&u, kf_source__from_string("t.fault",
+				 texts[i], strlen(texts[i])), &opts), 0);
+		assert_int_equal(u.diags.warnings, 0);
+		kf_unit__fini(&u);
+	}
 }
 
 static void test_scopes(void **state)
