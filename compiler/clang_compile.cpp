@@ -88,7 +88,12 @@ llvm::PassPluginLibraryInfo getPollyPluginInfo()
 
 #define KF_RESOURCE_DIR_ENV "KFAULT_CLANG_RESOURCE_DIR"
 #define KF_DEFAULT_MAIN_NAME "kfault.bpf.c"
-#define KF_DEFAULT_TIMEOUT_MS 30000u
+/*
+ * A safety net against a clang that hangs, not a budget: a compile takes
+ * ~0.15 s on the host but can take tens of seconds in a loaded emulated
+ * (TCG) guest, where 'kfault run FILE.fault' compiles too.
+ */
+#define KF_DEFAULT_TIMEOUT_MS 300000u
 
 #if defined(__x86_64__) || defined(__i386__)
 #define KF_HOST_ARCH "x86"

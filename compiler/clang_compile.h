@@ -70,7 +70,7 @@ struct kf_cc_opts {
 	 * safe for one compile per process; see kf_cc_compile().
 	 */
 	bool in_process;
-	/* Isolated mode: kill the child after this long. 0 = 30000 ms. */
+	/* Isolated mode: kill the child after this long. 0 = 300000 ms. */
 	unsigned int timeout_ms;
 	/* Parse and generate IR for this target triple ("x86_64-linux-gnu"),
 	 * then optimise and generate code for BPF, as the kernel's
