@@ -26,6 +26,10 @@
 # such target exists, a custom target `name`, built by default, is created.
 # Either way the target's KFAULT_OUTPUTS property lists the outputs (for
 # install(FILES) or add_test()).
+if(CMAKE_VERSION VERSION_LESS 3.20)
+	message(FATAL_ERROR "kfault_add_injection() needs CMake 3.20 (DEPFILE with every generator)")
+endif()
+
 function(kfault_add_injection)
 	cmake_parse_arguments(KF "SKELETON" "TARGET;BTF;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
 	if(NOT KF_TARGET)

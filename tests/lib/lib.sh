@@ -14,7 +14,9 @@ fail() {
 # is_bpf_object FILE: an ELF object for the BPF machine.
 is_bpf_object() {
 	[ -s "$1" ] || fail "$1 missing or empty"
-	readelf -h "$1" | grep -q 'Machine: *Linux BPF' || fail "$1 is not a BPF object"
+	local h
+	h=$(readelf -h "$1")
+	grep -q 'Machine: *Linux BPF' <<<"$h" || fail "$1 is not a BPF object"
 }
 
 # mtime FILE: modification time in nanoseconds.
