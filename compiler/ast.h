@@ -220,7 +220,10 @@ struct kf_injection {
 };
 
 struct kf_file {
-	const struct kf_source *src;
+	const struct kf_source *src;	/* the input the user wrote */
+	/* Where the tree was parsed from a translation of src (xlate.h): its map. */
+	struct kf_loc (*map)(const void *ctx, struct kf_loc loc);
+	const void *map_ctx;
 	struct kf_injection **inj;
 	int ninj;
 };

@@ -21,6 +21,7 @@ struct gen {
 	const char *file;		/* base name of the source, for comments */
 	struct kf_buf out;
 	struct kf_loc at;		/* DSL range of what is being emitted */
+	const struct kf_file *f;	/* for shown() */
 	struct kf_loc *line_loc;
 	int nlines, cap;
 };
@@ -95,13 +96,23 @@ static char *excerpt(const struct gen *g, struct kf_loc l)
 	return kf_buf_steal(&b);
 }
 
+/*
+ * Range l of the tree as the user wrote it: the tree's own range, or where
+ * the tree was parsed from a translation (xlate.h), the original's.
+ */
+static struct kf_loc shown(const struct gen *g, struct kf_loc l)
+{
+	return g->f->map ? g->f->map(g->f->map_ctx, l) : l;
+}
+
 /* A comment naming the DSL line of range l: "mount.fault:5: call ..." */
 static void origin(struct gen *g, const char *indent, const char *prefix, struct kf_loc l)
 {
-	char *text = excerpt(g, l);
+	struct kf_loc user = shown(g, l);
+	char *text = excerpt(g, user);
 
 	g->at = l;
-	emit(g, "%s/* %s:%d: %s%s */\n", indent, g->file, l.first_line, prefix, text);
+	emit(g, "%s/* %s:%d: %s%s */\n", indent, g->file, user.first_line, prefix, text);
 	free(text);
 }
 
@@ -138,7 +149,7 @@ static void banner(struct gen *g, const struct kf_file *file)
 	for (int i = 0; i < file->ninj; i++) {
 		const struct kf_injection *inj = file->inj[i];
 
-		emit(g, " * injection %d (line %d): fail %s: %s", i, inj->loc.first_line,
+		emit(g, " * injection %d (line %d): fail %s: %s", i, shown(g, inj->loc).first_line,
 		     kind_text(inj->kind), inj->func);
 		if (inj->nframes) {
 			emit(g, "\n *   when called from");
@@ -284,12 +295,13 @@ static void metadata(struct gen *g, const struct kf_file *file)
 			emit(g, " },\n");
 			emit(g, "\t\t.frame_lines = {");
 			for (int k = 0; k < inj->nframes && k < KF_MAX_FRAMES; k++)
-				emit(g, "%s%d", k ? ", " : " ", inj->frames[k]->loc.first_line);
+				emit(g, "%s%d", k ? ", " : " ",
+				     shown(g, inj->frames[k]->loc).first_line);
 			emit(g, " },\n");
 		}
 		emit(g, "\t\t.nframes = %d,\n", inj->nframes);
 		meta_string(g, "source", g->file, KF_NAME_LEN);
-		emit(g, "\t\t.line = %d,\n", inj->loc.first_line);
+		emit(g, "\t\t.line = %d,\n", shown(g, inj->loc).first_line);
 		if (set->duration_ms)
 			emit(g, "\t\t.duration_ms = %" PRIu64 ",\n", set->duration_ms);
 		if (set->schedule)
@@ -453,7 +465,7 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 
 int kf_codegen(const struct kf_file *file, struct kf_program *out)
 {
-	struct gen g = { .src = file->src };
+	struct gen g = { .src = file->src, .f = file };
 	const char *slash = strrchr(file->src->path, '/');
 
 	g.file = slash ? slash + 1 : file->src->path;

@@ -142,15 +142,20 @@ int kf_parse_duration(const char *text, uint64_t *ms)
 	if (!*s)
 		return -EINVAL;
 	while (*s) {
-		char *end;
+		size_t whole = strspn(s, "0123456789"), frac = 0, n;
+		char num[64];
 		double v, unit;
 
-		if (!isdigit((unsigned char)*s) && *s != '.')
+		/* digits, optionally a point and more digits: no exponent, no hex */
+		if (s[whole] == '.')
+			frac = 1 + strspn(s + whole + 1, "0123456789");
+		n = whole + frac;
+		if (n == 0 || (n == 1 && frac) || n >= sizeof(num))
 			return -EINVAL;
-		v = strtod(s, &end);
-		if (end == s)
-			return -EINVAL;
-		s = end;
+		memcpy(num, s, n);
+		num[n] = '\0';
+		v = strtod(num, NULL);
+		s += n;
 		if (strncmp(s, "ms", 2) == 0) {
 			unit = 1;
 			s += 2;

@@ -85,6 +85,11 @@ void kf_diags__free(struct kf_diags *d)
 	memset(d, 0, sizeof(*d));
 }
 
+struct kf_loc kf_diags__origin(const struct kf_diags *d, struct kf_loc loc)
+{
+	return d->map ? d->map(d->map_ctx, loc) : loc;
+}
+
 static void vdiag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
 		  const char *fmt, va_list ap)
 {
@@ -111,7 +116,7 @@ static void vdiag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
 	g = &d->v[d->n];
 	memset(g, 0, sizeof(*g));
 	g->severity = sev;
-	g->loc = loc;
+	g->loc = kf_diags__origin(d, loc);
 	g->order = (int)d->n;
 	g->message = kf_vstrfmt(fmt, ap);
 	d->n++;

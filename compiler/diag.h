@@ -55,6 +55,12 @@ struct kf_diags {
 	int errors, warnings;	/* all reported, kept or not */
 	int dropped;		/* reported past KF_MAX_DIAGS and not kept */
 	bool dropped_last;	/* the last one reported was dropped: so is its hint */
+	/*
+	 * Where src is a translation (compiler/xlate.h): every location
+	 * reported is mapped through this to the original input first.
+	 */
+	struct kf_loc (*map)(const void *ctx, struct kf_loc loc);
+	const void *map_ctx;
 };
 
 /*
@@ -76,6 +82,9 @@ void kf_source__free(struct kf_source *src);
 
 void kf_diags__init(struct kf_diags *d, const struct kf_source *src);
 void kf_diags__free(struct kf_diags *d);
+
+/* Where loc is in the input the user wrote (see map above). */
+struct kf_loc kf_diags__origin(const struct kf_diags *d, struct kf_loc loc);
 
 /* Record a diagnostic. The message is printf-formatted. */
 __attribute__((format(printf, 4, 5)))

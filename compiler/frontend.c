@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "frontend.h"
+#include "kernelchaos.h"
 #include "parse.h"
 #include "sema.h"
 
@@ -13,12 +14,45 @@ int kf_unit__compile(struct kf_unit *u, struct kf_source *src)
 
 int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf *btf)
 {
+	/* KernelChaos YAML is accepted wherever a .fault file is (kernelchaos.h) */
+	if (kf_kernelchaos__detect(src))
+		return kf_unit__compile_as(u, src, kf_kernelchaos__translate, NULL, btf);
+	return kf_unit__compile_as(u, src, NULL, NULL, btf);
+}
+
+int kf_unit__compile_as(struct kf_unit *u, struct kf_source *src, kf_translate_fn translate,
+			void *ctx, struct kf_btf *btf)
+{
+	const struct kf_source *text = src;
+	int err;
+
 	memset(u, 0, sizeof(*u));
 	u->src = src;
 	kf_diags__init(&u->diags, src);
-	u->file = kf_parse(src, &u->diags);
+	if (translate) {
+		u->translated = true;
+		kf_xlate__init(&u->xlate, src);
+		err = translate(src, &u->diags, &u->xlate, ctx);
+		if (!err && u->diags.errors)
+			err = -EINVAL;
+		if (err)
+			return err;
+		u->native = kf_xlate__source(&u->xlate);
+		if (!u->native)
+			return -errno;
+		text = u->native;
+		u->diags.map = kf_xlate__map;
+		u->diags.map_ctx = &u->xlate;
+	}
+	u->file = kf_parse(text, &u->diags);
 	if (!u->file)
 		return -errno;
+	if (translate) {
+		/* what the later stages show is the user's input, not the translation */
+		u->file->src = src;
+		u->file->map = kf_xlate__map;
+		u->file->map_ctx = &u->xlate;
+	}
 	/* Check even after syntax errors: the parser kept what it could. */
 	kf_sema_btf(u->file, &u->diags, btf);
 	if (u->diags.errors)
@@ -31,6 +65,9 @@ void kf_unit__fini(struct kf_unit *u)
 	kf_program_fini(&u->prog);
 	kf_file_free(u->file);
 	kf_diags__free(&u->diags);
+	if (u->translated)
+		kf_xlate__fini(&u->xlate);
+	kf_source__free(u->native);
 	kf_source__free(u->src);
 	memset(u, 0, sizeof(*u));
 }

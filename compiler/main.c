@@ -4,8 +4,12 @@
  *
  *   kfault check FILE                          diagnostics only
  *   kfault gen FILE [-o OUT]                   the generated BPF C
- *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj|header]   a BPF object
+ *   kfault build FILE -o OUT [--btf VMLINUX] [--emit c|obj|header|skel]   a BPF object
+ *         [-M|--depfile OUT.d] [--name NAME]      (a make rule; the skeleton's name)
  *   kfault run OBJECT|FILE [OPTIONS]           inject (runtime/run.c)
+ *   kfault convert FILE [-o OUT]               the native .fault text of FILE
+ *   kfault inject [-I H]... [-P P] [-c N] [-v] MODE SPEC [TARGET]   bcc inject.py's command
+ *   kfault check|gen|convert --inject-py [-I H]... [-P P] [-c N] MODE SPEC
  *   kfault templates DIR                       the headers generated C includes
  *
  * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
@@ -13,14 +17,19 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btf_types.h"
 #include "build.h"
+#include "depfile.h"
 #include "frontend.h"
+#include "injectpy.h"
 #include "run.h"
+#include "skel.h"
+#include "util.h"
 
 #define EXIT_DIAG	1
 #define EXIT_USAGE	2
@@ -36,6 +45,8 @@ static const char usage_text[] =
 	"  gen FILE [-o OUT]      print the BPF C generated for FILE\n"
 	"  build FILE -o OUT      compile FILE to a BPF object (with BTF, CO-RE)\n"
 	"  run OBJECT|FILE        inject: attach, arm, report, detach (kfault run --help)\n"
+	"  convert FILE [-o OUT]  print FILE (e.g. KernelChaos YAML) as a native .fault file\n"
+	"  inject MODE SPEC       bcc inject.py's command line, run (kfault inject --help)\n"
 	"  templates DIR          write kfault.h and kfault.bpf.h, which generated C includes\n"
 	"\n"
 	"Options:\n"
@@ -44,23 +55,97 @@ static const char usage_text[] =
 	"                         /sys/kernel/btf/vmlinux); build and run always check\n"
 	"                         FILE against kernel BTF, check and gen only with --btf\n"
 	"      --emit WHAT        build: write the object (obj, the default), the generated\n"
-	"                         C (c) or the vmlinux.h it is compiled with (header)\n"
+	"                         C (c), the vmlinux.h it is compiled with (header), or a\n"
+	"                         C header embedding the object with a typed API (skel)\n"
+	"      --name NAME        --emit skel: the skeleton's name (default: FILE's name\n"
+	"                         without .fault, plus _kfault)\n"
+	"  -M, --depfile FILE     gen, build: also write a make rule to FILE listing what\n"
+	"                         the output depends on (written only on success)\n"
+	"      --inject-py        check, gen, convert: instead of FILE, inject.py's arguments\n"
+	"                         [-I header]... [-P probability] [-c count] MODE SPEC\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
-	"FILE may be - for standard input.\n"
+	"FILE may be - for standard input, and may be KernelChaos YAML (Chaos Mesh's\n"
+	"resource, .yaml or .yml; see docs/compat.md) wherever a .fault file goes.\n"
 	"\n"
 	"Examples:\n"
 	"  kfault check examples/mount.fault\n"
 	"  kfault gen examples/bananas.fault -o bananas.bpf.c\n"
 	"  kfault build examples/mount.fault -o mount.bpf.o\n"
 	"  sudo kfault run examples/mount.fault --comm mount-loop --duration 30s\n"
+	"  kfault convert examples/kernelchaos.yaml -o bananas.fault\n"
 	"\n"
 	"Exit status: 0 success, 1 the file has errors, 2 bad usage, 3 other failure;\n"
 	"run also 4 (the kernel cannot do it) and 5 (the kernel refused to load it).\n"
-	"See docs/language.md for the language.\n";
+	"See kfault(1) and kfault(5), and docs/tutorial.md to start.\n";
 
 static const char *btf_path;	/* --btf, for 'run' on a .fault file too */
+
+/*
+ * 'kfault inject' and --inject-py: an inject.py command line to compile
+ * instead of a file (compiler/injectpy.h); its spec is the source.
+ */
+static struct kf_injectpy ipy;
+static const char *ipy_spec;	/* non-NULL: compile it rather than a file */
+static bool ipy_verbose;	/* -v: print the generated C before running */
+
+__attribute__((format(printf, 2, 3)))
+static int ipy_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kfault %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'kfault %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+/* One of inject.py's options -I, -P, -c, -v for command cmd: 0 or the exit status. */
+static int ipy_option(const char *cmd, int c, const char *arg)
+{
+	static const char **headers;
+	int err;
+
+	switch (c) {
+	case 'I':
+		headers = kf_realloc_array(headers, ipy.nheaders + 1, sizeof(*headers));
+		headers[ipy.nheaders++] = arg;
+		ipy.headers = headers;
+		return 0;
+	case 'P':
+		err = kf_injectpy__parse_probability(arg, &ipy.percent);
+		if (err == -EINVAL)
+			return ipy_usage(cmd, "-P takes a probability, a number such as 0.01, not '%s'", arg);
+		if (err)
+			return ipy_usage(cmd, "-P %s is not a probability above 0 and at most 1", arg);
+		ipy.probability = arg;
+		return 0;
+	case 'c':
+		if (kf_injectpy__parse_count(arg, &ipy.times))
+			return ipy_usage(cmd, "-c takes a number of injections, at least 1 (-1: no limit), not '%s'",
+					 arg);
+		ipy.count = arg;
+		return 0;
+	case 'v':
+		ipy_verbose = true;
+		return 0;
+	}
+	return EXIT_USAGE;
+}
+
+/* inject.py's operands, MODE SPEC: argv[first..argc). 0 or the exit status. */
+static int ipy_operands(const char *cmd, int argc, char **argv, int first)
+{
+	if (argc - first != 2)
+		return ipy_usage(cmd, "%s", "give inject.py's MODE (kmalloc, bio or alloc_page) and SPEC");
+	if (kf_injectpy__parse_mode(argv[first], &ipy.mode))
+		return ipy_usage(cmd, "invalid mode '%s' (choose from kmalloc, bio, alloc_page)", argv[first]);
+	ipy_spec = argv[first + 1];
+	return 0;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -108,13 +193,17 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 			return EXIT_FAIL;
 		}
 	}
-	src = kf_source__read(path);
+	src = ipy_spec ? kf_injectpy__source(ipy_spec) : kf_source__read(path);
 	if (!src) {
 		fprintf(stderr, "kfault: %s: %s\n", path, strerror(errno));
 		kf_btf__free(kbtf);
 		return EXIT_FAIL;
 	}
-	err = kf_unit__compile_btf(u, src, kbtf);
+	ipy.btf = kbtf;
+	if (ipy_spec)
+		err = kf_unit__compile_as(u, src, kf_injectpy__translate, &ipy, kbtf);
+	else
+		err = kf_unit__compile_btf(u, src, kbtf);
 	if (!err && obj) {
 		KF_OPTS(kf_build_opts, bo, .btf = kbtf, .in_process = in_process);
 
@@ -142,6 +231,11 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 	int status;
 
 	status = compile(path, &u, &obj, true, false, NULL);
+	if (!status && ipy_verbose) {
+		/* as inject.py -v does, before running */
+		fwrite(u.prog.text, 1, u.prog.len, stdout);
+		fflush(stdout);
+	}
 	kf_unit__fini(&u);
 	*data = obj.data;
 	*size = obj.size;
@@ -150,31 +244,55 @@ static int compile_for_run(const char *path, void **data, size_t *size)
 
 static int cmd_compile(const char *cmd, int argc, char **argv)
 {
-	enum { OPT_BTF = 256, OPT_EMIT };
+	enum { OPT_BTF = 256, OPT_EMIT, OPT_NAME, OPT_INJECTPY };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "emit", required_argument, NULL, OPT_EMIT },
+		{ "depfile", required_argument, NULL, 'M' },
+		{ "name", required_argument, NULL, OPT_NAME },
 		{ "help", no_argument, NULL, 'h' },
+		{ "inject-py", no_argument, NULL, OPT_INJECTPY },
+		{ "include", required_argument, NULL, 'I' },
+		{ "probability", required_argument, NULL, 'P' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool build = strcmp(cmd, "build") == 0, gen = strcmp(cmd, "gen") == 0;
-	const char *output = NULL, *emit = NULL;
+	bool inject_py = false, ipy_opts = false;
+	const char *output = NULL, *emit = NULL, *depfile = NULL, *name = NULL, *path;
 	struct kf_object obj = {0};
+	struct kf_deps deps = {0};
+	char *skel_name = NULL;
+	bool skel = false;
 	struct kf_unit u;
 	int c, status, err = 0;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:M:hI:P:c:v", options, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case OPT_BTF: btf_path = optarg; break;
 		case OPT_EMIT: emit = optarg; break;
+		case 'M': depfile = optarg; break;
+		case OPT_NAME: name = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
+		case OPT_INJECTPY: inject_py = true; break;
+		case 'I': case 'P': case 'c': case 'v':
+			ipy_opts = true;
+			status = ipy_option(cmd, c, optarg);
+			if (status)
+				return status;
+			break;
 		default: return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1)
+	if (ipy_opts && !inject_py)
+		return usage_error("-I, -P, -c and -v go with --inject-py, not '%s' alone", cmd);
+	if (inject_py && (status = ipy_operands(cmd, argc, argv, optind)))
+		return status;
+	if (!inject_py && optind != argc - 1)
 		return usage_error("'%s' takes exactly one FILE", cmd);
 	if (output && !gen && !build)
 		return usage_error("-o goes with 'gen' and 'build', not '%s'", cmd);
@@ -182,8 +300,18 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		return usage_error("%s", "'build' needs -o OUT.bpf.o");
 	if (emit && !build)
 		return usage_error("--emit goes with 'build', not '%s'", cmd);
-	if (emit && strcmp(emit, "c") && strcmp(emit, "obj") && strcmp(emit, "header"))
-		return usage_error("--emit takes c, obj or header, not '%s'", emit);
+	if (emit && strcmp(emit, "c") && strcmp(emit, "obj") && strcmp(emit, "header") &&
+	    strcmp(emit, "skel"))
+		return usage_error("--emit takes c, obj, header or skel, not '%s'", emit);
+	if (depfile && !gen && !build)
+		return usage_error("-M goes with 'gen' and 'build', not '%s'", cmd);
+	if (depfile && (!output || !strcmp(output, "-")))
+		return usage_error("%s", "-M needs -o OUT: the rule's target");
+	if (name && (!emit || strcmp(emit, "skel")))
+		return usage_error("%s", "--name goes with --emit skel");
+	if (name && !kf_skel_name_ok(name))
+		return usage_error("--name takes a C identifier of at most 64 characters, not '%s'", name);
+	skel = emit && !strcmp(emit, "skel");
 	if (emit && !strcmp(emit, "header"))
 		build = false;
 	if (emit && !strcmp(emit, "c")) {
@@ -192,20 +320,215 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		gen = true;
 	}
 
-	status = compile(argv[optind], &u, build ? &obj : NULL, btf_path || emit, true,
+	path = inject_py ? "<spec>" : argv[optind];
+	status = compile(path, &u, build ? &obj : NULL, btf_path || emit, true,
 			 emit && !strcmp(emit, "header") ? &obj : NULL);
 	if (!status && emit && !strcmp(emit, "header"))
 		err = write_file(output, obj.data, obj.size);
-	if (!status && gen)
+	if (!status && skel) {
+		char *text;
+		size_t len;
+
+		skel_name = name ? kf_strdup(name) :
+			    kf_skel_default_name(inject_py ? "inject" : path);
+		kf_skel_write(u.file, skel_name, path, obj.data, obj.size, &text, &len);
+		err = write_file(output, text, len);
+		free(text);
+	} else if (!status && gen) {
 		err = write_file(output ? output : "-", u.prog.text, u.prog.len);
-	else if (!status && build)
+	} else if (!status && build) {
 		err = write_file(output, obj.data, obj.size);
+	}
 	if (err) {
 		fprintf(stderr, "kfault: %s: %s\n", output ? output : "<stdout>", strerror(-err));
 		status = EXIT_FAIL;
 	}
+	if (!status && depfile) {
+		/* what a user can change: the file, a BTF file of their own */
+		if (!inject_py && strcmp(path, "-"))
+			kf_deps__add(&deps, path);
+		if (btf_path && strcmp(btf_path, "/sys/kernel/btf/vmlinux"))
+			kf_deps__add(&deps, btf_path);
+		err = kf_deps__write(&deps, output, depfile);
+		if (err) {
+			fprintf(stderr, "kfault: %s: %s\n", depfile, strerror(-err));
+			status = EXIT_FAIL;
+		}
+	}
+	kf_deps__fini(&deps);
+	free(skel_name);
 	kf_object_fini(&obj);
 	kf_unit__fini(&u);
+	return status;
+}
+
+/*
+ * The native text of a file: a translated format's translation (checked,
+ * so what it prints compiles), a native file as it is.
+ */
+static int cmd_convert(int argc, char **argv)
+{
+	enum { OPT_INJECTPY = 256 };
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "inject-py", no_argument, NULL, OPT_INJECTPY },
+		{ "include", required_argument, NULL, 'I' },
+		{ "probability", required_argument, NULL, 'P' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = "-";
+	const struct kf_source *text;
+	bool inject_py = false, ipy_opts = false;
+	struct kf_unit u;
+	int c, status, err;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:hI:P:c:v", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case OPT_INJECTPY: inject_py = true; break;
+		case 'I': case 'P': case 'c': case 'v':
+			/* -v as inject.py has it: a pasted inject.py command line converts as it is */
+			ipy_opts = true;
+			status = ipy_option("convert", c, optarg);
+			if (status)
+				return status;
+			break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (ipy_opts && !inject_py)
+		return usage_error("%s", "-I, -P, -c and -v go with --inject-py, not 'convert' alone");
+	if (inject_py && (status = ipy_operands("convert", argc, argv, optind)))
+		return status;
+	if (!inject_py && optind != argc - 1)
+		return usage_error("%s", "'convert' takes exactly one FILE");
+	status = compile(inject_py ? "<spec>" : argv[optind], &u, NULL, false, false, NULL);
+	if (status) {
+		kf_unit__fini(&u);
+		return status;
+	}
+	text = u.translated ? u.native : u.src;
+	err = write_file(output, text->text, text->len);
+	if (err) {
+		fprintf(stderr, "kfault: %s: %s\n", output, strerror(-err));
+		status = EXIT_FAIL;
+	}
+	kf_unit__fini(&u);
+	return status;
+}
+
+static const char inject_usage[] =
+	"Usage: kfault inject [-I header]... [-P probability] [-c count] [-v]\n"
+	"                     {kmalloc,bio,alloc_page} SPEC [TARGET OPTIONS]\n"
+	"\n"
+	"bcc's inject.py on kfault: fail slab allocations (kmalloc), block I/O (bio) or\n"
+	"page allocations (alloc_page) while the call chain SPEC is on the stack. SPEC's\n"
+	"frames are name(params)(predicate), joined by '=>', innermost first; a frame\n"
+	"(predicate) without a name is the predicate of the hook itself. docs/compat.md\n"
+	"says how this differs from inject.py.\n"
+	"\n"
+	"inject.py's options:\n"
+	"  -I, --include header     a header the predicates need ('headers' of the .fault)\n"
+	"  -P, --probability P      the probability of each injection, 0 < P <= 1 (default 1)\n"
+	"  -c, --count N            inject at most N times, exactly (default, -1: no limit)\n"
+	"  -v, --verbose            print the generated BPF C before running\n"
+	"\n"
+	"kfault's (as for 'kfault run'):\n"
+	"      --pid PID [--children]  only process PID (and the processes it starts)\n"
+	"      --comm NAME          only tasks named NAME\n"
+	"      --cgroup PATH        only tasks in the cgroup v2 PATH and below\n"
+	"      --duration TIME      stop after TIME (30s, 2m, 1h30m)\n"
+	"      --backend B, --stay-armed, --log, --stack, --json, --btf VMLINUX\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Without --pid, --comm or --cgroup, every process on the host may see failures,\n"
+	"as with inject.py.\n"
+	"\n"
+	"Examples:\n"
+	"  sudo kfault inject kmalloc '__x64_sys_mount()' --comm mount-loop --duration 30s\n"
+	"  sudo kfault inject -P 0.01 kmalloc 'mount_subtree() => btrfs_mount()' --comm mount\n"
+	"  kfault convert --inject-py kmalloc 'mount_subtree() => btrfs_mount()'\n";
+
+/*
+ * inject.py's command line, compiled with kernel BTF and run by
+ * runtime/run.c: the targeting options go to both the translation (so
+ * the program and its -v text say who is targeted) and the runtime.
+ */
+static int cmd_inject(int argc, char **argv)
+{
+	enum { OPT_PID = 256, OPT_CHILDREN, OPT_COMM, OPT_CGROUP, OPT_DURATION, OPT_BTF,
+	       OPT_RUN };
+	static const struct option options[] = {
+		{ "include", required_argument, NULL, 'I' },
+		{ "probability", required_argument, NULL, 'P' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "children", no_argument, NULL, OPT_CHILDREN },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "backend", required_argument, NULL, OPT_RUN },
+		{ "stay-armed", no_argument, NULL, OPT_RUN },
+		{ "log", no_argument, NULL, OPT_RUN },
+		{ "stack", no_argument, NULL, OPT_RUN },
+		{ "json", no_argument, NULL, OPT_RUN },
+		{ NULL, 0, NULL, 0 },
+	};
+	char **run_argv = kf_calloc((size_t)argc + 1, sizeof(char *));
+	int run_argc = 0, c, idx = 0, status = 0;
+	char *end;
+	long pid;
+
+	run_argv[run_argc++] = kf_strdup(argv[0]);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "I:P:c:vh", options, &idx)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(inject_usage, stdout);
+			goto out;
+		case 'I': case 'P': case 'c': case 'v':
+			status = ipy_option("inject", c, optarg);
+			if (status)
+				goto out;
+			continue;
+		case OPT_BTF:
+			btf_path = optarg;
+			continue;
+		case OPT_PID:
+			/* run.c checks it; an invalid one is left out of the translation */
+			pid = strtol(optarg, &end, 10);
+			if (!*end && pid > 0 && pid <= 4194304)
+				ipy.pid = (int)pid;
+			break;
+		case OPT_CHILDREN: ipy.children = true; break;
+		case OPT_COMM: ipy.comm = optarg; break;
+		case OPT_CGROUP: ipy.cgroup = optarg; break;
+		case OPT_DURATION: ipy.duration = optarg; break;
+		case OPT_RUN: break;
+		default:
+			fputs("Try 'kfault inject --help'.\n", stderr);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		/* a kfault option: 'kfault run' takes it too */
+		run_argv[run_argc++] = options[idx].has_arg ? kf_strfmt("--%s=%s", options[idx].name, optarg)
+							    : kf_strfmt("--%s", options[idx].name);
+	}
+	status = ipy_operands("inject", argc, argv, optind);
+	if (!status)
+		status = kf_cmd_run_source(run_argc, run_argv, "<spec>", compile_for_run);
+out:
+	for (int i = 0; i < run_argc; i++)
+		free(run_argv[i]);
+	free(run_argv);
 	return status;
 }
 
@@ -272,6 +595,10 @@ int main(int argc, char **argv)
 		return cmd_compile(cmd, argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "convert") == 0)
+		return cmd_convert(argc - 1, argv + 1);
+	if (strcmp(cmd, "inject") == 0)
+		return cmd_inject(argc - 1, argv + 1);
 	if (strcmp(cmd, "templates") == 0)
 		return cmd_templates(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);

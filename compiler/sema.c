@@ -643,7 +643,8 @@ static bool check_dup(struct sema *s, const struct kf_stmt **slot, const struct 
 {
 	if (*slot) {
 		kf_error(s->d, st->loc, "duplicate '%s'", what);
-		kf_diag_hint(s->d, "'%s' was already given on line %d", what, (*slot)->loc.first_line);
+		kf_diag_hint(s->d, "'%s' was already given on line %d", what,
+			     kf_diags__origin(s->d, (*slot)->loc).first_line);
 		return false;
 	}
 	*slot = st;
@@ -824,7 +825,7 @@ static void set_target(struct sema *s, const struct kf_stmt *st)
 	if (set->target_stmt[k]) {
 		kf_error(s->d, st->loc, "duplicate 'target %s'", kinds[k]);
 		kf_diag_hint(s->d, "'target %s' was already given on line %d", kinds[k],
-			     set->target_stmt[k]->loc.first_line);
+			     kf_diags__origin(s->d, set->target_stmt[k]->loc).first_line);
 		return;
 	}
 	set->target_stmt[k] = st;

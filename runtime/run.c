@@ -56,11 +56,12 @@ static double now_s(void)
 }
 
 static const char run_usage[] =
-	"Usage: kfault run [OPTIONS] OBJECT.bpf.o|FILE.fault\n"
+	"Usage: kfault run [OPTIONS] OBJECT.bpf.o|FILE.fault|FILE.yaml\n"
 	"\n"
 	"Attach an injection, keep it armed for its duration or at each tick of its\n"
 	"schedule, and detach. Ctrl-C stops it at any time; so does any exit of kfault,\n"
-	"kill -9 included: the kernel removes the probes with the process.\n"
+	"kill -9 included: the kernel removes the probes with the process. A file that\n"
+	"is not a BPF object is compiled first: a .fault file or KernelChaos YAML.\n"
 	"\n"
 	"Options:\n"
 	"  -b, --backend B      kprobe, fmod_ret or auto (default: kprobe when the kernel\n"
@@ -79,6 +80,23 @@ static const char run_usage[] =
 	"\n"
 	"Exit status: 0 done, 1 the file has errors, 2 bad usage, 3 other failure,\n"
 	"4 the kernel cannot do it (see the message), 5 the kernel refused to load it.\n";
+
+/* Whether path starts like an ELF file (a BPF object); "-" is a source. */
+static bool is_elf(const char *path)
+{
+	unsigned char magic[4];
+	bool elf = false;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return false;
+	f = fopen(path, "rb");
+	if (!f)
+		return true;	/* let the object loader say why it cannot be read */
+	elf = fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	fclose(f);
+	return elf;
+}
 
 /* ---- arming ---- */
 
@@ -279,6 +297,11 @@ static int parse_backend(const char *s, enum kf_backend *b)
 
 int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 {
+	return kf_cmd_run_source(argc, argv, NULL, compile);
+}
+
+int kf_cmd_run_source(int argc, char **argv, const char *source, kf_compile_fn compile)
+{
 	enum { OPT_CHILDREN = 256, OPT_STACK, OPT_STAY };
 	static const struct option options[] = {
 		{ "backend", required_argument, NULL, 'b' },
@@ -344,8 +367,9 @@ int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 		default: fputs("Try 'kfault run --help'.\n", stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs("kfault run: give one OBJECT.bpf.o or FILE.fault\nTry 'kfault run --help'.\n", stderr);
+	/* a source that is no file is named by the caller, not on the command line */
+	if (optind != argc - (source ? 0 : 1)) {
+		fputs("kfault run: give one OBJECT.bpf.o, FILE.fault or FILE.yaml\nTry 'kfault run --help'.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (opts.children && !opts.pid) {
@@ -356,10 +380,10 @@ int kf_cmd_run(int argc, char **argv, kf_compile_fn compile)
 		fputs("kfault run: --stack goes with --log\n", stderr);
 		return EXIT_USAGE;
 	}
-	path = argv[optind];
+	path = source ? source : argv[optind];
 
-	/* A .fault file is compiled first; anything else is taken for an object. */
-	if (strlen(path) > 6 && strcmp(path + strlen(path) - 6, ".fault") == 0) {
+	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
+	if (source || !is_elf(path)) {
 		status = compile(path, &obj, &obj_size);
 		if (status)
 			return status;

@@ -5,9 +5,9 @@
 #      LeakSanitizer (build-asan/, -DKFAULT_SANITIZE=ON), and the unit, golden
 #      and error suites run in it: any memory error, leak or undefined
 #      behaviour fails the test it happens in;
-#   2. every fuzz target (tests/fuzz) for a short while: about two and a half
+#   2. every fuzz target (tests/fuzz) for a short while: about three
 #      minutes in all (KFAULT_FUZZ_SECONDS sets the frontend target's share,
-#      default 110; the cron target gets a third of it).
+#      default 110; the cron and injectpy targets get a third of it each).
 #
 # Exits non-zero if anything fails, and ends with "N passed, N failed" (one
 # count per step). Build directories are reused when present.
@@ -64,6 +64,8 @@ step "sanitizer build (build-asan)" sanitizer_build
 step "unit, golden and error tests under ASan, UBSan and LSan" sanitizer_tests
 step "fuzz_frontend for ${fuzz_secs} s" tests/fuzz/run-fuzzers "$fuzz_secs" frontend
 step "fuzz_cron for $((fuzz_secs / 3)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 3))" cron
+step "fuzz_kernelchaos for $((fuzz_secs / 2)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 2))" kernelchaos
+step "fuzz_injectpy for $((fuzz_secs / 3)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 3))" injectpy
 
 echo "ci-extra: done in $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"

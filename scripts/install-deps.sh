@@ -17,6 +17,8 @@ packages=(
 	# VM test harness: emulator, guest userspace, kernel build
 	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
 	kmod python3
+	# docs tests: man pages rendered (man, groff), dependency files read by ninja
+	man-db groff-base ninja-build
 )
 
 SUDO=

@@ -1,12 +1,12 @@
 # Shared by the end-to-end test scripts (sourced in the guest).
 
-# start_kfault LOG ARGS...: run 'kfault run ARGS' in the background, logging
+# start_kfault LOG ARGS...: run 'kfault run ARGS' (KFAULT_CMD: another command) in the background, logging
 # to LOG, and wait until it says its injections are armed (at most
 # $ARM_TIMEOUT seconds, default 60). Sets $kfault_pid.
 start_kfault() {
 	local log=$1
 	shift
-	"$KFAULT" run "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
+	"$KFAULT" "${KFAULT_CMD:-run}" "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
 	kfault_pid=$!
 	for _ in $(seq $((${ARM_TIMEOUT:-60} * 10))); do
 		if grep -q 'armed' "$log"; then

@@ -99,6 +99,13 @@ static void test_durations(void **state)
 	assert_int_equal(kf_parse_duration("10", &ms), -EINVAL);
 	assert_int_equal(kf_parse_duration("s", &ms), -EINVAL);
 	assert_int_equal(kf_parse_duration("", &ms), -EINVAL);
+	/* what strtod would take but a duration is not */
+	assert_int_equal(kf_parse_duration("1e5s", &ms), -EINVAL);
+	assert_int_equal(kf_parse_duration("0x10s", &ms), -EINVAL);
+	assert_int_equal(kf_parse_duration(".s", &ms), -EINVAL);
+	assert_int_equal(kf_parse_duration("1.2.3s", &ms), -EINVAL);
+	assert_int_equal(kf_parse_duration(".5s", &ms), 0);
+	assert_int_equal(ms, 500);
 }
 
 int main(void)

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* Make-style dependency files (see depfile.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "depfile.h"
+#include "util.h"
+
+void kf_deps__add(struct kf_deps *d, const char *path)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->paths[i], path) == 0)
+			return;
+	d->paths = kf_realloc_array(d->paths, d->n + 1, sizeof(*d->paths));
+	d->paths[d->n++] = kf_strdup(path);
+}
+
+void kf_deps__add_headers(struct kf_deps *d, const struct kf_file *file,
+			  const char *const *dirs, size_t ndirs)
+{
+	for (int i = 0; i < file->ninj; i++) {
+		const struct kf_settings *set = &file->inj[i]->set;
+
+		for (int h = 0; h < set->nheaders; h++) {
+			for (size_t k = 0; k < ndirs; k++) {
+				char *path = kf_strfmt("%s/%s", dirs[k], set->headers[h]);
+				struct stat st;
+				bool found = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+
+				if (found)
+					kf_deps__add(d, path);
+				free(path);
+				if (found)
+					break;
+			}
+		}
+	}
+}
+
+/*
+ * A path as make reads it in a rule: a space, tab or '#' after a
+ * backslash, '$' doubled; backslashes before a space or '#' doubled too
+ * (what GCC's -MD writes). Ninja's depfile reader takes the same.
+ */
+static void put_escaped(struct kf_buf *b, const char *s)
+{
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '#') {
+			for (size_t k = i; k > 0 && s[k - 1] == '\\'; k--)
+				kf_buf_putc(b, '\\');
+			kf_buf_putc(b, '\\');
+		} else if (s[i] == '$') {
+			kf_buf_putc(b, '$');
+		}
+		kf_buf_putc(b, s[i]);
+	}
+}
+
+char *kf_deps__format(const struct kf_deps *d, const char *target)
+{
+	struct kf_buf b = {0};
+
+	put_escaped(&b, target);
+	kf_buf_putc(&b, ':');
+	for (size_t i = 0; i < d->n; i++) {
+		kf_buf_puts(&b, " \\\n ");
+		put_escaped(&b, d->paths[i]);
+	}
+	kf_buf_putc(&b, '\n');
+	return kf_buf_steal(&b);
+}
+
+int kf_deps__write(const struct kf_deps *d, const char *target, const char *path)
+{
+	char *text = kf_deps__format(d, target);
+	char *tmp = kf_strfmt("%s.tmpXXXXXX", path);
+	size_t len = strlen(text);
+	int fd, err = 0;
+	mode_t mask;
+	FILE *f;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		goto free_text;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		goto remove_tmp;
+	}
+	if (fwrite(text, 1, len, f) != len)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	/* mkstemp made it 0600; a dependency file is as readable as any output */
+	mask = umask(0);
+	umask(mask);
+	if (!err && chmod(tmp, 0666 & ~mask))
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+remove_tmp:
+	if (err)
+		unlink(tmp);
+free_text:
+	free(tmp);
+	free(text);
+	return err;
+}
+
+void kf_deps__fini(struct kf_deps *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->paths[i]);
+	free(d->paths);
+	memset(d, 0, sizeof(*d));
+}
