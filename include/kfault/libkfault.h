@@ -95,7 +95,9 @@ struct kf_diagnostic {
 struct kf_compilation;
 
 /*
- * Compile the .fault file at path ("-": standard input).
+ * Compile the .fault file at path ("-": standard input). A KernelChaos
+ * YAML file is accepted too, as by `kfault build` (docs/compat.md); its
+ * diagnostics point into the YAML.
  *
  * Returns 0 when the generated C (and, unless opts->no_object, the object)
  * was produced; -EINVAL when the diagnostics hold errors (in the file, or

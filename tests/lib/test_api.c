@@ -138,6 +138,19 @@ static void test_object(void **state)
 	kf_compilation__free(c);
 }
 
+/* The API takes what the front end takes: a KernelChaos YAML file too. */
+static void test_kernelchaos(void **state)
+{
+	KF_COMPILE_OPTS(opts, .no_object = true);
+	struct kf_compilation *c;
+
+	(void)state;
+	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/kernelchaos.yaml", &opts, &c), 0);
+	assert_int_equal(kf_compilation__error_cnt(c), 0);
+	assert_non_null(kf_compilation__c(c, NULL));
+	kf_compilation__free(c);
+}
+
 static void test_bad_btf(void **state)
 {
 	KF_COMPILE_OPTS(opts, .btf_path = "/nonexistent/vmlinux");
@@ -183,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_generate_only),
 		cmocka_unit_test(test_diagnostics),
 		cmocka_unit_test(test_object),
+		cmocka_unit_test(test_kernelchaos),
 		cmocka_unit_test(test_bad_btf),
 		cmocka_unit_test(test_bad_arguments),
 	};
