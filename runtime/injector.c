@@ -600,14 +600,28 @@ int kf_injector__probe_cnt(const struct kf_injector *inj)
 	return inj->nlinks;
 }
 
+int kf_injector__detach(struct kf_injector *inj)
+{
+	int err = 0, e;
+
+	ring_buffer__free(inj->rb);
+	inj->rb = NULL;
+	for (int i = 0; i < inj->nlinks; i++) {
+		e = bpf_link__destroy(inj->links[i]);
+		if (e && !err)
+			err = fail(inj, e, "cannot detach: %s", strerror(-e));
+	}
+	free(inj->links);
+	inj->links = NULL;
+	inj->nlinks = 0;
+	return err;
+}
+
 void kf_injector__destroy(struct kf_injector *inj)
 {
 	if (!inj)
 		return;
-	ring_buffer__free(inj->rb);
-	for (int i = 0; i < inj->nlinks; i++)
-		bpf_link__destroy(inj->links[i]);
-	free(inj->links);
+	kf_injector__detach(inj);
 	for (int i = 0; i < KF_MAX_INJECTIONS; i++)
 		if (inj->cgroup_fd[i] >= 0)
 			close(inj->cgroup_fd[i]);

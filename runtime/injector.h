@@ -25,6 +25,10 @@
 
 #include "kfault.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum kf_backend {
 	KF_BACKEND_AUTO = 0,	/* kprobe if the kernel has bpf_override_return, else fmod_ret */
 	KF_BACKEND_KPROBE,	/* kprobe/kretprobe + bpf_override_return */
@@ -76,6 +80,15 @@ const char *kf_injector__errmsg(const struct kf_injector *inj);
 int kf_injector__symbolize(const struct kf_injector *inj, unsigned long long addr, char *buf,
 			   size_t len);
 
+/*
+ * Remove every probe (and stop the event stream); the counters stay
+ * readable with kf_injector__stats() until kf_injector__destroy().
+ */
+int kf_injector__detach(struct kf_injector *inj);
 void kf_injector__destroy(struct kf_injector *inj);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
