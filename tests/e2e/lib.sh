@@ -2,13 +2,15 @@
 
 # start_kfault LOG ARGS...: run 'kfault run ARGS' (KFAULT_CMD: another command) in the background, logging
 # to LOG, and wait until it says its injections are armed (at most
-# $ARM_TIMEOUT seconds, default 60). Sets $kfault_pid.
+# $ARM_TIMEOUT seconds of wall time, default 180: an emulated guest on a
+# loaded host is slow to compile and load). Sets $kfault_pid. On failure
+# kfault is killed, so that it cannot inject into the scenarios after this one.
 start_kfault() {
-	local log=$1
+	local log=$1 deadline=$((SECONDS + ${ARM_TIMEOUT:-180}))
 	shift
 	"$KFAULT" "${KFAULT_CMD:-run}" "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
 	kfault_pid=$!
-	for _ in $(seq $((${ARM_TIMEOUT:-60} * 10))); do
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		if grep -q 'armed' "$log"; then
 			cat "$log"
 			return 0
@@ -20,7 +22,9 @@ start_kfault() {
 		fi
 		sleep 0.1
 	done
-	echo "FAILED: kfault did not arm within ${ARM_TIMEOUT:-60}s:"
+	kill -KILL "$kfault_pid" 2>/dev/null || true
+	wait "$kfault_pid" 2>/dev/null || true
+	echo "FAILED: kfault did not arm within ${ARM_TIMEOUT:-180}s:"
 	cat "$log"
 	exit 1
 }
