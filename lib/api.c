@@ -100,6 +100,7 @@ static int compile(struct kf_source *src, const struct kf_compile_opts *opts,
 {
 	const char *btf_path = OPTS_GET(opts, btf_path, NULL);
 	bool want_obj = !OPTS_GET(opts, no_object, false);
+	const char *kheaders = OPTS_GET(opts, kernel_headers, NULL);
 	struct kf_compilation *c;
 	struct kf_btf *btf = NULL;
 	int err;
@@ -119,10 +120,11 @@ static int compile(struct kf_source *src, const struct kf_compile_opts *opts,
 			goto export;
 		}
 	}
-	err = kf_unit__compile_btf(&c->unit, src, btf);
+	KF_OPTS(kf_unit_opts, uo, .btf = btf, .macros = kheaders != NULL);
+	err = kf_unit__compile_opts(&c->unit, src, &uo);
 	if (!err && want_obj) {
 		/* in a forked child: safe to repeat in a long-lived process */
-		KF_OPTS(kf_build_opts, bo, .btf = btf);
+		KF_OPTS(kf_build_opts, bo, .btf = btf, .kernel_headers = kheaders);
 
 		err = kf_build(&c->unit, &bo, &c->obj);
 	}

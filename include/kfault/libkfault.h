@@ -64,6 +64,13 @@ struct kf_compile_opts {
 	 * `kfault gen` does.
 	 */
 	bool no_object;
+	/*
+	 * Headers mode (kfault build --kernel-headers DIR): compile against
+	 * this kernel build or headers tree instead of a vmlinux.h from BTF,
+	 * so that predicates may use kernel macros and `headers` are
+	 * included. NULL: BTF mode. See docs/build.md.
+	 */
+	const char *kernel_headers;
 	size_t :0;
 };
 

@@ -165,6 +165,22 @@ static void test_bad_btf(void **state)
 	kf_compilation__free(c);
 }
 
+/* Headers mode is passed through: a tree that is none is reported as such. */
+static void test_kernel_headers(void **state)
+{
+	KF_COMPILE_OPTS(opts, .btf_path = btf(), .kernel_headers = "/nonexistent/linux");
+	struct kf_compilation *c;
+
+	(void)state;
+	assert_int_not_equal(kf_compile_string("good.fault", good, strlen(good), &opts, &c), 0);
+	assert_non_null(c);
+	assert_int_equal(kf_compilation__error_cnt(c), 1);
+	assert_non_null(strstr(kf_compilation__diag(c, 0)->message,
+			       "cannot use kernel headers from /nonexistent/linux"));
+	assert_null(kf_compilation__object(c, NULL));
+	kf_compilation__free(c);
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct kf_compile_opts big[2];
@@ -198,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_kernelchaos),
 		cmocka_unit_test(test_bad_btf),
+		cmocka_unit_test(test_kernel_headers),
 		cmocka_unit_test(test_bad_arguments),
 	};
 
