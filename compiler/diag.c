@@ -69,6 +69,41 @@ void kf_source__free(struct kf_source *src)
 	free(src);
 }
 
+void kf_lines__init(struct kf_lines *l, const char *text, size_t len)
+{
+	l->n = 1;
+	for (size_t i = 0; i < len; i++)
+		l->n += text[i] == '\n';
+	l->start = kf_calloc(l->n, sizeof(*l->start));
+	l->n = 0;
+	l->start[l->n++] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			l->start[l->n++] = i + 1;
+}
+
+void kf_lines__pos(const struct kf_lines *l, size_t off, int *line, int *col)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (int)lo + 1;
+	*col = (int)(off - l->start[lo]) + 1;
+}
+
+void kf_lines__fini(struct kf_lines *l)
+{
+	free(l->start);
+	memset(l, 0, sizeof(*l));
+}
+
 void kf_diags__init(struct kf_diags *d, const struct kf_source *src)
 {
 	memset(d, 0, sizeof(*d));

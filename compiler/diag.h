@@ -80,6 +80,17 @@ struct kf_source *kf_source__read(const char *path);
 struct kf_source *kf_source__from_string(const char *path, const char *text, size_t len);
 void kf_source__free(struct kf_source *src);
 
+/* Where each line of a text starts: byte offsets to line and column. */
+struct kf_lines {
+	size_t *start;		/* offset of each line's first byte */
+	size_t n;
+};
+
+void kf_lines__init(struct kf_lines *l, const char *text, size_t len);
+/* The 1-based line and byte column of offset off. */
+void kf_lines__pos(const struct kf_lines *l, size_t off, int *line, int *col);
+void kf_lines__fini(struct kf_lines *l);
+
 void kf_diags__init(struct kf_diags *d, const struct kf_source *src);
 void kf_diags__free(struct kf_diags *d);
 

@@ -131,8 +131,7 @@ struct spec {
 	size_t n;
 	struct kf_diags *d;
 	const struct kf_injectpy *opts;
-	size_t *lines;		/* offset of each line's first byte */
-	size_t nlines;
+	struct kf_lines lines;
 	struct frame *frames;	/* innermost first, as written */
 	size_t nframes, frames_cap;
 };
@@ -184,18 +183,7 @@ static size_t trim_end(const struct spec *sp, size_t lo, size_t hi)
 
 static void pos(const struct spec *sp, size_t off, int *line, int *col)
 {
-	size_t lo = 0, hi = sp->nlines;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sp->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*line = (int)lo + 1;
-	*col = (int)(off - sp->lines[lo]) + 1;
+	kf_lines__pos(&sp->lines, off, line, col);
 }
 
 static struct kf_loc loc(const struct spec *sp, size_t lo, size_t hi)
@@ -843,16 +831,7 @@ int kf_injectpy__translate(const struct kf_source *src, struct kf_diags *d, stru
 	const char *nul = memchr(src->text, '\0', src->len);
 	int err;
 
-	sp.nlines = 1;
-	for (size_t i = 0; i < sp.n; i++)
-		sp.nlines += sp.s[i] == '\n';
-	sp.lines = kf_realloc_array(NULL, sp.nlines, sizeof(size_t));
-	sp.nlines = 0;
-	sp.lines[sp.nlines++] = 0;
-	for (size_t i = 0; i < sp.n; i++) {
-		if (sp.s[i] == '\n')
-			sp.lines[sp.nlines++] = i + 1;
-	}
+	kf_lines__init(&sp.lines, sp.s, sp.n);
 	if (sp.n > KF_MAX_SOURCE) {
 		kf_error(d, loc(&sp, KF_MAX_SOURCE, KF_MAX_SOURCE + 1),
 			 "the spec is longer than %d bytes", KF_MAX_SOURCE);
@@ -866,6 +845,6 @@ int kf_injectpy__translate(const struct kf_source *src, struct kf_diags *d, stru
 	if (!err)
 		err = emit_injection(&sp, x);
 	free(sp.frames);
-	free(sp.lines);
+	kf_lines__fini(&sp.lines);
 	return err;
 }

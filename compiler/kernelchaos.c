@@ -37,8 +37,7 @@ struct kc {
 	size_t bom;		/* 3 when the text starts with a UTF-8 byte order mark */
 	uint32_t *char_at;	/* byte offset of each character; NULL: ASCII input */
 	size_t nchars;
-	size_t *line_at;	/* byte offset of each line's first byte */
-	size_t nlines;
+	struct kf_lines lines;
 	int resources;		/* KernelChaos resources seen */
 };
 
@@ -91,19 +90,12 @@ bool kf_kernelchaos__detect(const struct kf_source *src)
 static int build_tables(struct kc *k)
 {
 	const unsigned char *t = (const unsigned char *)k->src->text;
-	size_t len = k->src->len, lines = 1;
+	size_t len = k->src->len;
 	bool ascii = true;
 
-	for (size_t i = 0; i < len; i++) {
-		lines += t[i] == '\n';
-		ascii &= t[i] < 0x80;
-	}
-	k->line_at = kf_calloc(lines, sizeof(*k->line_at));
-	k->nlines = 0;
-	k->line_at[k->nlines++] = 0;
 	for (size_t i = 0; i < len; i++)
-		if (t[i] == '\n')
-			k->line_at[k->nlines++] = i + 1;
+		ascii &= t[i] < 0x80;
+	kf_lines__init(&k->lines, k->src->text, len);
 	if (ascii)
 		return 0;
 	k->char_at = kf_calloc(len + 1, sizeof(*k->char_at));
@@ -127,18 +119,7 @@ static size_t byte_of(const struct kc *k, size_t index)
 
 static void pos_of(const struct kc *k, size_t off, int *line, int *col)
 {
-	size_t lo = 0, hi = k->nlines;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k->line_at[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	*line = (int)lo + 1;
-	*col = (int)(off - k->line_at[lo]) + 1;
+	kf_lines__pos(&k->lines, off, line, col);
 }
 
 /* Bytes [from, to) as a range, kept to its first line. */
@@ -1072,6 +1053,6 @@ int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 		kf_diag_hint(d, "a resource starts 'apiVersion: " KC_API_VERSION "', 'kind: KernelChaos'");
 	}
 	free(k.char_at);
-	free(k.line_at);
+	kf_lines__fini(&k.lines);
 	return d->errors ? -EINVAL : 0;
 }
