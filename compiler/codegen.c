@@ -118,15 +118,6 @@ static void origin(struct gen *g, const char *indent, const char *prefix, struct
 
 /* ---- the program's head: banner, includes, knobs ---- */
 
-static const char *kind_text(enum kf_site_kind kind)
-{
-	switch (kind) {
-	case KF_SITE_SLAB: return "slab allocations";
-	case KF_SITE_PAGE: return "page allocations";
-	case KF_SITE_BIO: return "block I/O";
-	default: return "calls";
-	}
-}
 
 static void banner(struct gen *g, const struct kf_file *file)
 {
@@ -150,7 +141,7 @@ static void banner(struct gen *g, const struct kf_file *file)
 		const struct kf_injection *inj = file->inj[i];
 
 		emit(g, " * injection %d (line %d): fail %s: %s", i, shown(g, inj->loc).first_line,
-		     kind_text(inj->kind), inj->func);
+		     kf_site_kind_text(inj->kind), inj->func);
 		if (inj->nframes) {
 			emit(g, "\n *   when called from");
 			for (int f = inj->nframes - 1; f >= 0; f--)

@@ -56,6 +56,16 @@ const char *kf_site_function(enum kf_site_kind kind)
 	return NULL;
 }
 
+const char *kf_site_kind_text(enum kf_site_kind kind)
+{
+	switch (kind) {
+	case KF_SITE_SLAB: return "slab allocations";
+	case KF_SITE_PAGE: return "page allocations";
+	case KF_SITE_BIO: return "block I/O";
+	default: return "calls";
+	}
+}
+
 /* errno names a `returns` value may use, as -NAME. */
 static const struct {
 	const char *name;

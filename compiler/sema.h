@@ -43,5 +43,7 @@ int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf,
 
 /* The kernel function behind a failure kind: "should_failslab" ... */
 const char *kf_site_function(enum kf_site_kind kind);
+/* What a failure kind fails, in words: "slab allocations" ... */
+const char *kf_site_kind_text(enum kf_site_kind kind);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sema.h"
 #include "skel.h"
 #include "util.h"
 
@@ -100,15 +101,6 @@ static char *injection_name(const struct kf_file *file, int i)
 	return shared ? kf_strfmt("%s_%d", name, i) : kf_strdup(name);
 }
 
-static const char *kind_text(enum kf_site_kind kind)
-{
-	switch (kind) {
-	case KF_SITE_SLAB: return "slab allocations";
-	case KF_SITE_PAGE: return "page allocations";
-	case KF_SITE_BIO: return "block I/O";
-	default: return "calls";
-	}
-}
 
 static void put_banner(struct kf_buf *b, const struct kf_file *file, const char *name,
 		       const char *source, char **names)
@@ -123,7 +115,7 @@ static void put_banner(struct kf_buf *b, const struct kf_file *file, const char 
 		const struct kf_injection *inj = file->inj[i];
 
 		kf_buf_printf(b, " * injection %d, %s (line %d): fail %s: %s", i, names[i],
-			      inj->loc.first_line, kind_text(inj->kind), inj->func);
+			      inj->loc.first_line, kf_site_kind_text(inj->kind), inj->func);
 		if (inj->nframes) {
 			kf_buf_puts(b, "\n *   when called from");
 			for (int f = inj->nframes - 1; f >= 0; f--)
