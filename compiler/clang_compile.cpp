@@ -875,12 +875,12 @@ free_result:
 
 extern "C" {
 
-int kf_cc_prefault_heap(size_t size)
+int kf_cc_reserve_heap(size_t size)
 {
 	// glibc's largest mmap threshold on 64-bit is 32 MiB; below it, a
 	// block comes from the heap (sbrk).
-	const size_t max = 30u << 20;
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
+	const size_t max = 30u << 20, huge = 2u << 20;
+	uintptr_t start, end;
 	char *p;
 	int err = 0;
 
@@ -893,11 +893,12 @@ int kf_cc_prefault_heap(size_t size)
 	p = (char *)malloc(size);
 	if (!p)
 		return -ENOMEM;
-	start = ((uintptr_t)p + page - 1) & ~(page - 1);
-	end = ((uintptr_t)p + size) & ~(page - 1);
-	if (end > start && madvise((void *)start, end - start, MADV_POPULATE_WRITE))
+	// The whole 2 MiB pages inside it.
+	start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+	end = ((uintptr_t)p + size) & ~(uintptr_t)(huge - 1);
+	if (end > start && madvise((void *)start, end - start, MADV_HUGEPAGE))
 		err = -errno;
-	// Back to the top of the heap, populated, for the next allocations.
+	// Back to the top of the heap, for the next allocations.
 	free(p);
 	return err;
 }

@@ -157,20 +157,18 @@ void kf_cc_result__free(struct kf_cc_result *r);
 const char *kf_cc_severity_str(enum kf_cc_severity s);
 
 /* For a short-lived process about to do its one compile (`kfault build`):
- * grow the malloc heap once by size bytes, populated in a single system
- * call, and keep it, so that what follows (the BTF copy, clang's
- * allocations) does not page-fault one page at a time. On the CI VM a page
- * fault costs 12-20 us and an in-process compile with a minimal header
- * takes ~3500 of them, while populating costs ~1.3 us a page: 24 MiB cut a
- * whole build from ~160 to ~100 ms of CPU there. It changes malloc's
- * process-wide settings (large blocks from the heap, which is never
- * trimmed): call it first thing in main(), never in a long-lived process.
- * size is capped at 30 MiB (glibc serves larger blocks with mmap). 0, or
- * -EOPNOTSUPP if malloc is not glibc's (e.g. under ASan), -EINVAL if the
- * kernel lacks MADV_POPULATE_WRITE (< 5.14), -ENOMEM; nothing is lost
- * either way.
+ * grow the malloc heap once by size bytes and keep it, its whole 2 MiB
+ * pages marked for transparent huge pages, so that what follows (the BTF
+ * copy, clang's allocations) takes a page fault per 2 MiB, not per 4 KiB.
+ * On the CI VM a first touch of a 4 KiB page costs 10-20 us, and an
+ * in-process build touches ~3500 of them. It changes malloc's process-wide
+ * settings (large blocks from the heap, which is never trimmed): call it
+ * first thing in main(), never in a long-lived process. size is capped at
+ * 30 MiB (glibc serves larger blocks with mmap). 0, or -EOPNOTSUPP if
+ * malloc is not glibc's (e.g. under ASan), -EINVAL if the kernel has no
+ * transparent huge pages, -ENOMEM; nothing is lost either way.
  */
-int kf_cc_prefault_heap(size_t size);
+int kf_cc_reserve_heap(size_t size);
 
 /* The resource directory compiles use when opts.resource_dir is NULL:
  * $KFAULT_CLANG_RESOURCE_DIR if set and non-empty, else the build-time one.

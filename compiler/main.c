@@ -621,7 +621,7 @@ int main(int argc, char **argv)
 	}
 	/* 'build' compiles once, in this process: grow the heap in one go for it. */
 	if (strcmp(cmd, "build") == 0)
-		kf_cc_prefault_heap(24 << 20);
+		kf_cc_reserve_heap(24 << 20);
 	/* Each command parses its own options, from argv[1] on (getopt skips argv[0]). */
 	if (strcmp(cmd, "check") == 0 || strcmp(cmd, "gen") == 0 || strcmp(cmd, "build") == 0)
 		return cmd_compile(cmd, argc - 1, argv + 1);

@@ -523,20 +523,19 @@ static void test_bad_arguments(void **state)
 	assert_string_equal(kf_cc_severity_str(KF_CC_WARNING), "warning");
 }
 
-/* The heap grows once, populated, and stays. */
-static void test_prefault_heap(void **state)
+/* The heap grows once and stays. */
+static void test_reserve_heap(void **state)
 {
 	size_t before = mallinfo2().arena;
-	int err = kf_cc_prefault_heap(8 << 20);
+	int err = kf_cc_reserve_heap(8 << 20);
 
 	(void)state;
-	if (err == -EOPNOTSUPP || err == -EINVAL) {
-		print_message("SKIP: %s\n", err == -EINVAL ?
-			      "kernel without MADV_POPULATE_WRITE" :
-			      "malloc is not glibc's (sanitizer build?)");
+	if (err == -EOPNOTSUPP) {
+		print_message("SKIP: malloc is not glibc's (sanitizer build?)\n");
 		return;
 	}
-	assert_int_equal(err, 0);
+	/* -EINVAL: no transparent huge pages; the heap grew all the same */
+	assert_true(err == 0 || err == -EINVAL);
 	assert_true(mallinfo2().arena >= before + (8 << 20));
 	/* Later allocations come from it. */
 	free(malloc(4 << 20));
@@ -646,7 +645,7 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_resource_dir),
 		cmocka_unit_test(test_bad_arguments),
-		cmocka_unit_test(test_prefault_heap),
+		cmocka_unit_test(test_reserve_heap),
 		cmocka_unit_test(test_in_process_without_core),
 		cmocka_unit_test(test_many_isolated),
 		/* Last: it leaves LLVM state behind in this process. */
