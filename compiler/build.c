@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: MIT
 /* Build: generated C to a BPF object (see build.h). */
+#define _GNU_SOURCE	/* memfd_create */
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "btf_types.h"
 #include "build.h"
 #include "clang_compile.h"
+#include "codegen.h"
 #include "util.h"
 
 /*
@@ -208,7 +214,168 @@ static void report(struct kf_unit *u, const struct kf_cc_diag *cd, const char *g
  * not use. Without it .BTF, .BTF.ext (line info, CO-RE relocations) and the
  * code are byte for byte the same; only DWARF location lists differ.
  */
-static const char *const fast_args[] = { "-Xclang", "-fexperimental-assignment-tracking=disabled" };
+static const char *const fast_args[] = {
+	"-Xclang", "-fexperimental-assignment-tracking=disabled",
+	"-DKF_RUNTIME_LINKED",	/* see link_runtime() */
+};
+
+/* ---- linking the runtime half ---- */
+
+/*
+ * The runtime half every program shares (templates/kfault.rt.bpf.c: the
+ * maps, the helpers every probe calls, the housekeeping programs) was
+ * compiled when kfault was built; a build compiles the generated program
+ * with KF_RUNTIME_LINKED, against declarations of those helpers, and links
+ * the two objects with libbpf's static linker, as 'bpftool gen object'
+ * does. The program's own code is a small part of the whole: compiling only
+ * it takes a third of the time of compiling both.
+ *
+ * libbpf 1.1's linker reads and writes named files: memory files, named
+ * through /proc/self/fd, else files in a temporary directory.
+ */
+struct link_file {
+	int fd;
+	char path[4096];
+};
+
+static int link_file_open(struct link_file *f, const char *tmpdir, const char *name,
+			  const void *data, size_t size)
+{
+	const char *p = data;
+
+	f->fd = -1;
+	if (!tmpdir) {
+		f->fd = memfd_create(name, MFD_CLOEXEC);
+		if (f->fd < 0)
+			return -errno;
+		snprintf(f->path, sizeof(f->path), "/proc/self/fd/%d", f->fd);
+	} else {
+		snprintf(f->path, sizeof(f->path), "%s/%s", tmpdir, name);
+		f->fd = open(f->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (f->fd < 0)
+			return -errno;
+	}
+	while (size > 0) {
+		ssize_t n = write(f->fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		size -= n;
+	}
+	return 0;
+}
+
+static void link_file_close(struct link_file *f, const char *tmpdir)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (tmpdir && f->fd >= 0)
+		unlink(f->path);
+	f->fd = -1;
+}
+
+/* What libbpf says while linking, for the error message. (libbpf's print
+ * callback is process-wide: a thread that links at the same time as
+ * another uses libbpf may lose that one's messages for the duration.)
+ */
+static _Thread_local char link_log[512];
+
+static int link_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level != LIBBPF_DEBUG) {
+		vsnprintf(link_log, sizeof(link_log), fmt, ap);
+		link_log[strcspn(link_log, "\n")] = '\0';
+	}
+	return 0;
+}
+
+static int link_in(const void *prog, size_t prog_size, const char *tmpdir, void **out,
+		   size_t *out_size)
+{
+	const struct kf_embedded *rt = &kf_runtime_objects[0];
+	struct link_file in = { .fd = -1 }, half = { .fd = -1 }, linked = { .fd = -1 };
+	struct bpf_linker *linker = NULL;
+	struct stat st;
+	int err;
+
+	err = link_file_open(&in, tmpdir, "kfault.prog.bpf.o", prog, prog_size);
+	if (!err)
+		err = link_file_open(&half, tmpdir, "kfault.rt.bpf.o", rt->data, rt->size);
+	if (!err)
+		err = link_file_open(&linked, tmpdir, "kfault.bpf.o", NULL, 0);
+	if (err)
+		goto close_files;
+	linker = bpf_linker__new(linked.path, NULL);
+	if (!linker) {
+		err = -errno;
+		goto close_files;
+	}
+	err = bpf_linker__add_file(linker, in.path, NULL);
+	if (!err)
+		err = bpf_linker__add_file(linker, half.path, NULL);
+	if (!err)
+		err = bpf_linker__finalize(linker);
+	if (err)
+		goto free_linker;
+	if (fstat(linked.fd, &st) || st.st_size <= 0) {
+		err = -EIO;
+		goto free_linker;
+	}
+	*out_size = st.st_size;
+	*out = malloc(*out_size);
+	if (!*out)
+		kf_oom();
+	if (pread(linked.fd, *out, *out_size, 0) != (ssize_t)*out_size) {
+		free(*out);
+		*out = NULL;
+		err = -EIO;
+	}
+free_linker:
+	bpf_linker__free(linker);
+close_files:
+	link_file_close(&linked, tmpdir);
+	link_file_close(&half, tmpdir);
+	link_file_close(&in, tmpdir);
+	return err;
+}
+
+/* The program's object, linked with the runtime half into out. */
+static int link_runtime(struct kf_unit *u, const void *prog, size_t size, struct kf_object *out)
+{
+	libbpf_print_fn_t old = libbpf_set_print(link_print);
+	char tmpdir[4096] = "";
+	void *data = NULL;
+	size_t len = 0;
+	int err;
+
+	link_log[0] = '\0';
+	if (access("/proc/self/fd", X_OK) == 0) {
+		err = link_in(prog, size, NULL, &data, &len);
+	} else {
+		const char *t = getenv("TMPDIR");
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/kfault-link-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			err = -errno;
+		} else {
+			err = link_in(prog, size, tmpdir, &data, &len);
+			rmdir(tmpdir);
+		}
+	}
+	libbpf_set_print(old);
+	if (err) {
+		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 },
+			 "linking the program with kfault's runtime half failed: %s%s%s",
+			 strerror(-err), link_log[0] ? ": libbpf: " : "", link_log);
+		return err;
+	}
+	out->data = data;
+	out->size = len;
+	return 0;
+}
 
 /* ---- headers mode ---- */
 
@@ -301,6 +468,8 @@ static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***
 		"-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
 		"-Wno-tautological-compare", "-Wno-unknown-warning-option",
 		"-fno-stack-protector",
+		/* the x86 stage's unwind tables would be .eh_frame in the BPF object */
+		"-fno-asynchronous-unwind-tables",
 	};
 	const char *arch = KF_KERNEL_ARCH;
 	char *src, *obj, *probe;
@@ -437,11 +606,10 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++)
 		report(u, kf_cc_result__diag(res, i), cc.main_name);
 	if (!err) {
-		obj = kf_cc_result__object(res, &out->size);
-		out->data = malloc(out->size);
-		if (!out->data)
-			kf_oom();
-		memcpy(out->data, obj, out->size);
+		size_t size;
+
+		obj = kf_cc_result__object(res, &size);
+		err = link_runtime(u, obj, size, out);
 	} else if (!u->diags.errors) {
 		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 }, "clang failed: %s", strerror(-err));
 	}

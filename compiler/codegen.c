@@ -232,8 +232,9 @@ static void knobs(struct gen *g, const struct kf_file *file)
 {
 	emit(g, "#define KF_NR_INJECTIONS %d\n", file->ninj);
 	emit(g, "#include \"kfault.h\"\n\n");
-	emit(g, "/* Knobs, set by 'kfault run' before loading; the defaults come from the file. */\n");
-	emit(g, "const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {\n");
+	emit(g, "/* Knobs, set by 'kfault run' before loading; the defaults come from the file.\n"
+		" * Room for KF_MAX_INJECTIONS: kfault's runtime half reads the table too. */\n");
+	emit(g, "const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {\n");
 	for (int i = 0; i < file->ninj; i++) {
 		const struct kf_injection *inj = file->inj[i];
 		const struct kf_settings *set = &inj->set;

@@ -33,5 +33,7 @@ struct kf_embedded {
 };
 const struct kf_embedded *kf_template(const char *name);
 extern const struct kf_embedded kf_templates[];
+/* The runtime half, compiled when kfault was built (build.c). */
+extern const struct kf_embedded kf_runtime_objects[];
 
 #endif

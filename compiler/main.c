@@ -566,7 +566,7 @@ out:
 
 static int cmd_templates(int argc, char **argv)
 {
-	static const char *const names[] = { "kfault.h", "kfault.bpf.h" };
+	static const char *const names[] = { "kfault.h", "kfault.bpf.h", "kfault.rt.bpf.c" };
 
 	if (argc != 2)
 		return usage_error("%s", "'templates' takes exactly one DIR");

@@ -10,6 +10,24 @@
  * one set: kprobe/kretprobe with bpf_override_return, or fentry/fexit with
  * fmod_ret (BPF trampolines: no CONFIG_BPF_KPROBE_OVERRIDE needed).
  *
+ * Two halves: what every probe calls (the maps, kf_target_match() and the
+ * other KF_SUBPROG helpers, the housekeeping programs), which is the same in
+ * every program, and what a generated program uses inline (KF_READ, STRNCMP,
+ * kf_override). Three ways to compile this file:
+ *
+ *   by default, included by a generated .bpf.c compiled on its own (the way
+ *     to compile 'kfault gen' output by hand): one program with both halves;
+ *   with KF_RUNTIME_PART, alone: kfault's build compiles the first half once,
+ *     into the runtime object it embeds (templates/kfault.rt.bpf.c);
+ *   with KF_RUNTIME_LINKED, included by a generated .bpf.c: the helpers are
+ *     only declared, and 'kfault build' links the program with the embedded
+ *     runtime object (libbpf's static linker). The helpers are __hidden
+ *     globals there, which libbpf loads as static subprograms: the verifier
+ *     checks them at each call with the caller's registers either way.
+ *
+ * The two objects share kf_knobs[] (defined by the generated program, sized
+ * KF_MAX_INJECTIONS so both see one type) and kf_nr_injections.
+ *
  * Call-chain state lives per thread and per injection (kf_chains). A frame
  * is identified by its position on the kernel stack at its function's entry
  * (KF_KPROBE_SP, KF_TRAMP_SP): a caller's frame always lies above (at a higher
@@ -23,7 +41,22 @@
 #ifndef KFAULT_BPF_H
 #define KFAULT_BPF_H
 
-#ifdef KFAULT_KERNEL_HEADERS
+#if defined(KF_RUNTIME_PART)
+/*
+ * The runtime object is compiled without any kernel's types: the UAPI
+ * headers, and the fork tracepoint's record declared here with CO-RE
+ * relocated member reads (the ___kf suffix keeps it apart from the kernel's
+ * own, which libbpf matches it against at load time).
+ */
+#include <stdbool.h>
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+struct trace_event_raw_sched_process_fork___kf {
+	int child_pid;
+} __attribute__((preserve_access_index));
+#define KF_FORK_RECORD struct trace_event_raw_sched_process_fork___kf
+#elif defined(KFAULT_KERNEL_HEADERS)
 /*
  * kfault build --kernel-headers: what vmlinux.h gives in BTF mode comes
  * from the kernel's headers, but for the fork tracepoint's record, which
@@ -53,15 +86,19 @@ struct trace_event_raw_sched_process_fork___kf {
 
 #include "kfault.h"
 
-#ifndef KF_NR_INJECTIONS
+#if defined(KF_RUNTIME_PART)
+extern const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS];
+extern const volatile __u32 kf_nr_injections;
+#elif !defined(KF_NR_INJECTIONS)
 #error "define KF_NR_INJECTIONS and kf_knobs[] before including kfault.bpf.h"
+#else
+/* How many of kf_knobs[] are in use; read by the runtime half. */
+const volatile __u32 kf_nr_injections = KF_NR_INJECTIONS;
 #endif
 
 #define KF_MAX_THREADS		10240	/* threads inside a chain at once */
 #define KF_MAX_TRACKED		8192	/* processes tracked by 'with children' */
 #define KF_MAX_STRLEN		64	/* see STRNCMP; clang unrolls its compare fully up to here */
-
-char LICENSE[] SEC("license") = "GPL";	/* bpf_override_return is GPL-only */
 
 /*
  * The helpers below that every probe calls are BPF subprograms (BPF-to-BPF
@@ -71,17 +108,13 @@ char LICENSE[] SEC("license") = "GPL";	/* bpf_override_return is GPL-only */
  * each call with the caller's registers, so constant injection numbers and
  * ctx stay known. Unused in a program without call chains: no warning.
  */
+#if defined(KF_RUNTIME_PART)
+#define KF_SUBPROG __hidden __noinline
+#elif defined(KF_RUNTIME_LINKED)
+#define KF_SUBPROG extern __hidden
+#else
 #define KF_SUBPROG static __noinline __attribute__((unused))
-
-/* Set by the runtime: stream an event per injection, with the kernel stack. */
-const volatile bool kf_log_events = false;
-const volatile bool kf_log_stack = false;
-
-/*
- * Armed injections. Not read-only: the runtime arms every injection once all
- * probes are attached, and disarms and re-arms scheduled ones at each tick.
- */
-__u32 kf_armed[KF_NR_INJECTIONS];
+#endif
 
 struct kf_chain_key {
 	__u32 tid;
@@ -94,40 +127,16 @@ struct kf_chain {
 	__u64 sp[KF_MAX_FRAMES];	/* stack pointer at each matched frame's entry */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, KF_MAX_THREADS);
-	__type(key, struct kf_chain_key);
-	__type(value, struct kf_chain);
-} kf_chains SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KF_NR_INJECTIONS);
-	__type(key, __u32);
-	__type(value, struct kf_stats);
-} kf_stats SEC(".maps");
-
-/* Slot i: the cgroup of injection i (set by the runtime). */
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, KF_NR_INJECTIONS);
-	__type(key, __u32);
-	__type(value, __u32);
-} kf_cgroups SEC(".maps");
-
-/* 'with children': tgid -> mask of injections targeting it (seeded by the runtime). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, KF_MAX_TRACKED);
-	__type(key, __u32);
-	__type(value, __u32);
-} kf_tracked SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
-} kf_events SEC(".maps");
+/*
+ * A probe's position on the kernel stack. A kprobe sees the registers at the
+ * function's entry; its stack pointer points at the return address. A
+ * trampoline program (fentry, fexit, fmod_ret) gets ctx, a pointer to the
+ * arguments the trampoline saved in its own frame on the same stack, just
+ * below the traced function's caller; fentry and fexit of one call share it.
+ * (Comparing and storing that pointer needs CAP_PERFMON, as loading does.)
+ */
+#define KF_KPROBE_SP(ctx)	((__u64)PT_REGS_SP(ctx))
+#define KF_TRAMP_SP(ctx)	((__u64)(ctx))
 
 /* ---- reading kernel memory ---- */
 
@@ -176,10 +185,9 @@ static __always_inline bool kf_streq_n(const void *kstr, const char *lit, __u32 
 
 	if (n > KF_MAX_STRLEN || bpf_probe_read_kernel_str(buf, n + 1, kstr) < 0)
 		return false;
+	/* n is a constant at each use: the loop unrolls to n compares, no more */
 #pragma unroll
-	for (__u32 i = 0; i < KF_MAX_STRLEN; i++) {
-		if (i >= n)
-			break;
+	for (__u32 i = 0; i < n && i < KF_MAX_STRLEN; i++) {
 		if (buf[i] != lit[i])
 			return false;
 		if (!lit[i])
@@ -187,6 +195,64 @@ static __always_inline bool kf_streq_n(const void *kstr, const char *lit, __u32 
 	}
 	return true;
 }
+
+#if defined(KF_RUNTIME_LINKED)
+/* The runtime half, linked in by 'kfault build': see the top of this file. */
+KF_SUBPROG bool kf_target_match(__u32 i);
+KF_SUBPROG bool kf_frame_next(__u32 i, __u32 k, __u64 sp);
+KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp);
+KF_SUBPROG void kf_frame_return(__u32 i, __u64 sp, bool kretprobe);
+KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp);
+KF_SUBPROG bool kf_decide(__u32 i);
+KF_SUBPROG void kf_report(void *ctx, __u32 i);
+#else /* the runtime half */
+
+char LICENSE[] SEC("license") = "GPL";	/* bpf_override_return is GPL-only */
+
+/* Set by the runtime: stream an event per injection, with the kernel stack. */
+const volatile bool kf_log_events = false;
+const volatile bool kf_log_stack = false;
+
+/*
+ * Armed injections. Not read-only: the runtime arms every injection once all
+ * probes are attached, and disarms and re-arms scheduled ones at each tick.
+ */
+__u32 kf_armed[KF_MAX_INJECTIONS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KF_MAX_THREADS);
+	__type(key, struct kf_chain_key);
+	__type(value, struct kf_chain);
+} kf_chains SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KF_MAX_INJECTIONS);
+	__type(key, __u32);
+	__type(value, struct kf_stats);
+} kf_stats SEC(".maps");
+
+/* Slot i: the cgroup of injection i (set by the runtime). */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, KF_MAX_INJECTIONS);
+	__type(key, __u32);
+	__type(value, __u32);
+} kf_cgroups SEC(".maps");
+
+/* 'with children': tgid -> mask of injections targeting it (seeded by the runtime). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KF_MAX_TRACKED);
+	__type(key, __u32);
+	__type(value, __u32);
+} kf_tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} kf_events SEC(".maps");
 
 /* ---- targets ---- */
 
@@ -229,17 +295,6 @@ KF_SUBPROG bool kf_target_match(__u32 i)
 }
 
 /* ---- call-chain state ---- */
-
-/*
- * A probe's position on the kernel stack. A kprobe sees the registers at the
- * function's entry; its stack pointer points at the return address. A
- * trampoline program (fentry, fexit, fmod_ret) gets ctx, a pointer to the
- * arguments the trampoline saved in its own frame on the same stack, just
- * below the traced function's caller; fentry and fexit of one call share it.
- * (Comparing and storing that pointer needs CAP_PERFMON, as loading does.)
- */
-#define KF_KPROBE_SP(ctx)	((__u64)PT_REGS_SP(ctx))
-#define KF_TRAMP_SP(ctx)	((__u64)(ctx))
 
 static __always_inline struct kf_chain_key kf_chain_key(__u32 i)
 {
@@ -385,28 +440,15 @@ KF_SUBPROG void kf_report(void *ctx, __u32 i)
 	bpf_ringbuf_submit(ev, 0);
 }
 
-/* kprobe backend: make the probed function return injection i's value. */
-static __always_inline void kf_override(struct pt_regs *ctx, __u32 i)
-{
-	bpf_override_return(ctx, kf_knobs[i].retval);
-	kf_report(ctx, i);
-}
-
-/* fmod_ret backend: the value the trampoline returns instead of calling the function. */
-static __always_inline long kf_fmod_ret(void *ctx, __u32 i)
-{
-	kf_report(ctx, i);
-	return kf_knobs[i].retval;
-}
-
 /* ---- housekeeping: no state outlives the kernel stack it describes ---- */
 
 KF_SUBPROG void kf_forget_thread(__u32 tid)
 {
 	struct kf_chain_key key = { .tid = tid };
 
-#pragma unroll
-	for (__u32 i = 0; i < KF_NR_INJECTIONS; i++) {
+	/* A loop, not unrolled: the verifier knows kf_nr_injections (read-only). */
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < KF_MAX_INJECTIONS && i < kf_nr_injections; i++) {
 		key.injection = i;
 		if (bpf_map_lookup_elem(&kf_chains, &key))
 			bpf_map_delete_elem(&kf_chains, &key);
@@ -445,6 +487,24 @@ int kf_exit(void *ctx)
 	kf_forget_thread(tid);
 	bpf_map_delete_elem(&kf_tracked, &tid);	/* a process, or a thread kf_fork added */
 	return 0;
+}
+
+#endif /* the runtime half */
+
+/* ---- a generated program's failure sites ---- */
+
+/* kprobe backend: make the probed function return injection i's value. */
+static __always_inline void kf_override(struct pt_regs *ctx, __u32 i)
+{
+	bpf_override_return(ctx, kf_knobs[i].retval);
+	kf_report(ctx, i);
+}
+
+/* fmod_ret backend: the value the trampoline returns instead of calling the function. */
+static __always_inline long kf_fmod_ret(void *ctx, __u32 i)
+{
+	kf_report(ctx, i);
+	return kf_knobs[i].retval;
 }
 
 #endif /* KFAULT_BPF_H */

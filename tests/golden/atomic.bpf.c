@@ -18,8 +18,9 @@ struct kmem_cache;
 #define KF_NR_INJECTIONS 1
 #include "kfault.h"
 
-/* Knobs, set by 'kfault run' before loading; the defaults come from the file. */
-const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
+/* Knobs, set by 'kfault run' before loading; the defaults come from the file.
+ * Room for KF_MAX_INJECTIONS: kfault's runtime half reads the table too. */
+const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 	/* atomic.fault:7: inject slab when !(gfpflags & 0x400) */
 	[0] = {
 		.prob_scaled = 21474836,	/* probability 0.5% of 2^32 */

@@ -22,8 +22,9 @@ struct qstr;
 #define KF_NR_INJECTIONS 1
 #include "kfault.h"
 
-/* Knobs, set by 'kfault run' before loading; the defaults come from the file. */
-const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
+/* Knobs, set by 'kfault run' before loading; the defaults come from the file.
+ * Room for KF_MAX_INJECTIONS: kfault's runtime half reads the table too. */
+const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 	/* bananas.fault:7: inject slab */
 	[0] = {
 		.prob_scaled = KF_PROB_ALWAYS,	/* probability 100% */

@@ -17,8 +17,9 @@
 #define KF_NR_INJECTIONS 1
 #include "kfault.h"
 
-/* Knobs, set by 'kfault run' before loading; the defaults come from the file. */
-const volatile struct kf_knobs kf_knobs[KF_NR_INJECTIONS] = {
+/* Knobs, set by 'kfault run' before loading; the defaults come from the file.
+ * Room for KF_MAX_INJECTIONS: kfault's runtime half reads the table too. */
+const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 	/* page.fault:7: inject page when order >= 2 */
 	[0] = {
 		.prob_scaled = 429496730,	/* probability 10% of 2^32 */
