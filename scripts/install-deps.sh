@@ -8,6 +8,9 @@ packages=(
 	build-essential cmake pkg-config flex bison git
 	# in-process compiler: LLVM/Clang 19 and its C++ API
 	llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-19 libzstd-dev
+	# lld lays out kfault's code (compiler/CMakeLists.txt); valgrind finds
+	# what to lay out (scripts/gen-symbol-order.sh)
+	lld-19 valgrind
 	# fuzzing (tests/fuzz): libFuzzer and the sanitizer runtimes for clang-19
 	libclang-rt-19-dev
 	# BPF object handling and runtime
