@@ -881,7 +881,7 @@ int kf_cc_reserve_heap(size_t size)
 	// block comes from the heap (sbrk).
 	const size_t max = 30u << 20, huge = 2u << 20;
 	uintptr_t start, end;
-	char *p;
+	char *p, *gap = nullptr;
 	int err = 0;
 
 	if (size > max)
@@ -893,6 +893,19 @@ int kf_cc_reserve_heap(size_t size)
 	p = (char *)malloc(size);
 	if (!p)
 		return -ENOMEM;
+	// The allocations that follow start where p does: up to the next
+	// 2 MiB boundary, that is small pages. Leave that stretch allocated,
+	// never used, so that they start on the boundary instead.
+	start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+	if (start - (uintptr_t)p >= 64 << 10) {
+		free(p);
+		gap = (char *)malloc(start - (uintptr_t)p - 64);
+		p = (char *)malloc(size);
+		if (!p) {
+			free(gap);
+			return -ENOMEM;
+		}
+	}
 	// The whole 2 MiB pages inside it.
 	start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
 	end = ((uintptr_t)p + size) & ~(uintptr_t)(huge - 1);
