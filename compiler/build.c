@@ -219,6 +219,18 @@ static const char *const fast_args[] = {
 	"-DKF_RUNTIME_LINKED",	/* see link_runtime() */
 };
 
+/*
+ * BTF mode also starts from the bpf headers precompiled when kfault was
+ * built (templates/kfault.pch.h, served from memory as kfault.pch). Not
+ * checked against the headers on disk: it holds the ones kfault and its
+ * runtime half were built with.
+ */
+static const char *const btf_args[] = {
+	"-Xclang", "-fexperimental-assignment-tracking=disabled",
+	"-DKF_RUNTIME_LINKED",
+	"-include-pch", "kfault.pch", "-Xclang", "-fno-validate-pch",
+};
+
 /* ---- linking the runtime half ---- */
 
 /*
@@ -563,7 +575,7 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	const struct kf_embedded *kh = kf_template("kfault.h"), *kbh = kf_template("kfault.bpf.h");
 	const char *kheaders = opts ? opts->kernel_headers : NULL;
 	struct kf_btf *kbtf = opts ? opts->btf : NULL, *opened = NULL;
-	struct kf_vfile files[3];
+	struct kf_vfile files[4];
 	struct kf_cc_result *res = NULL;
 	char *header = NULL, **args = NULL;
 	size_t header_len = 0, nargs = 0;
@@ -596,9 +608,11 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	}
 	files[1] = (struct kf_vfile){ "kfault.h", kh->data, kh->size };
 	files[2] = (struct kf_vfile){ "kfault.bpf.h", kbh->data, kbh->size };
-	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files, .nfiles = 3,
-		.extra_args = args ? (const char *const *)args : fast_args,
-		.nextra = args ? nargs : KF_ARRAY_SIZE(fast_args),
+	files[3] = (struct kf_vfile){ "kfault.pch", kf_pch[0].data, kf_pch[0].size };
+	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files,
+		.nfiles = kheaders ? 3 : 4,
+		.extra_args = args ? (const char *const *)args : btf_args,
+		.nextra = args ? nargs : KF_ARRAY_SIZE(btf_args),
 		.in_process = opts && opts->in_process,
 		.frontend_target = kheaders ? KF_KERNEL_TRIPLE : NULL);
 

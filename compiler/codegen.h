@@ -35,5 +35,7 @@ const struct kf_embedded *kf_template(const char *name);
 extern const struct kf_embedded kf_templates[];
 /* The runtime half, compiled when kfault was built (build.c). */
 extern const struct kf_embedded kf_runtime_objects[];
+/* templates/kfault.pch.h precompiled when kfault was built (build.c). */
+extern const struct kf_embedded kf_pch[];
 
 #endif

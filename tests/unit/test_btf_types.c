@@ -371,7 +371,8 @@ static void test_header_contents(void **state)
 	char *h = header_for(kf, roots, 3, &len);
 
 	assert_true(len < 64 * 1024);
-	assert_non_null(strstr(h, "#ifndef __VMLINUX_H__"));
+	assert_non_null(strstr(h, "#ifndef KFAULT_VMLINUX_H"));
+	assert_non_null(strstr(h, "#define __VMLINUX_H__"));
 	assert_non_null(strstr(h, "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 				  "#pragma clang attribute push "
 				  "(__attribute__((preserve_access_index)), "
