@@ -19,22 +19,14 @@ expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
 # --duration bounds the run should the test die; it is stopped before that
 KFAULT_CMD=inject start_kfault "$KFAULT_OUT/kfault.log" -v kmalloc '__x64_sys_mount()' \
 	--comm mount-loop --duration 20m --backend "$backend" --json
-grep -q "($backend backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $backend backend"; exit 1; }
+expect_backend "$backend"
 grep -q '^SEC("kprobe/__x64_sys_mount")' "$KFAULT_OUT/stdout" ||
 	{ echo "FAILED: -v did not print the generated C"; exit 1; }
 grep -qF '.comm = "mount-loop",' "$KFAULT_OUT/stdout" ||
 	{ echo "FAILED: the generated C does not hold the target"; exit 1; }
 
-echo "armed, comm mount-loop:"
-expect_result ENOMEM 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
-echo "armed, comm bystander:"
-expect_result ok 3 "$("$victim" -c bystander mount 3 "$mnt")"
+expect_mount_loop_armed "$victim" "$mnt"
 
 stop_kfault >/dev/null	# its stdout is the generated C, then the summary
 tail -n 1 "$KFAULT_OUT/stdout"
-injected=$(json_field "$KFAULT_OUT/stdout" injected)
-echo "kfault injected $injected failures"
-[ "$injected" -ge 3 ] || { echo "FAILED: expected at least 3 injections"; exit 1; }
-
-echo "after kfault:"
-expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
+expect_mount_loop_after "$victim" "$mnt"

@@ -15,19 +15,11 @@ mkdir -p "$mnt"
 ARM_TIMEOUT=300	# the compile runs under emulation
 
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --json --comm mount-loop "$yaml"
-grep -q "($backend backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $backend backend"; exit 1; }
+expect_backend "$backend"
 grep -q "note: kept for Kubernetes: mode, selector" "$KFAULT_OUT/kfault.log" ||
 	{ echo "FAILED: no note that mode and selector are kept for Kubernetes"; exit 1; }
 
-echo "armed, comm mount-loop:"
-expect_result ENOMEM 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
-echo "armed, comm bystander:"
-expect_result ok 3 "$("$victim" -c bystander mount 3 "$mnt")"
+expect_mount_loop_armed "$victim" "$mnt"
 
 stop_kfault
-injected=$(json_field "$KFAULT_OUT/stdout" injected)
-echo "kfault injected $injected failures"
-[ "$injected" -ge 3 ] || { echo "FAILED: expected at least 3 injections"; exit 1; }
-
-echo "after kfault:"
-expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
+expect_mount_loop_after "$victim" "$mnt"

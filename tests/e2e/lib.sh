@@ -63,3 +63,28 @@ wait_kfault() {
 json_field() {
 	grep -o "\"$2\": [0-9]*" "$1" | head -n1 | grep -o '[0-9]*$'
 }
+
+# expect_backend BACKEND: kfault's log says it attached on BACKEND.
+expect_backend() {
+	grep -q "($1 backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $1 backend"; exit 1; }
+}
+
+# expect_mount_loop_armed VICTIM DIR: with kfault armed for comm mount-loop,
+# that loop's mounts fail with ENOMEM and a bystander's succeed.
+expect_mount_loop_armed() {
+	echo "armed, comm mount-loop:"
+	expect_result ENOMEM 3 "$("$1" -c mount-loop mount 3 "$2")"
+	echo "armed, comm bystander:"
+	expect_result ok 3 "$("$1" -c bystander mount 3 "$2")"
+}
+
+# expect_mount_loop_after VICTIM DIR: kfault, stopped, reported at least 3
+# injections, and the loop's mounts succeed again.
+expect_mount_loop_after() {
+	local injected
+	injected=$(json_field "$KFAULT_OUT/stdout" injected)
+	echo "kfault injected $injected failures"
+	[ "$injected" -ge 3 ] || { echo "FAILED: expected at least 3 injections"; exit 1; }
+	echo "after kfault:"
+	expect_result ok 3 "$("$1" -c mount-loop mount 3 "$2")"
+}

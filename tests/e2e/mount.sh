@@ -15,17 +15,9 @@ echo "before kfault:"
 expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
 
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --json "$obj"
-grep -q "($backend backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $backend backend"; exit 1; }
+expect_backend "$backend"
 
-echo "armed, comm mount-loop:"
-expect_result ENOMEM 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
-echo "armed, comm bystander:"
-expect_result ok 3 "$("$victim" -c bystander mount 3 "$mnt")"
+expect_mount_loop_armed "$victim" "$mnt"
 
 stop_kfault
-injected=$(json_field "$KFAULT_OUT/stdout" injected)
-echo "kfault injected $injected failures"
-[ "$injected" -ge 3 ] || { echo "FAILED: expected at least 3 injections"; exit 1; }
-
-echo "after kfault:"
-expect_result ok 3 "$("$victim" -c mount-loop mount 3 "$mnt")"
+expect_mount_loop_after "$victim" "$mnt"
