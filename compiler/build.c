@@ -220,14 +220,12 @@ static const char *const fast_args[] = {
 };
 
 /*
- * BTF mode also starts from the bpf headers precompiled when kfault was
- * built (templates/kfault.pch.h, served from memory as kfault.pch). Not
- * checked against the headers on disk: it holds the ones kfault and its
- * runtime half were built with.
+ * BTF mode, after fast_args, also starts from the bpf headers precompiled
+ * when kfault was built (templates/kfault.pch.h, served from memory as
+ * kfault.pch). Not checked against the headers on disk: it holds the ones
+ * kfault and its runtime half were built with.
  */
-static const char *const btf_args[] = {
-	"-Xclang", "-fexperimental-assignment-tracking=disabled",
-	"-DKF_RUNTIME_LINKED",
+static const char *const pch_args[] = {
 	"-include-pch", "kfault.pch", "-Xclang", "-fno-validate-pch",
 };
 
@@ -583,23 +581,25 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < KF_ARRAY_SIZE(fast_args); i++)
+		add_arg(&args, &nargs, kf_strdup(fast_args[i]));
 	if (kheaders) {
-		/* kernel types from the headers; fast_args come first */
-		for (size_t i = 0; i < KF_ARRAY_SIZE(fast_args); i++)
-			add_arg(&args, &nargs, kf_strdup(fast_args[i]));
+		/* kernel types from the headers */
 		err = add_kernel_headers_args(&u->diags, kheaders, &args, &nargs);
-		if (err) {
-			kf_build_free_args(args, nargs);
-			return err;
-		}
+		if (err)
+			goto free_args;
 		header = kf_strdup(kheaders_workarounds);
 		header_len = strlen(header);
 		files[0] = (struct kf_vfile){ "kfault-kheaders.h", header, header_len };
 	} else {
+		for (size_t i = 0; i < KF_ARRAY_SIZE(pch_args); i++)
+			add_arg(&args, &nargs, kf_strdup(pch_args[i]));
 		if (!kbtf) {
 			kbtf = opened = kf_build_open_btf(&u->diags, btf_path);
-			if (!kbtf)
-				return -errno;
+			if (!kbtf) {
+				err = -errno;
+				goto free_args;
+			}
 		}
 		err = kf_build_header(u, kbtf, &header, &header_len);
 		if (err)
@@ -611,8 +611,7 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	files[3] = (struct kf_vfile){ "kfault.pch", kf_pch[0].data, kf_pch[0].size };
 	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files,
 		.nfiles = kheaders ? 3 : 4,
-		.extra_args = args ? (const char *const *)args : btf_args,
-		.nextra = args ? nargs : KF_ARRAY_SIZE(btf_args),
+		.extra_args = (const char *const *)args, .nextra = nargs,
 		.in_process = opts && opts->in_process,
 		.frontend_target = kheaders ? KF_KERNEL_TRIPLE : NULL);
 
@@ -629,9 +628,10 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 	}
 	kf_cc_result__free(res);
 	free(header);
-	kf_build_free_args(args, nargs);
 free_btf:
 	kf_btf__free(opened);
+free_args:
+	kf_build_free_args(args, nargs);
 	return err == -ENOEXEC ? -EINVAL : err;
 }
 
