@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Kernel types from BTF: minimal vmlinux.h and type lookups.
  *
- * Kernel BTF has ~130k types. Everything here must stay cheap enough for a
- * whole `kfault build` to run in tens of milliseconds, so: BTF is read with
- * one copy (libbpf's own reader makes two), names are found through a hash
- * index built once instead of libbpf's linear btf__find_by_name_kind(), and
- * the header holds only what the roots need.
+ * Kernel BTF has ~100k types. Everything here must stay cheap enough for a
+ * whole `kfault build` to run in tens of milliseconds, so: BTF is read in
+ * place, never copied; names are found through a hash index built once
+ * instead of libbpf's linear btf__find_by_name_kind(); libbpf's btf_dump,
+ * which writes the C, is given only the few types it writes; and the
+ * header holds only what the roots need.
  */
 #include "btf_types.h"
 
@@ -24,6 +25,10 @@
 
 #define KF_VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14 */
+#endif
+
 /* A growing string that btf_dump prints into. */
 struct strbuf {
 	char *s;
@@ -32,16 +37,35 @@ struct strbuf {
 	int err;
 };
 
+/* The scratch of one subset (see "subsets" below), kept between them. */
+struct kf_subset {
+	__u8 *seen;		/* by id: 0, SEEN_PTR or SEEN_VALUE */
+	__u32 *new_id;		/* by id: its id in the subset's BTF */
+	__u32 *ids;		/* the ids in it */
+	size_t nids, ids_cap;
+	__u32 *work;		/* ids whose references are still to add */
+	size_t nwork, work_cap;
+};
+
 struct kf_btf {
-	struct btf *btf;
-	bool owns_btf;
+	/* Raw BTF in this machine's byte order, checked by load(). */
+	const char *types;	/* the type section */
+	__u32 *offs;		/* offs[id]: where type id starts in it */
+	__u32 nr_types;		/* ids 0 (void) to nr_types - 1 */
+	__u32 nr_named;		/* of the kinds the name index holds */
+	const char *strs;	/* the string section */
+	__u32 strs_len;
+	/* Where it lives: a mapped file, or a malloc'd copy. */
+	void *map;
+	size_t map_len;
+	void *copy;
 	/* Open addressing hash of named type ids (0 = empty slot), in id
 	 * order along each probe chain so the first match is the lowest id.
 	 */
 	__u32 *index;
 	size_t index_mask;
-	/* Renders single declarations for kf_btf__type_str(). */
-	struct btf_dump *render;
+	struct kf_subset sub;
+	/* What kf_btf__type_str() renders into. */
 	struct strbuf render_buf;
 };
 
@@ -90,6 +114,17 @@ static void strbuf_printf(struct strbuf *b, const char *fmt, ...)
 }
 
 /* ---- reading BTF ---- */
+
+/*
+ * kfault reads BTF in place. libbpf's btf__new() copies all of a kernel's
+ * 4-5 MB of BTF into fresh memory, and each btf_dump__new() walks all of it
+ * again; on a VM, the first touch of fresh memory is what a build spends
+ * most on. Here the file stays mapped, one pass checks it and records
+ * where each type starts, and btf_dump only ever sees a small BTF of the
+ * types it has to write (see "subsets" below). BTF of the other byte
+ * order, and ELF files the reader below does not take apart, go through
+ * libbpf once and are copied in this machine's byte order.
+ */
 
 static bool is_raw_btf(const void *data, size_t size)
 {
@@ -170,57 +205,332 @@ static const void *elf_btf_section(const void *data, size_t size, size_t *len)
 	return NULL;
 }
 
-/* Raw BTF (as in /sys/kernel/btf/vmlinux), or an ELF file's .BTF: map the
- * file where the kernel allows it, so btf__new()'s copy is the only one.
- * NULL and errno = EPROTO if the file is neither (or an ELF file this
- * reader does not handle: libbpf's then tries).
- */
-static struct btf *parse_raw(const char *path)
+/* The kinds the name index holds. */
+static bool indexed_kind(int kind)
 {
-	struct btf *btf = NULL;
-	void *data = MAP_FAILED;
-	bool mapped = false;
+	switch (kind) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FUNC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Bytes of type t and the records that follow it; 0 for a kind this
+ * reader does not know.
+ */
+static size_t type_size(const struct btf_type *t)
+{
+	size_t n = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_FWD:
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return sizeof(*t);
+	case BTF_KIND_INT:
+		return sizeof(*t) + sizeof(__u32);
+	case BTF_KIND_ARRAY:
+		return sizeof(*t) + sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return sizeof(*t) + n * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return sizeof(*t) + n * sizeof(struct btf_enum);
+	case BTF_KIND_ENUM64:
+		return sizeof(*t) + n * sizeof(struct btf_enum64);
+	case BTF_KIND_FUNC_PROTO:
+		return sizeof(*t) + n * sizeof(struct btf_param);
+	case BTF_KIND_VAR:
+		return sizeof(*t) + sizeof(struct btf_var);
+	case BTF_KIND_DATASEC:
+		return sizeof(*t) + n * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG:
+		return sizeof(*t) + sizeof(struct btf_decl_tag);
+	default:
+		return 0;
+	}
+}
+
+/* The i-th type id that t refers to, as a pointer into t; NULL after the
+ * last. (A pointer to non-const, for rewriting ids in a copy.)
+ */
+static __u32 *type_ref(const struct btf_type *t, int i)
+{
+	struct btf_type *w = (struct btf_type *)t;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return i == 0 ? &w->type : NULL;
+	case BTF_KIND_ARRAY:
+		return i == 0 ? &btf_array(w)->type : i == 1 ? &btf_array(w)->index_type : NULL;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return i < btf_vlen(t) ? &btf_members(w)[i].type : NULL;
+	case BTF_KIND_FUNC_PROTO:
+		return i == 0 ? &w->type : i <= btf_vlen(t) ? &btf_params(w)[i - 1].type : NULL;
+	case BTF_KIND_DATASEC:
+		return i < btf_vlen(t) ? &btf_var_secinfos(w)[i].type : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* The i-th string offset in t: its name, then its members', parameters'
+ * or enumerators'; NULL after the last.
+ */
+static __u32 *name_ref(const struct btf_type *t, int i)
+{
+	struct btf_type *w = (struct btf_type *)t;
+
+	if (i == 0)
+		return &w->name_off;
+	if (--i >= btf_vlen(t))
+		return NULL;
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return &btf_members(w)[i].name_off;
+	case BTF_KIND_ENUM:
+		return &btf_enum(w)[i].name_off;
+	case BTF_KIND_ENUM64:
+		return &btf_enum64(w)[i].name_off;
+	case BTF_KIND_FUNC_PROTO:
+		return &btf_params(w)[i].name_off;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Takes raw BTF in this machine's byte order (data must stay valid and
+ * be 4-byte aligned): checks the header and every type's size, names and
+ * type ids once, so that lookups can trust them, and records the offset
+ * of each type. -EINVAL if anything is out of bounds, -ENOMEM.
+ */
+static int load(struct kf_btf *kf, const void *data, size_t size)
+{
+	const struct btf_header *hdr = data;
+	const char *types;
+	__u32 off, n = 1, cap, max_ref = 0, *p;
+	size_t meta, len;
+
+	if (size < sizeof(*hdr) || ((uintptr_t)data & 3) || hdr->magic != BTF_MAGIC ||
+	    hdr->version != BTF_VERSION || hdr->hdr_len < sizeof(*hdr) ||
+	    hdr->hdr_len > size || hdr->hdr_len % 4)
+		return -EINVAL;
+	meta = size - hdr->hdr_len;
+	if ((size_t)hdr->type_off + hdr->type_len > meta || hdr->type_off % 4 ||
+	    (size_t)hdr->str_off + hdr->str_len > meta || !hdr->str_len)
+		return -EINVAL;
+	types = (const char *)data + hdr->hdr_len + hdr->type_off;
+	kf->strs = (const char *)data + hdr->hdr_len + hdr->str_off;
+	kf->strs_len = hdr->str_len;
+	if (kf->strs[0] || kf->strs[kf->strs_len - 1])
+		return -EINVAL;
+
+	/* A kernel's BTF averages ~43 bytes a type. */
+	cap = hdr->type_len / 32 + 16;
+	kf->offs = malloc(cap * sizeof(*kf->offs));
+	if (!kf->offs)
+		return -ENOMEM;
+	kf->offs[0] = 0; /* void: never read */
+	for (off = 0; off < hdr->type_len; off += len) {
+		const struct btf_type *t = (const void *)(types + off);
+
+		if (hdr->type_len - off < sizeof(*t))
+			return -EINVAL;
+		len = type_size(t);
+		if (!len || len > hdr->type_len - off)
+			return -EINVAL;
+		for (int i = 0; (p = name_ref(t, i)); i++)
+			if (*p >= kf->strs_len)
+				return -EINVAL;
+		for (int i = 0; (p = type_ref(t, i)); i++)
+			if (*p > max_ref)
+				max_ref = *p;
+		if (n == cap) {
+			__u32 *offs = realloc(kf->offs, 2 * (size_t)cap * sizeof(*offs));
+
+			if (!offs)
+				return -ENOMEM;
+			kf->offs = offs;
+			cap *= 2;
+		}
+		kf->offs[n++] = off;
+		if (t->name_off && indexed_kind(btf_kind(t)))
+			kf->nr_named++;
+	}
+	if (max_ref >= n)
+		return -EINVAL;
+	kf->types = types;
+	kf->nr_types = n;
+	return 0;
+}
+
+/* A BTF that libbpf parsed, copied into kf in this machine's byte order. */
+static int load_libbpf(struct kf_btf *kf, const struct btf *btf)
+{
+	const enum btf_endianness host = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+					 BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	struct btf *native = NULL;
+	const void *raw;
+	__u32 size;
+	int err;
+
+	/* A module's BTF: its ids continue its base's. */
+	if (btf__base_btf(btf))
+		return -EOPNOTSUPP;
+	raw = btf__raw_data(btf, &size);
+	if (!raw)
+		return -ENOMEM;
+	if (btf__endianness(btf) != host) {
+		native = btf__new(raw, size);
+		if (!native)
+			return -errno;
+		btf__set_endianness(native, host);
+		raw = btf__raw_data(native, &size);
+		if (!raw) {
+			err = -ENOMEM;
+			goto free_native;
+		}
+	}
+	kf->copy = malloc(size);
+	if (!kf->copy) {
+		err = -ENOMEM;
+		goto free_native;
+	}
+	memcpy(kf->copy, raw, size);
+	err = load(kf, kf->copy, size);
+
+free_native:
+	btf__free(native);
+	return err;
+}
+
+/*
+ * Raw BTF (as in /sys/kernel/btf/vmlinux) or an ELF file's .BTF, of this
+ * machine's byte order: the file mapped where the kernel allows it, read
+ * into memory where it does not. -EPROTO if the file is neither (or an ELF
+ * file this reader does not handle): then libbpf's reader tries.
+ */
+static int load_file(struct kf_btf *kf, const char *path)
+{
+	const void *data;
 	struct stat st;
-	size_t size = 0;
+	size_t size = 0, len;
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return NULL;
+		return -errno;
 	if (fstat(fd, &st) == 0 && st.st_size > 0) {
 		size = st.st_size;
-		data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-		mapped = data != MAP_FAILED;
-	}
-	if (!mapped) {
-		data = read_all(fd, &size);
-		if (!data)
-			goto close_fd;
-	}
-
-	if (is_raw_btf(data, size)) {
-		btf = btf__new(data, size);
-	} else {
-		size_t len;
-		const void *sec = elf_btf_section(data, size, &len);
-
-		if (sec)
-			btf = btf__new(sec, len);
+		kf->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (kf->map == MAP_FAILED)
+			kf->map = NULL;
 		else
-			errno = EPROTO;
+			kf->map_len = size;
 	}
+	if (!kf->map) {
+		kf->copy = read_all(fd, &size);
+		if (!kf->copy) {
+			err = -errno;
+			goto close_fd;
+		}
+	}
+	data = kf->map ? kf->map : kf->copy;
 
-	err = errno;
-	if (mapped)
-		munmap(data, size);
-	else
-		free(data);
-	errno = err;
+	if (is_raw_btf(data, size) && ((const struct btf_header *)data)->magic == BTF_MAGIC) {
+		len = size;
+	} else if ((data = elf_btf_section(data, size, &len)) && !((uintptr_t)data & 3)) {
+		/* Only this section is read: map it now, in one go, not a
+		 * fault per 64 KiB (kernels before 5.14 say EINVAL: fine).
+		 */
+		if (kf->map)
+			madvise((void *)((uintptr_t)data & ~(uintptr_t)4095),
+				len + ((uintptr_t)data & 4095), MADV_POPULATE_READ);
+	} else {
+		err = -EPROTO;
+		goto close_fd;
+	}
+	err = load(kf, data, len);
+
 close_fd:
-	err = errno;
 	close(fd);
-	errno = err;
-	return btf;
+	return err;
+}
+
+/* Drops what load_file() or load_libbpf() left, for another try. */
+static void unload(struct kf_btf *kf)
+{
+	if (kf->map)
+		munmap(kf->map, kf->map_len);
+	free(kf->copy);
+	free(kf->offs);
+	kf->map = NULL;
+	kf->copy = NULL;
+	kf->offs = NULL;
+	kf->nr_types = 0;
+	kf->nr_named = 0;
+}
+
+static const struct btf_type void_type;
+
+/* Type id of a BTF known to be valid: no checks. */
+static const struct btf_type *type_of(const struct kf_btf *kf, __u32 id)
+{
+	return id ? (const void *)(kf->types + kf->offs[id]) : &void_type;
+}
+
+static const char *name_of(const struct kf_btf *kf, __u32 off)
+{
+	return kf->strs + off;
+}
+
+__u32 kf_btf__type_cnt(const struct kf_btf *kf)
+{
+	return kf ? kf->nr_types : 0;
+}
+
+const struct btf_type *kf_btf__type_by_id(const struct kf_btf *kf, __u32 id)
+{
+	if (!kf || id >= kf->nr_types) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return type_of(kf, id);
+}
+
+const char *kf_btf__name_by_offset(const struct kf_btf *kf, __u32 off)
+{
+	if (!kf || off >= kf->strs_len) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return name_of(kf, off);
 }
 
 /* ---- name index ---- */
@@ -245,44 +555,26 @@ static __u32 name_hash(const char *s)
 	return (__u32)(h ^ (h >> 32));
 }
 
-static bool indexed_kind(int kind)
-{
-	switch (kind) {
-	case BTF_KIND_INT:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FUNC:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int build_index(struct kf_btf *kf)
 {
-	__u32 n = btf__type_cnt(kf->btf), id;
 	size_t slots = 16;
+	__u32 id;
 
-	/* At most half full: sized by all types, not only the named ones. */
-	while (slots < 2 * (size_t)n)
+	/* At most half full. */
+	while (slots < 2 * (size_t)kf->nr_named)
 		slots *= 2;
 	kf->index = calloc(slots, sizeof(*kf->index));
 	if (!kf->index)
 		return -ENOMEM;
 	kf->index_mask = slots - 1;
 
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(kf->btf, id);
+	for (id = 1; id < kf->nr_types; id++) {
+		const struct btf_type *t = type_of(kf, id);
 		size_t h;
 
 		if (!t->name_off || !indexed_kind(btf_kind(t)))
 			continue;
-		h = name_hash(btf__name_by_offset(kf->btf, t->name_off));
+		h = name_hash(name_of(kf, t->name_off));
 		while (kf->index[h & kf->index_mask])
 			h++;
 		kf->index[h & kf->index_mask] = id;
@@ -317,10 +609,10 @@ static int lookup(const struct kf_btf *kf, const char *name,
 	__u32 id;
 
 	while ((id = kf->index[h & kf->index_mask])) {
-		const struct btf_type *t = btf__type_by_id(kf->btf, id);
+		const struct btf_type *t = type_of(kf, id);
 
 		h++;
-		if (strcmp(btf__name_by_offset(kf->btf, t->name_off), name))
+		if (strcmp(name_of(kf, t->name_off), name))
 			continue;
 		if (kind_in(ks, t))
 			return id;
@@ -331,70 +623,294 @@ static int lookup(const struct kf_btf *kf, const char *name,
 	return fwd;
 }
 
-static struct kf_btf *kf_btf_new(struct btf *btf, bool owns_btf)
+/* ---- subsets: what btf_dump is given ---- */
+
+/*
+ * The types a header or a declaration needs: the roots, and what they
+ * refer to, by btf_dump's own rules. A struct or union with a name that is
+ * reached only through pointers comes without its members: btf_dump then
+ * only declares it, as it would, and a "struct task_struct *" does not
+ * bring half the kernel. Reached by value, it comes whole, its members by
+ * value. The set is written out as a BTF of its own, renumbered in the
+ * original order, for btf_dump, which writes the same C from it as from
+ * the whole BTF.
+ */
+enum { SEEN_PTR = 1, SEEN_VALUE = 2 };
+
+/* Grows *v (of *cap elements of size sz) to hold n. */
+static int grow(void *v, size_t *cap, size_t n, size_t sz)
+{
+	void *p;
+	size_t c = *cap ? *cap : 64;
+
+	if (n <= *cap)
+		return 0;
+	while (c < n)
+		c *= 2;
+	p = realloc(*(void **)v, c * sz);
+	if (!p)
+		return -ENOMEM;
+	*(void **)v = p;
+	*cap = c;
+	return 0;
+}
+
+/* Adds id, reached at level (SEEN_PTR or SEEN_VALUE), to the subset. */
+static int subset_add(struct kf_btf *kf, __u32 id, int level)
+{
+	struct kf_subset *s = &kf->sub;
+
+	if (!id || s->seen[id] >= level)
+		return 0;
+	if (!s->seen[id]) {
+		if (grow(&s->ids, &s->ids_cap, s->nids + 1, sizeof(*s->ids)))
+			return -ENOMEM;
+		s->ids[s->nids++] = id;
+	}
+	s->seen[id] = level;
+	if (grow(&s->work, &s->work_cap, s->nwork + 1, sizeof(*s->work)))
+		return -ENOMEM;
+	s->work[s->nwork++] = id;
+	return 0;
+}
+
+static bool named_only(const struct kf_btf *kf, const struct btf_type *t, __u32 id)
+{
+	return btf_is_composite(t) && t->name_off && kf->sub.seen[id] == SEEN_PTR;
+}
+
+/* Adds what the ids added so far refer to. */
+static int subset_close(struct kf_btf *kf)
+{
+	struct kf_subset *s = &kf->sub;
+	int err = 0;
+
+	while (s->nwork && !err) {
+		__u32 id = s->work[--s->nwork], *ref;
+		const struct btf_type *t = type_of(kf, id);
+		int level = s->seen[id];
+
+		if (named_only(kf, t, id))
+			continue;
+		if (btf_is_composite(t))
+			level = SEEN_VALUE; /* its members */
+		else if (btf_is_ptr(t))
+			level = SEEN_PTR;
+		for (int i = 0; !err && (ref = type_ref(t, i)); i++)
+			err = subset_add(kf, *ref, level);
+	}
+	return err;
+}
+
+/* Forgets the subset, keeping the memory for the next. */
+static void subset_reset(struct kf_btf *kf)
+{
+	struct kf_subset *s = &kf->sub;
+
+	for (size_t i = 0; i < s->nids; i++) {
+		s->seen[s->ids[i]] = 0;
+		s->new_id[s->ids[i]] = 0;
+	}
+	s->nids = 0;
+	s->nwork = 0;
+}
+
+/* Starts a subset. */
+static int subset_begin(struct kf_btf *kf)
+{
+	struct kf_subset *s = &kf->sub;
+
+	if (!s->seen) {
+		s->seen = calloc(kf->nr_types, sizeof(*s->seen));
+		s->new_id = calloc(kf->nr_types, sizeof(*s->new_id));
+		if (!s->seen || !s->new_id)
+			return -ENOMEM;
+	}
+	subset_reset(kf);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Appends s and its NUL to the string section; its offset ("" is 0). */
+static __u32 add_str(char **strs, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s) + 1, off = *len;
+
+	if (n == 1)
+		return 0;
+	if (grow(strs, cap, *len + n, 1))
+		return UINT32_MAX;
+	memcpy(*strs + off, s, n);
+	*len += n;
+	return off;
+}
+
+/* The subset as a BTF of its own; kf->sub.new_id[] maps ids into it.
+ * NULL and errno on failure.
+ */
+static struct btf *subset_btf(struct kf_btf *kf)
+{
+	struct kf_subset *s = &kf->sub;
+	size_t types_len = 0, strs_len = 1, strs_cap = 0, off;
+	struct btf_header *hdr;
+	char *raw, *strs = NULL;
+	struct btf *btf = NULL;
+	int err = 0;
+
+	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_u32);
+	for (size_t i = 0; i < s->nids; i++) {
+		const struct btf_type *t = type_of(kf, s->ids[i]);
+
+		s->new_id[s->ids[i]] = i + 1;
+		types_len += named_only(kf, t, s->ids[i]) ? sizeof(*t) : type_size(t);
+	}
+	raw = malloc(sizeof(*hdr) + types_len);
+	if (grow(&strs, &strs_cap, 1, 1) || !raw) {
+		err = -ENOMEM;
+		goto free_raw;
+	}
+	strs[0] = 0;
+
+	off = sizeof(*hdr);
+	for (size_t i = 0; i < s->nids; i++) {
+		const struct btf_type *t = type_of(kf, s->ids[i]);
+		struct btf_type *w = (struct btf_type *)(raw + off);
+		__u32 *p;
+
+		if (named_only(kf, t, s->ids[i])) {
+			/* No members (btf_dump only names it): not a FWD,
+			 * which it would declare in another place.
+			 */
+			w->info = btf_kind(t) << 24;
+			w->name_off = t->name_off;
+			w->size = t->size;
+			off += sizeof(*w);
+		} else {
+			memcpy(w, t, type_size(t));
+			off += type_size(t);
+			for (int j = 0; (p = type_ref(w, j)); j++)
+				*p = *p ? s->new_id[*p] : 0;
+		}
+		for (int j = 0; (p = name_ref(w, j)); j++) {
+			*p = add_str(&strs, &strs_len, &strs_cap, name_of(kf, *p));
+			if (*p == UINT32_MAX) {
+				err = -ENOMEM;
+				goto free_raw;
+			}
+		}
+	}
+
+	hdr = (struct btf_header *)raw;
+	*hdr = (struct btf_header){
+		.magic = BTF_MAGIC,
+		.version = BTF_VERSION,
+		.hdr_len = sizeof(*hdr),
+		.type_len = types_len,
+		.str_off = types_len,
+		.str_len = strs_len,
+	};
+	/* btf__new() wants one buffer: strings after the types. */
+	{
+		char *all = realloc(raw, sizeof(*hdr) + types_len + strs_len);
+
+		if (!all) {
+			err = -ENOMEM;
+			goto free_raw;
+		}
+		raw = all;
+		memcpy(raw + sizeof(*hdr) + types_len, strs, strs_len);
+	}
+	btf = btf__new(raw, sizeof(*hdr) + types_len + strs_len);
+	if (!btf)
+		err = -errno;
+
+free_raw:
+	free(raw);
+	free(strs);
+	if (err)
+		errno = -err;
+	return btf;
+}
+
+/* ---- opening ---- */
+
+static struct kf_btf *kf_btf_new(void)
 {
 	struct kf_btf *kf = calloc(1, sizeof(*kf));
-	int err;
 
-	if (!kf) {
-		err = -ENOMEM;
-		goto free_btf;
-	}
-	kf->btf = btf;
-	kf->owns_btf = owns_btf;
-	err = build_index(kf);
-	if (err)
-		goto free_kf;
+	if (!kf)
+		errno = ENOMEM;
 	return kf;
-
-free_kf:
-	free(kf);
-free_btf:
-	if (owns_btf)
-		btf__free(btf);
-	errno = -err;
-	return NULL;
 }
 
 struct kf_btf *kf_btf__open(const char *path)
 {
+	struct kf_btf *kf = kf_btf_new();
 	struct btf *btf;
+	int err;
 
+	if (!kf)
+		return NULL;
 	if (!path)
 		path = KF_VMLINUX_BTF;
-	btf = parse_raw(path);
-	if (!btf && errno == EPROTO)
-		btf = btf__parse_elf(path, NULL);
-	if (!btf)
+	err = load_file(kf, path);
+	if (err == -EPROTO) {
+		unload(kf);
+		btf = btf__parse(path, NULL);
+		err = btf ? load_libbpf(kf, btf) : -errno;
+		btf__free(btf);
+	}
+	if (!err)
+		err = build_index(kf);
+	if (err) {
+		kf_btf__free(kf);
+		errno = -err;
 		return NULL;
-	return kf_btf_new(btf, true);
+	}
+	return kf;
 }
 
 struct kf_btf *kf_btf__from_btf(const struct btf *btf)
 {
+	struct kf_btf *kf;
+	int err;
+
 	if (!btf) {
 		errno = EINVAL;
 		return NULL;
 	}
-	/* Never modified or freed: owns_btf is false. */
-	return kf_btf_new((struct btf *)btf, false);
+	kf = kf_btf_new();
+	if (!kf)
+		return NULL;
+	err = load_libbpf(kf, btf);
+	if (!err)
+		err = build_index(kf);
+	if (err) {
+		kf_btf__free(kf);
+		errno = -err;
+		return NULL;
+	}
+	return kf;
 }
 
 void kf_btf__free(struct kf_btf *kf)
 {
 	if (!kf)
 		return;
-	btf_dump__free(kf->render);
-	free(kf->render_buf.s);
+	unload(kf);
 	free(kf->index);
-	if (kf->owns_btf)
-		btf__free(kf->btf);
+	free(kf->sub.seen);
+	free(kf->sub.new_id);
+	free(kf->sub.ids);
+	free(kf->sub.work);
+	free(kf->render_buf.s);
 	free(kf);
-}
-
-const struct btf *kf_btf__btf(const struct kf_btf *kf)
-{
-	return kf ? kf->btf : NULL;
 }
 
 /* ---- lookups ---- */
@@ -451,14 +967,14 @@ int kf_btf__find_enumerator(struct kf_btf *kf, const char *name,
 	if (!kf || !name || !*name)
 		return -EINVAL;
 	/* Rare enough that a scan beats indexing every enumerator. */
-	n = btf__type_cnt(kf->btf);
+	n = kf->nr_types;
 	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(kf->btf, id);
+		const struct btf_type *t = type_of(kf, id);
 
 		for (int i = 0; btf_is_enum(t) && i < btf_vlen(t); i++) {
 			const struct btf_enum *e = &btf_enum(t)[i];
 
-			if (strcmp(btf__name_by_offset(kf->btf, e->name_off), name))
+			if (strcmp(name_of(kf, e->name_off), name))
 				continue;
 			if (value)
 				*value = btf_kflag(t) ? (long long)e->val
@@ -468,7 +984,7 @@ int kf_btf__find_enumerator(struct kf_btf *kf, const char *name,
 		for (int i = 0; btf_is_enum64(t) && i < btf_vlen(t); i++) {
 			const struct btf_enum64 *e = &btf_enum64(t)[i];
 
-			if (strcmp(btf__name_by_offset(kf->btf, e->name_off), name))
+			if (strcmp(name_of(kf, e->name_off), name))
 				continue;
 			if (value)
 				*value = (long long)btf_enum64_value(e);
@@ -478,13 +994,13 @@ int kf_btf__find_enumerator(struct kf_btf *kf, const char *name,
 	return -ENOENT;
 }
 
-static __u32 skip_mods_typedefs(const struct btf *btf, __u32 id)
+static __u32 skip_mods_typedefs(const struct kf_btf *kf, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = type_of(kf, id);
 
-	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+	while (btf_is_mod(t) || btf_is_typedef(t)) {
 		id = t->type;
-		t = btf__type_by_id(btf, id);
+		t = type_of(kf, id);
 	}
 	return id;
 }
@@ -493,32 +1009,53 @@ char *kf_btf__type_str(struct kf_btf *kf, __u32 id, const char *name)
 {
 	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts,
 		.field_name = name ? name : "");
+	struct btf_dump *d = NULL;
+	struct btf *btf = NULL;
 	struct strbuf *b;
-	char *s;
+	char *s = NULL;
 	int err;
 
-	if (!kf || id >= btf__type_cnt(kf->btf)) {
+	if (!kf || id >= kf->nr_types) {
 		errno = EINVAL;
 		return NULL;
 	}
-	b = &kf->render_buf;
-	if (!kf->render) {
-		kf->render = btf_dump__new(kf->btf, strbuf_vprintf, b, NULL);
-		if (!kf->render)
-			return NULL;
+	/* A declaration names what it points to: no more is needed. */
+	err = subset_begin(kf);
+	if (!err)
+		err = subset_add(kf, id, SEEN_PTR);
+	if (!err)
+		err = subset_close(kf);
+	if (err)
+		goto reset;
+	btf = subset_btf(kf);
+	if (!btf) {
+		err = -errno;
+		goto reset;
 	}
+	b = &kf->render_buf;
 	b->len = 0;
 	b->err = 0;
-	err = btf_dump__emit_type_decl(kf->render, id, &opts);
+	d = btf_dump__new(btf, strbuf_vprintf, b, NULL);
+	if (!d) {
+		err = -errno;
+		goto free_btf;
+	}
+	err = btf_dump__emit_type_decl(d, kf->sub.new_id[id], &opts);
 	if (!err)
 		err = b->err;
-	if (err) {
-		errno = -err;
-		return NULL;
+	if (!err) {
+		s = strndup(b->s ? b->s : "", b->len);
+		if (!s)
+			err = -ENOMEM;
 	}
-	s = strndup(b->s ? b->s : "", b->len);
-	if (!s)
-		errno = ENOMEM;
+
+	btf_dump__free(d);
+free_btf:
+	btf__free(btf);
+reset:
+	subset_reset(kf);
+	if (err)
+		errno = -err;
 	return s;
 }
 
@@ -549,8 +1086,8 @@ int kf_btf__func_proto(struct kf_btf *kf, const char *name,
 	id = kf_btf__find_func(kf, name);
 	if (id < 0)
 		return id;
-	fn = btf__type_by_id(kf->btf, id);
-	proto = btf__type_by_id(kf->btf, fn->type);
+	fn = type_of(kf, id);
+	proto = type_of(kf, fn->type);
 	if (!proto || !btf_is_func_proto(proto))
 		return -EINVAL;
 	params = btf_params(proto);
@@ -559,7 +1096,7 @@ int kf_btf__func_proto(struct kf_btf *kf, const char *name,
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	f->name = btf__name_by_offset(kf->btf, fn->name_off);
+	f->name = name_of(kf, fn->name_off);
 	f->func_id = id;
 	f->ret_type_id = proto->type;
 	/* A trailing nameless void parameter stands for "...". */
@@ -576,7 +1113,7 @@ int kf_btf__func_proto(struct kf_btf *kf, const char *name,
 	for (int i = 0; i < vlen; i++) {
 		struct kf_btf_param *p = &f->params[f->nparams++];
 
-		p->name = btf__name_by_offset(kf->btf, params[i].name_off);
+		p->name = name_of(kf, params[i].name_off);
 		p->type_id = params[i].type;
 		p->type = kf_btf__type_str(kf, p->type_id, NULL);
 		p->decl = kf_btf__type_str(kf, p->type_id, p->name);
@@ -594,14 +1131,14 @@ free_func:
 /* Finds member in the composite t (recursing into anonymous members);
  * base is t's bit offset in the outermost struct.
  */
-static bool find_member(const struct btf *btf, const struct btf_type *t,
+static bool find_member(const struct kf_btf *kf, const struct btf_type *t,
 			const char *member, __u32 base,
 			struct kf_btf_member *m)
 {
 	const struct btf_member *ms = btf_members(t);
 
 	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *name = btf__name_by_offset(btf, ms[i].name_off);
+		const char *name = name_of(kf, ms[i].name_off);
 		__u32 off = base + btf_member_bit_offset(t, i);
 		const struct btf_type *mt;
 
@@ -613,9 +1150,8 @@ static bool find_member(const struct btf *btf, const struct btf_type *t,
 			m->bitfield_size = btf_member_bitfield_size(t, i);
 			return true;
 		}
-		mt = btf__type_by_id(btf, skip_mods_typedefs(btf, ms[i].type));
-		if (mt && btf_is_composite(mt) &&
-		    find_member(btf, mt, member, off, m))
+		mt = type_of(kf, skip_mods_typedefs(kf, ms[i].type));
+		if (btf_is_composite(mt) && find_member(kf, mt, member, off, m))
 			return true;
 	}
 	return false;
@@ -627,17 +1163,17 @@ int kf_btf__member(struct kf_btf *kf, __u32 id, const char *member,
 	const struct btf_type *t, *mt;
 
 	if (!kf || !member || !*member || !m ||
-	    id >= btf__type_cnt(kf->btf))
+	    id >= kf->nr_types)
 		return -EINVAL;
-	t = btf__type_by_id(kf->btf, skip_mods_typedefs(kf->btf, id));
+	t = type_of(kf, skip_mods_typedefs(kf, id));
 	if (!t || !btf_is_composite(t))
 		return -EINVAL;
 	memset(m, 0, sizeof(*m));
-	if (!find_member(kf->btf, t, member, 0, m))
+	if (!find_member(kf, t, member, 0, m))
 		return -ENOENT;
 
-	m->resolved_id = skip_mods_typedefs(kf->btf, m->type_id);
-	mt = btf__type_by_id(kf->btf, m->resolved_id);
+	m->resolved_id = skip_mods_typedefs(kf, m->type_id);
+	mt = type_of(kf, m->resolved_id);
 	m->kind = btf_kind(mt);
 	if (btf_is_array(mt)) {
 		m->nelems = btf_array(mt)->nelems;
@@ -664,32 +1200,32 @@ static const char *const base_typedefs[] = {
 static int dump_func_types(struct kf_btf *kf, struct btf_dump *d,
 			   struct strbuf *b, __u32 func_id)
 {
-	const struct btf_type *fn = btf__type_by_id(kf->btf, func_id);
-	const struct btf_type *proto = btf__type_by_id(kf->btf, fn->type);
+	const struct btf_type *fn = type_of(kf, func_id);
+	const struct btf_type *proto = type_of(kf, fn->type);
 	const struct btf_param *params = btf_params(proto);
 	int err;
 
-	err = btf_dump__dump_type(d, fn->type);
+	err = btf_dump__dump_type(d, kf->sub.new_id[fn->type]);
 	if (err)
 		return err;
 	for (int i = -1; i < (int)btf_vlen(proto); i++) {
 		__u32 id = i < 0 ? proto->type : params[i].type;
-		const struct btf_type *t = btf__type_by_id(kf->btf, id);
+		const struct btf_type *t = type_of(kf, id);
 		bool via_ptr = false;
 
 		while (btf_is_ptr(t) || btf_is_mod(t)) {
 			via_ptr |= btf_is_ptr(t);
 			id = t->type;
-			t = btf__type_by_id(kf->btf, id);
+			t = type_of(kf, id);
 		}
 		if (!id || !via_ptr)
 			continue; /* void, or by value: already dumped */
 		if (btf_is_composite(t) && t->name_off) {
 			strbuf_printf(b, "%s %s;\n\n",
 				      btf_is_struct(t) ? "struct" : "union",
-				      btf__name_by_offset(kf->btf, t->name_off));
+				      name_of(kf, t->name_off));
 		} else if (btf_is_any_enum(t) || btf_is_fwd(t)) {
-			err = btf_dump__dump_type(d, id);
+			err = btf_dump__dump_type(d, kf->sub.new_id[id]);
 			if (err)
 				return err;
 		}
@@ -697,19 +1233,68 @@ static int dump_func_types(struct kf_btf *kf, struct btf_dump *d,
 	return 0;
 }
 
+/* The type id a header root names: a type, a function or an enumerator
+ * (whose enum it brings). -ENOENT.
+ */
+static int root_id(struct kf_btf *kf, const char *root)
+{
+	int id;
+
+	if ((id = kf_btf__find_type(kf, root)) > 0)
+		return id;
+	if ((id = kf_btf__find_func(kf, root)) > 0)
+		return id;
+	if ((id = kf_btf__find_enumerator(kf, root, NULL)) > 0)
+		return id;
+	return id ? id : -ENOENT; /* "void" is no root */
+}
+
 int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 		   size_t nroots, char **header, size_t *len)
 {
+	const size_t nbase = sizeof(base_typedefs) / sizeof(*base_typedefs);
 	struct strbuf b = {0};
-	struct btf_dump *d;
-	int err = 0;
+	struct btf_dump *d = NULL;
+	struct btf *btf = NULL;
+	int *ids = NULL, err = 0;
 
 	if (!kf || (nroots && !roots) || !header)
 		return -EINVAL;
 	*header = NULL;
-	d = btf_dump__new(kf->btf, strbuf_vprintf, &b, NULL);
-	if (!d)
-		return -errno;
+
+	/* The roots, then the subset of the BTF they need. */
+	ids = calloc(nbase + nroots, sizeof(*ids));
+	err = ids ? subset_begin(kf) : -ENOMEM;
+	for (size_t i = 0; !err && i < nbase; i++) {
+		ids[i] = kf_btf__find_type(kf, base_typedefs[i]);
+		if (ids[i] > 0)
+			err = subset_add(kf, ids[i], SEEN_VALUE);
+	}
+	for (size_t i = 0; !err && i < nroots; i++) {
+		if (!roots[i]) {
+			err = -EINVAL;
+			break;
+		}
+		ids[nbase + i] = root_id(kf, roots[i]);
+		if (ids[nbase + i] < 0)
+			err = ids[nbase + i];
+		else
+			err = subset_add(kf, ids[nbase + i], SEEN_VALUE);
+	}
+	if (!err)
+		err = subset_close(kf);
+	if (err)
+		goto free_ids;
+	btf = subset_btf(kf);
+	if (!btf) {
+		err = -errno;
+		goto free_ids;
+	}
+	d = btf_dump__new(btf, strbuf_vprintf, &b, NULL);
+	if (!d) {
+		err = -errno;
+		goto free_btf;
+	}
 
 	strbuf_printf(&b, "/* Generated by kfault from BTF: only the types "
 			  "its programs need. */\n"
@@ -723,32 +1308,16 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 			  "apply_to = record)\n"
 			  "#endif\n\n");
 
-	for (size_t i = 0; i < sizeof(base_typedefs) / sizeof(*base_typedefs); i++) {
-		int id = kf_btf__find_type(kf, base_typedefs[i]);
-
-		if (id > 0 && (err = btf_dump__dump_type(d, id)))
-			goto free_dump;
+	for (size_t i = 0; !err && i < nbase + nroots; i++) {
+		if (ids[i] <= 0)
+			continue; /* a base typedef this BTF does not have */
+		if (btf_is_func(type_of(kf, ids[i])))
+			err = dump_func_types(kf, d, &b, ids[i]);
+		else
+			err = btf_dump__dump_type(d, kf->sub.new_id[ids[i]]);
 	}
-	for (size_t i = 0; i < nroots; i++) {
-		int id;
-
-		if (!roots[i]) {
-			err = -EINVAL;
-			goto free_dump;
-		}
-		id = kf_btf__find_type(kf, roots[i]);
-		if (id > 0) {
-			err = btf_dump__dump_type(d, id);
-		} else if ((id = kf_btf__find_func(kf, roots[i])) > 0) {
-			err = dump_func_types(kf, d, &b, id);
-		} else if ((id = kf_btf__find_enumerator(kf, roots[i], NULL)) > 0) {
-			err = btf_dump__dump_type(d, id);
-		} else {
-			err = id ? id : -ENOENT; /* "void" is no root */
-		}
-		if (err)
-			goto free_dump;
-	}
+	if (err)
+		goto free_dump;
 
 	strbuf_printf(&b, "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 			  "#pragma clang attribute pop\n"
@@ -764,6 +1333,11 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 
 free_dump:
 	btf_dump__free(d);
+free_btf:
+	btf__free(btf);
+free_ids:
+	subset_reset(kf);
+	free(ids);
 	free(b.s);
 	return err;
 }

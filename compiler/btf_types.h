@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct btf;
+struct btf_type;
 struct kf_btf;
 
 /* The lookup functions take a non-const kf_btf: they fill caches in it
@@ -26,10 +27,21 @@ struct kf_btf;
  * or any object built with clang -g).
  */
 struct kf_btf *kf_btf__open(const char *path);
-/* Wrap a BTF the caller owns; it must outlive the kf_btf. */
+/* The types of a BTF the caller built or parsed with libbpf, copied (the
+ * caller keeps btf). A module's split BTF is -EOPNOTSUPP.
+ */
 struct kf_btf *kf_btf__from_btf(const struct btf *btf);
 void kf_btf__free(struct kf_btf *kf);
-const struct btf *kf_btf__btf(const struct kf_btf *kf);
+
+/* The BTF itself, as libbpf's btf__type_cnt(), btf__type_by_id() and
+ * btf__name_by_offset() give it (libbpf's btf.h inlines, btf_kind(),
+ * btf_members()..., read the types): ids are 0 (void) to
+ * kf_btf__type_cnt() - 1; NULL and errno = EINVAL when out of range.
+ * Every id and name offset in the types is known to be in range.
+ */
+__u32 kf_btf__type_cnt(const struct kf_btf *kf);
+const struct btf_type *kf_btf__type_by_id(const struct kf_btf *kf, __u32 id);
+const char *kf_btf__name_by_offset(const struct kf_btf *kf, __u32 off);
 
 /* Type id of a C type name: "struct qstr", "union x", "enum x", a typedef
  * ("gfp_t") or a base type ("unsigned int"). -ENOENT if there is none.

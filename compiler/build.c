@@ -60,18 +60,18 @@ static void roots_free(struct roots *r)
  * struct or union root makes it complete (and what it holds by value), so
  * that member reads and sizeof work; a typedef brings what it names.
  */
-static void add_type_root(struct roots *r, const struct btf *btf, __u32 id)
+static void add_type_root(struct roots *r, const struct kf_btf *kbtf, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = kf_btf__type_by_id(kbtf, id);
 	const char *name;
 
 	while (t && (btf_is_ptr(t) || btf_is_mod(t) || btf_is_array(t))) {
 		id = btf_is_array(t) ? btf_array(t)->type : t->type;
-		t = btf__type_by_id(btf, id);
+		t = kf_btf__type_by_id(kbtf, id);
 	}
 	if (!t || !id || !t->name_off)
 		return;	/* void, or anonymous: defined where it is used */
-	name = btf__name_by_offset(btf, t->name_off);
+	name = kf_btf__name_by_offset(kbtf, t->name_off);
 	if (btf_is_composite(t) || btf_is_any_enum(t)) {
 		char *s = kf_strfmt("%s %s", btf_is_struct(t) ? "struct" :
 				    btf_is_union(t) ? "union" : "enum", name);
@@ -109,46 +109,46 @@ static void add_ctype_root(struct roots *r, const struct kf_ctype *t)
 	free(s);
 }
 
-static void add_param_roots(struct roots *r, const struct btf *btf,
+static void add_param_roots(struct roots *r, const struct kf_btf *kbtf,
 			    const struct kf_param *params, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (params[i].btf_id)
-			add_type_root(r, btf, params[i].btf_id);
+			add_type_root(r, kbtf, params[i].btf_id);
 		else
 			add_ctype_root(r, &params[i].type);
 	}
 }
 
 /* Every type a predicate reads through, every cast type and enumerator. */
-static void add_expr_roots(struct roots *r, const struct btf *btf, const struct kf_expr *e)
+static void add_expr_roots(struct roots *r, const struct kf_btf *kbtf, const struct kf_expr *e)
 {
 	if (!e)
 		return;
 	if (e->btf_id)
-		add_type_root(r, btf, e->btf_id);
+		add_type_root(r, kbtf, e->btf_id);
 	if (e->kind == KF_EXPR_CAST)
 		add_ctype_root(r, e->cast);
 	if (e->kind == KF_EXPR_IDENT && e->enumerator)
 		add_root(r, e->name);
-	add_expr_roots(r, btf, e->lhs);
-	add_expr_roots(r, btf, e->rhs);
+	add_expr_roots(r, kbtf, e->lhs);
+	add_expr_roots(r, kbtf, e->rhs);
 	for (int i = 0; i < e->nargs; i++)
-		add_expr_roots(r, btf, e->args[i]);
+		add_expr_roots(r, kbtf, e->args[i]);
 }
 
-static void collect_roots(const struct kf_file *file, const struct btf *btf, struct roots *r)
+static void collect_roots(const struct kf_file *file, const struct kf_btf *kbtf, struct roots *r)
 {
 	for (size_t i = 0; i < KF_ARRAY_SIZE(template_roots); i++)
 		add_root(r, template_roots[i]);
 	for (int i = 0; i < file->ninj; i++) {
 		const struct kf_injection *inj = file->inj[i];
 
-		add_param_roots(r, btf, inj->params, inj->nparams);
-		add_expr_roots(r, btf, inj->pred);
+		add_param_roots(r, kbtf, inj->params, inj->nparams);
+		add_expr_roots(r, kbtf, inj->pred);
 		for (int k = 0; k < inj->nframes; k++) {
-			add_param_roots(r, btf, inj->frames[k]->params, inj->frames[k]->nparams);
-			add_expr_roots(r, btf, inj->frames[k]->pred);
+			add_param_roots(r, kbtf, inj->frames[k]->params, inj->frames[k]->nparams);
+			add_expr_roots(r, kbtf, inj->frames[k]->pred);
 		}
 	}
 }
@@ -158,7 +158,7 @@ int kf_build_header(struct kf_unit *u, struct kf_btf *kbtf, char **header, size_
 	struct roots r = {0};
 	int err;
 
-	collect_roots(u->file, kf_btf__btf(kbtf), &r);
+	collect_roots(u->file, kbtf, &r);
 	err = kf_btf__header(kbtf, (const char *const *)r.v, r.n, header, len);
 	if (err == -ENOENT) {
 		/* sema checked every name against this BTF: only a template root can be missing */

@@ -21,7 +21,7 @@
 
 static const struct btf_type *type_of(struct kf_btf *kbtf, __u32 id)
 {
-	return btf__type_by_id(kf_btf__btf(kbtf), id);
+	return kf_btf__type_by_id(kbtf, id);
 }
 
 /* id without qualifiers (and typedefs, if typedefs is set). */
@@ -38,7 +38,7 @@ static __u32 strip(struct kf_btf *kbtf, __u32 id, bool typedefs)
 
 static const char *name_of(struct kf_btf *kbtf, const struct btf_type *t)
 {
-	return btf__name_by_offset(kf_btf__btf(kbtf), t->name_off);
+	return kf_btf__name_by_offset(kbtf, t->name_off);
 }
 
 /* ---- types as written ---- */
@@ -446,7 +446,7 @@ static void member_names(struct kf_btf *kbtf, const struct btf_type *t, const ch
 
 		if (m[i].name_off) {
 			*names = kf_realloc_array(*names, *n + 1, sizeof(**names));
-			(*names)[(*n)++] = btf__name_by_offset(kf_btf__btf(kbtf), m[i].name_off);
+			(*names)[(*n)++] = kf_btf__name_by_offset(kbtf, m[i].name_off);
 			continue;
 		}
 		mt = type_of(kbtf, strip(kbtf, m[i].type, true));

@@ -176,23 +176,23 @@ static void test_open_errors(void **state)
 static void test_find_type(void **state)
 {
 	struct kf_btf *kf = *state;
-	const struct btf *btf = kf_btf__btf(kf);
+	const struct kf_btf *btf = kf;
 	const struct btf_type *t;
 	int id;
 
 	id = kf_btf__find_type(kf, "struct qstr");
 	assert_true(id > 0);
-	t = btf__type_by_id(btf, id);
+	t = kf_btf__type_by_id(btf, id);
 	assert_true(btf_is_struct(t));
-	assert_string_equal(btf__name_by_offset(btf, t->name_off), "qstr");
+	assert_string_equal(kf_btf__name_by_offset(btf, t->name_off), "qstr");
 
 	id = kf_btf__find_type(kf, "gfp_t");
 	assert_true(id > 0);
-	assert_true(btf_is_typedef(btf__type_by_id(btf, id)));
+	assert_true(btf_is_typedef(kf_btf__type_by_id(btf, id)));
 
 	id = kf_btf__find_type(kf, "enum fx_mode");
 	assert_true(id > 0);
-	assert_true(btf_is_enum(btf__type_by_id(btf, id)));
+	assert_true(btf_is_enum(kf_btf__type_by_id(btf, id)));
 
 	assert_true(kf_btf__find_type(kf, "unsigned int") > 0);
 	assert_int_equal(kf_btf__find_type(kf, "void"), 0);
@@ -289,7 +289,7 @@ static void test_func_proto(void **state)
 static void test_member(void **state)
 {
 	struct kf_btf *kf = *state;
-	const struct btf *btf = kf_btf__btf(kf);
+	const struct kf_btf *btf = kf;
 	int dentry = kf_btf__find_type(kf, "struct dentry");
 	int qstr = kf_btf__find_type(kf, "struct qstr");
 	int bio = kf_btf__find_type(kf, "struct bio");
@@ -299,7 +299,7 @@ static void test_member(void **state)
 	assert_int_equal(kf_btf__member(kf, dentry, "d_iname", &m), 0);
 	assert_int_equal(m.kind, BTF_KIND_ARRAY);
 	assert_int_equal(m.nelems, 32);
-	assert_true(btf_is_int(btf__type_by_id(btf, m.elem_type_id)));
+	assert_true(btf_is_int(kf_btf__type_by_id(btf, m.elem_type_id)));
 
 	/* A pointer: a->d_parent[3] would read through it. */
 	assert_int_equal(kf_btf__member(kf, dentry, "d_parent", &m), 0);
@@ -316,7 +316,7 @@ static void test_member(void **state)
 	assert_int_equal(kf_btf__member(kf, qstr, "len", &m), 0);
 	assert_int_equal(m.kind, BTF_KIND_INT);
 	assert_int_equal(m.bit_offset, 32);
-	assert_true(btf_is_typedef(btf__type_by_id(btf, m.type_id)));
+	assert_true(btf_is_typedef(kf_btf__type_by_id(btf, m.type_id)));
 	assert_int_equal(kf_btf__member(kf, qstr, "hash_len", &m), 0);
 	assert_int_equal(m.bit_offset, 0);
 
@@ -584,6 +584,240 @@ static void test_from_btf(void **state)
 	btf__free(btf);
 }
 
+/* The BTF as libbpf would give it: ids, void, names, bounds. */
+static void test_type_by_id(void **state)
+{
+	struct kf_btf *kf = *state;
+	__u32 n = kf_btf__type_cnt(kf);
+	const struct btf_type *t;
+	int id = kf_btf__find_type(kf, "struct qstr");
+
+	assert_true(n > (__u32)id);
+	t = kf_btf__type_by_id(kf, 0);
+	assert_non_null(t);
+	assert_int_equal(btf_kind(t), BTF_KIND_UNKN);
+	t = kf_btf__type_by_id(kf, id);
+	assert_true(btf_is_struct(t));
+	assert_string_equal(kf_btf__name_by_offset(kf, t->name_off), "qstr");
+	assert_string_equal(kf_btf__name_by_offset(kf, 0), "");
+	errno = 0;
+	assert_null(kf_btf__type_by_id(kf, n));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(kf_btf__name_by_offset(kf, 1u << 30));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(kf_btf__type_cnt(NULL), 0);
+}
+
+/* Writes size bytes to a new temporary file; its path in path. */
+static void write_temp(char *path, const void *data, size_t size)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, size), (ssize_t)size);
+	close(fd);
+}
+
+/* The fixture's raw BTF, in a buffer the caller may spoil and frees. */
+static char *fixture_raw(struct btf **btf, __u32 *size)
+{
+	const void *raw;
+	char *copy;
+
+	*btf = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+	assert_non_null(*btf);
+	raw = btf__raw_data(*btf, size);
+	assert_non_null(raw);
+	copy = malloc(*size);
+	assert_non_null(copy);
+	memcpy(copy, raw, *size);
+	return copy;
+}
+
+/* Where type id starts in raw BTF (libbpf keeps the types as they came). */
+static struct btf_type *raw_type(char *raw, const struct btf *btf, __u32 id)
+{
+	const struct btf_header *hdr = (const void *)raw;
+
+	return (struct btf_type *)(raw + hdr->hdr_len + hdr->type_off +
+				   ((const char *)btf__type_by_id(btf, id) -
+				    (const char *)btf__type_by_id(btf, 1)));
+}
+
+static int first_of_kind(const struct btf *btf, int kind)
+{
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++)
+		if (btf_kind(btf__type_by_id(btf, id)) == kind)
+			return id;
+	fail_msg("no type of kind %d in the fixture", kind);
+	return -1;
+}
+
+enum spoil {
+	SPOIL_TRUNCATED, SPOIL_VERSION, SPOIL_TYPE_LEN, SPOIL_NAME, SPOIL_MEMBER_NAME,
+	SPOIL_REF, SPOIL_MEMBER_REF, SPOIL_KIND, SPOIL_STRINGS, NSPOILS
+};
+
+/* Raw BTF read in place is checked once, whole: every way of spoiling
+ * the fixture's is refused (EINVAL), never read out of bounds later.
+ */
+static void test_open_malformed(void **state)
+{
+	(void)state;
+	for (int how = 0; how < NSPOILS; how++) {
+		char path[] = "/tmp/kf-spoilt-btf-XXXXXX";
+		struct btf *btf;
+		__u32 size;
+		char *raw = fixture_raw(&btf, &size);
+		struct btf_header *hdr = (void *)raw;
+		struct btf_type *t;
+		struct kf_btf *kf;
+
+		switch (how) {
+		case SPOIL_TRUNCATED:
+			size -= 1;
+			break;
+		case SPOIL_VERSION:
+			hdr->version = 2;
+			break;
+		case SPOIL_TYPE_LEN: /* the last type cut short */
+			hdr->type_len -= 4;
+			break;
+		case SPOIL_NAME:
+			raw_type(raw, btf, 1)->name_off = hdr->str_len;
+			break;
+		case SPOIL_MEMBER_NAME:
+			t = raw_type(raw, btf, first_of_kind(btf, BTF_KIND_STRUCT));
+			btf_members(t)[btf_vlen(t) - 1].name_off = 1u << 30;
+			break;
+		case SPOIL_REF:
+			raw_type(raw, btf, first_of_kind(btf, BTF_KIND_PTR))->type = btf__type_cnt(btf);
+			break;
+		case SPOIL_MEMBER_REF:
+			t = raw_type(raw, btf, first_of_kind(btf, BTF_KIND_STRUCT));
+			btf_members(t)[0].type = 1u << 20;
+			break;
+		case SPOIL_KIND:
+			t = raw_type(raw, btf, 1);
+			t->info = (t->info & ~(0x1fu << 24)) | 0x1fu << 24;
+			break;
+		case SPOIL_STRINGS:
+			raw[hdr->hdr_len + hdr->str_off + hdr->str_len - 1] = 'x';
+			break;
+		}
+		write_temp(path, raw, size);
+		errno = 0;
+		kf = kf_btf__open(path);
+		unlink(path);
+		if (kf)
+			fail_msg("spoilt BTF #%d accepted", how);
+		assert_int_equal(errno, EINVAL);
+		free(raw);
+		btf__free(btf);
+	}
+}
+
+/* BTF of the other byte order goes through libbpf, then reads the same. */
+static void test_open_swapped(void **state)
+{
+	const enum btf_endianness other = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+					  BTF_BIG_ENDIAN : BTF_LITTLE_ENDIAN;
+	struct kf_btf *kf = *state, *swapped;
+	char path[] = "/tmp/kf-swapped-btf-XXXXXX";
+	struct btf *btf = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+	struct kf_btf_func *f = NULL;
+	const void *raw;
+	__u32 size;
+
+	assert_non_null(btf);
+	assert_int_equal(btf__set_endianness(btf, other), 0);
+	raw = btf__raw_data(btf, &size);
+	assert_non_null(raw);
+	assert_int_not_equal(((const struct btf_header *)raw)->magic, BTF_MAGIC);
+	write_temp(path, raw, size);
+	swapped = kf_btf__open(path);
+	unlink(path);
+	assert_non_null(swapped);
+	assert_int_equal(kf_btf__type_cnt(swapped), kf_btf__type_cnt(kf));
+	assert_int_equal(kf_btf__find_type(swapped, "struct qstr"),
+			 kf_btf__find_type(kf, "struct qstr"));
+	assert_int_equal(kf_btf__func_proto(swapped, "fx_d_alloc", &f), 0);
+	assert_string_equal(f->params[1].decl, "const struct qstr *name");
+	kf_btf_func__free(f);
+	kf_btf__free(swapped);
+	btf__free(btf);
+}
+
+/* A module's BTF continues its base's ids: not taken. */
+static void test_from_split_btf(void **state)
+{
+	struct btf *base = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+	struct btf *split;
+
+	(void)state;
+	assert_non_null(base);
+	split = btf__new_empty_split(base);
+	assert_non_null(split);
+	assert_true(btf__add_int(split, "fx_module_int", 4, 0) > 0);
+	errno = 0;
+	assert_null(kf_btf__from_btf(split));
+	assert_int_equal(errno, EOPNOTSUPP);
+	btf__free(split);
+	btf__free(base);
+}
+
+static void print_to_file(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* btf_dump is given only the types a header needs, pointed-to structs as
+ * forward declarations: what it writes must be what it writes from the
+ * whole BTF, byte for byte.
+ */
+static void test_header_same_as_whole_btf(void **state)
+{
+	static const char *const base[] = {
+		"__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64",
+		"__be16", "__be32", "__wsum",
+	};
+	static const char *const roots[] = {
+		"struct dentry", "struct file", "gfp_t", "struct bio", "enum fx_sign",
+		"loff_t", "struct pt_regs",
+	};
+	struct kf_btf *kf = *state;
+	struct btf *btf = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+	struct btf_dump *d;
+	char *whole = NULL, *h;
+	size_t whole_len = 0, len;
+	FILE *f = open_memstream(&whole, &whole_len);
+
+	assert_non_null(btf);
+	assert_non_null(f);
+	d = btf_dump__new(btf, print_to_file, f, NULL);
+	assert_non_null(d);
+	for (size_t i = 0; i < sizeof(base) / sizeof(*base); i++)
+		assert_int_equal(btf_dump__dump_type(d, btf__find_by_name_kind(btf, base[i], BTF_KIND_TYPEDEF)), 0);
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++)
+		assert_int_equal(btf_dump__dump_type(d, kf_btf__find_type(kf, roots[i])), 0);
+	btf_dump__free(d);
+	fclose(f);
+
+	h = header_for(kf, roots, sizeof(roots) / sizeof(*roots), &len);
+	if (!strstr(h, whole))
+		fail_msg("header:\n%s\nwhole BTF's btf_dump:\n%s", h, whole);
+	/* By value whole, through a pointer declared only. */
+	assert_non_null(strstr(h, "struct qstr {"));
+	assert_non_null(strstr(h, "struct list_head {"));
+	assert_non_null(strstr(h, "struct inode;"));
+	assert_null(strstr(h, "struct inode {"));
+	assert_null(strstr(h, "fx_unrelated"));
+	free(h);
+	free(whole);
+	btf__free(btf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +836,11 @@ int main(void)
 		cmocka_unit_test(test_open_raw),
 		cmocka_unit_test(test_open_garbage),
 		cmocka_unit_test(test_from_btf),
+		cmocka_unit_test(test_type_by_id),
+		cmocka_unit_test(test_open_malformed),
+		cmocka_unit_test(test_open_swapped),
+		cmocka_unit_test(test_from_split_btf),
+		cmocka_unit_test(test_header_same_as_whole_btf),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
