@@ -11,9 +11,10 @@
  *   hand       what a libbpf user does with the same generated C (kfault
  *              build --emit c): clang-19 -target bpf -O2 -g -c against the
  *              vmlinux.h bpftool dumped once (that dump is timed once, apart)
- *   in-process the library in a warm process (a forked child that already
- *              compiled once without CO-RE): opening BTF, the front end with
- *              BTF checks, the minimal vmlinux.h, and the compile itself
+ *   in-process the library in a warm process (a forked child that set its
+ *              heap up as kfault build does and already compiled once
+ *              without CO-RE): opening BTF, the front end with BTF checks,
+ *              the minimal vmlinux.h, and the compile itself
  *
  * and prints the times and the ratios: hand / kfault is the speed-up.
  * Timing is wall clock; run it on an otherwise idle machine.
@@ -121,6 +122,10 @@ static int inprocess_child(const char *path, const char *btf_path, double *ms, s
 	double t0, t;
 	int err;
 
+	/* The heap as `kfault build` sets it up (huge pages), and as a warm
+	 * process has it: grown already, not faulted in page by page.
+	 */
+	kf_cc_reserve_heap(24 << 20);
 	/* Warm: LLVM initialised, clang's code paged in; no CO-RE, so it may repeat. */
 	err = kf_cc_compile(warm, sizeof(warm) - 1, &wopts, &res);
 	kf_cc_result__free(res);
