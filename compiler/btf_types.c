@@ -325,6 +325,69 @@ static __u32 *name_ref(const struct btf_type *t, int i)
 }
 
 /*
+ * Checks type t, which has left bytes of the type section from its
+ * start: its names must be in the string section (strs_len bytes), and
+ * the type ids it refers to raise *max_ref. Its size with the records
+ * that follow it, or 0 if it is cut short or of a kind this reader does
+ * not know. What type_size(), name_ref() and type_ref() say, in one go:
+ * this runs for every type of a kernel.
+ */
+static size_t check_type(const struct btf_type *t, size_t left, __u32 strs_len,
+			 __u32 *max_ref)
+{
+	__u32 bad = t->name_off >= strs_len, max = 0, n = btf_vlen(t);
+	size_t size = type_size(t);
+
+	if (!size || size > left)
+		return 0;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_FWD:
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: {
+		const struct btf_member *m = btf_members(t);
+
+		for (__u32 i = 0; i < n; i++) {
+			bad |= m[i].name_off >= strs_len;
+			max = m[i].type > max ? m[i].type : max;
+		}
+		break;
+	}
+	case BTF_KIND_ENUM:
+		for (__u32 i = 0; i < n; i++)
+			bad |= btf_enum(t)[i].name_off >= strs_len;
+		break;
+	case BTF_KIND_ENUM64:
+		for (__u32 i = 0; i < n; i++)
+			bad |= btf_enum64(t)[i].name_off >= strs_len;
+		break;
+	case BTF_KIND_FUNC_PROTO: {
+		const struct btf_param *p = btf_params(t);
+
+		max = t->type;
+		for (__u32 i = 0; i < n; i++) {
+			bad |= p[i].name_off >= strs_len;
+			max = p[i].type > max ? p[i].type : max;
+		}
+		break;
+	}
+	case BTF_KIND_ARRAY:
+	case BTF_KIND_DATASEC:
+		for (int i = 0; type_ref(t, i); i++)
+			max = *type_ref(t, i) > max ? *type_ref(t, i) : max;
+		break;
+	default: /* one reference: pointers, typedefs, qualifiers, ... */
+		max = t->type;
+		break;
+	}
+	if (max > *max_ref)
+		*max_ref = max;
+	return bad ? 0 : size;
+}
+
+/*
  * Takes raw BTF in this machine's byte order (data must stay valid and
  * be 4-byte aligned): checks the header and every type's size, names and
  * type ids once, so that lookups can trust them, and records the offset
@@ -334,7 +397,7 @@ static int load(struct kf_btf *kf, const void *data, size_t size)
 {
 	const struct btf_header *hdr = data;
 	const char *types;
-	__u32 off, n = 1, cap, max_ref = 0, *p;
+	__u32 off, n = 1, cap, max_ref = 0;
 	size_t meta, len;
 
 	if (size < sizeof(*hdr) || ((uintptr_t)data & 3) || hdr->magic != BTF_MAGIC ||
@@ -362,15 +425,9 @@ static int load(struct kf_btf *kf, const void *data, size_t size)
 
 		if (hdr->type_len - off < sizeof(*t))
 			return -EINVAL;
-		len = type_size(t);
-		if (!len || len > hdr->type_len - off)
+		len = check_type(t, hdr->type_len - off, kf->strs_len, &max_ref);
+		if (!len)
 			return -EINVAL;
-		for (int i = 0; (p = name_ref(t, i)); i++)
-			if (*p >= kf->strs_len)
-				return -EINVAL;
-		for (int i = 0; (p = type_ref(t, i)); i++)
-			if (*p > max_ref)
-				max_ref = *p;
 		if (n == cap) {
 			__u32 *offs = realloc(kf->offs, 2 * (size_t)cap * sizeof(*offs));
 

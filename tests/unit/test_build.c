@@ -68,62 +68,94 @@ static void print_diags(struct kf_unit *u)
 	kf_diags__print(&u->diags, stderr);
 }
 
-/* The number of CO-RE relocation records in the object's .BTF.ext. */
-static long core_relos(const void *data, size_t size)
+struct btf_ext_hdr {
+	__u16 magic;
+	__u8 version, flags;
+	__u32 hdr_len;
+	__u32 func_info_off, func_info_len, line_info_off, line_info_len;
+	__u32 core_relo_off, core_relo_len;
+};
+
+/* The section name of the object, or NULL if it has none. */
+static Elf_Data *section(Elf *elf, const char *want)
 {
-	struct {
-		__u16 magic;
-		__u8 version, flags;
-		__u32 hdr_len;
-		__u32 func_info_off, func_info_len, line_info_off, line_info_len;
-		__u32 core_relo_off, core_relo_len;
-	} h;
-	long n = -1;
 	Elf_Scn *scn = NULL;
-	Elf *elf;
 	size_t shstrndx;
 
-	elf_version(EV_CURRENT);
-	elf = elf_memory((char *)data, size);
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
-		goto end_elf;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
 		const char *name;
-		const __u8 *p, *end;
+		GElf_Shdr sh;
 
 		if (!gelf_getshdr(scn, &sh))
 			break;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".BTF.ext"))
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (!d || d->d_size < sizeof(h))
-			break;
-		memcpy(&h, d->d_buf, sizeof(h));
-		if (h.magic != 0xeB9F || h.hdr_len < sizeof(h) ||
-		    (size_t)h.hdr_len + h.core_relo_off + h.core_relo_len > d->d_size)
-			break;
-		/* __u32 record size, then per section: name, count, records */
-		p = (const __u8 *)d->d_buf + h.hdr_len + h.core_relo_off;
-		end = p + h.core_relo_len;
-		n = 0;
-		if (h.core_relo_len < 4)
-			break;
-		__u32 rec = *(const __u32 *)p;
-
-		for (p += 4; p + 8 <= end;) {
-			__u32 cnt = ((const __u32 *)p)[1];
-
-			n += cnt;
-			p += 8 + (size_t)cnt * rec;
-		}
-		break;
+		if (name && !strcmp(name, want))
+			return elf_getdata(scn, NULL);
 	}
-end_elf:
-	elf_end(elf);
+	return NULL;
+}
+
+/* Records in a .BTF.ext info block (func_info, line_info, core_relo):
+ * __u32 record size, then per section: name, count, records. -1 if bad.
+ */
+static long ext_records(const Elf_Data *d, __u32 off, __u32 len)
+{
+	const __u8 *p = (const __u8 *)d->d_buf + off, *end = p + len;
+	long n = 0;
+	__u32 rec;
+
+	if (len < 4 || (size_t)off + len > d->d_size)
+		return -1;
+	memcpy(&rec, p, 4);
+	for (p += 4; p + 8 <= end;) {
+		__u32 cnt = ((const __u32 *)p)[1];
+
+		n += cnt;
+		p += 8 + (size_t)cnt * rec;
+	}
 	return n;
+}
+
+/* The object's .BTF.ext: how many function, line and CO-RE relocation
+ * records it has. false if there is none.
+ */
+static bool btf_ext_counts(const void *data, size_t size, long *funcs, long *lines, long *relos)
+{
+	struct btf_ext_hdr h;
+	bool ok = false;
+	Elf_Data *d;
+	Elf *elf;
+
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, size);
+	if (!elf)
+		return false;
+	d = section(elf, ".BTF.ext");
+	if (d && d->d_size >= sizeof(h)) {
+		memcpy(&h, d->d_buf, sizeof(h));
+		ok = h.magic == 0xeB9F && h.hdr_len >= sizeof(h);
+	}
+	if (ok) {
+		*funcs = ext_records(d, h.hdr_len + h.func_info_off, h.func_info_len);
+		*lines = ext_records(d, h.hdr_len + h.line_info_off, h.line_info_len);
+		*relos = ext_records(d, h.hdr_len + h.core_relo_off, h.core_relo_len);
+	}
+	elf_end(elf);
+	return ok;
+}
+
+static bool has_section(const void *data, size_t size, const char *name)
+{
+	Elf *elf;
+	bool has;
+
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, size);
+	has = elf && section(elf, name);
+	elf_end(elf);
+	return has;
 }
 
 /* libbpf opens the object, and it has the programs the unit's file asks for. */
@@ -165,8 +197,21 @@ static void check_object(struct kf_unit *u, const struct kf_object *o)
 	}
 	assert_non_null(bpf_object__find_map_by_name(obj, ".rodata.kfault"));
 	bpf_object__close(obj);
-	/* PT_REGS_SP(ctx) and the fork tracepoint's ctx->child_pid, at the least */
-	assert_true(core_relos(o->data, o->size) > 0);
+	/* Function and line info for the verifier's messages, and CO-RE
+	 * relocations: PT_REGS_SP(ctx) and the fork tracepoint's
+	 * ctx->child_pid, at the least. No DWARF: libbpf's linker leaves it
+	 * out, and nothing that loads a BPF object reads it.
+	 */
+	{
+		long funcs = -1, lines = -1, relos = -1;
+
+		assert_true(btf_ext_counts(o->data, o->size, &funcs, &lines, &relos));
+		assert_true(funcs >= want);
+		assert_true(lines > funcs);
+		assert_true(relos > 0);
+		assert_false(has_section(o->data, o->size, ".debug_info"));
+		assert_false(has_section(o->data, o->size, ".debug_line"));
+	}
 }
 
 /* Every example builds against kernel BTF into an object libbpf opens. */
