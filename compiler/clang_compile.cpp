@@ -875,13 +875,19 @@ free_result:
 
 extern "C" {
 
+// kf_cc_reserve_heap()'s stretch of small pages below a 2 MiB boundary,
+// allocated for good and never used. Volatile: a compiler may drop a
+// malloc() whose result is never read (g++ 12 did, even stored in a static,
+// and the allocations that followed filled the stretch).
+static void *volatile reserve_gap;
+
 int kf_cc_reserve_heap(size_t size)
 {
 	// glibc's largest mmap threshold on 64-bit is 32 MiB; below it, a
 	// block comes from the heap (sbrk).
 	const size_t max = 30u << 20, huge = 2u << 20;
 	uintptr_t start, end;
-	char *p, *gap = nullptr;
+	char *p;
 	int err = 0;
 
 	if (size > max)
@@ -899,10 +905,11 @@ int kf_cc_reserve_heap(size_t size)
 	start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
 	if (start - (uintptr_t)p >= 64 << 10) {
 		free(p);
-		gap = (char *)malloc(start - (uintptr_t)p - 64);
+		reserve_gap = malloc(start - (uintptr_t)p - 64);
 		p = (char *)malloc(size);
 		if (!p) {
-			free(gap);
+			free(reserve_gap);
+			reserve_gap = nullptr;
 			return -ENOMEM;
 		}
 	}

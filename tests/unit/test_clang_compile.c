@@ -523,11 +523,18 @@ static void test_bad_arguments(void **state)
 	assert_string_equal(kf_cc_severity_str(KF_CC_WARNING), "warning");
 }
 
-/* The heap grows once and stays. */
+/*
+ * The heap grows once and stays, and what is allocated next starts on a
+ * 2 MiB boundary (its first huge page), not in the small pages below it.
+ * First of the tests: nothing freed yet could serve the big allocation.
+ */
 static void test_reserve_heap(void **state)
 {
+	const uintptr_t huge = 2 << 20;
 	size_t before = mallinfo2().arena;
 	int err = kf_cc_reserve_heap(8 << 20);
+	uintptr_t next;
+	void *q;
 
 	(void)state;
 	if (err == -EOPNOTSUPP) {
@@ -537,8 +544,15 @@ static void test_reserve_heap(void **state)
 	/* -EINVAL: no transparent huge pages; the heap grew all the same */
 	assert_true(err == 0 || err == -EINVAL);
 	assert_true(mallinfo2().arena >= before + (8 << 20));
-	/* Later allocations come from it. */
-	free(malloc(4 << 20));
+	/* Later allocations come from it, from the boundary on (the chunk
+	 * header just below it).
+	 */
+	q = malloc(6 << 20);
+	assert_non_null(q);
+	next = ((uintptr_t)q + 4095) & ~(huge - 1);
+	if ((uintptr_t)q > next || next - (uintptr_t)q >= 4096)
+		fail_msg("allocated at %p, not at a 2 MiB boundary", q);
+	free(q);
 	assert_true(mallinfo2().arena >= before + (8 << 20));
 }
 
@@ -635,6 +649,7 @@ static void test_in_process_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reserve_heap),
 		cmocka_unit_test(test_kprobe_core_isolated),
 		cmocka_unit_test(test_error_has_location),
 		cmocka_unit_test(test_error_in_header),
@@ -645,7 +660,6 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_resource_dir),
 		cmocka_unit_test(test_bad_arguments),
-		cmocka_unit_test(test_reserve_heap),
 		cmocka_unit_test(test_in_process_without_core),
 		cmocka_unit_test(test_many_isolated),
 		/* Last: it leaves LLVM state behind in this process. */
