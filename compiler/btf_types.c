@@ -126,13 +126,10 @@ static void strbuf_printf(struct strbuf *b, const char *fmt, ...)
  * libbpf once and are copied in this machine's byte order.
  */
 
-static bool is_raw_btf(const void *data, size_t size)
+/* Raw BTF (as in /sys/kernel/btf/vmlinux) of this machine's byte order. */
+static bool is_native_raw_btf(const void *data, size_t size)
 {
-	const __u8 *p = data;
-
-	/* BTF_MAGIC 0xeB9F, in either byte order. */
-	return size >= 2 && ((p[0] == 0x9f && p[1] == 0xeb) ||
-			     (p[0] == 0xeb && p[1] == 0x9f));
+	return size >= sizeof(__u16) && ((const struct btf_header *)data)->magic == BTF_MAGIC;
 }
 
 /* Reads all of fd into a malloc'd buffer (for files that cannot be mapped
@@ -335,7 +332,7 @@ static __u32 *name_ref(const struct btf_type *t, int i)
 static size_t check_type(const struct btf_type *t, size_t left, __u32 strs_len,
 			 __u32 *max_ref)
 {
-	__u32 bad = t->name_off >= strs_len, max = 0, n = btf_vlen(t);
+	__u32 bad = t->name_off >= strs_len, max = 0, n = btf_vlen(t), *p;
 	size_t size = type_size(t);
 
 	if (!size || size > left)
@@ -364,19 +361,19 @@ static size_t check_type(const struct btf_type *t, size_t left, __u32 strs_len,
 			bad |= btf_enum64(t)[i].name_off >= strs_len;
 		break;
 	case BTF_KIND_FUNC_PROTO: {
-		const struct btf_param *p = btf_params(t);
+		const struct btf_param *params = btf_params(t);
 
 		max = t->type;
 		for (__u32 i = 0; i < n; i++) {
-			bad |= p[i].name_off >= strs_len;
-			max = p[i].type > max ? p[i].type : max;
+			bad |= params[i].name_off >= strs_len;
+			max = params[i].type > max ? params[i].type : max;
 		}
 		break;
 	}
 	case BTF_KIND_ARRAY:
 	case BTF_KIND_DATASEC:
-		for (int i = 0; type_ref(t, i); i++)
-			max = *type_ref(t, i) > max ? *type_ref(t, i) : max;
+		for (int i = 0; (p = type_ref(t, i)); i++)
+			max = *p > max ? *p : max;
 		break;
 	default: /* one reference: pointers, typedefs, qualifiers, ... */
 		max = t->type;
@@ -520,7 +517,7 @@ static int load_file(struct kf_btf *kf, const char *path)
 	}
 	data = kf->map ? kf->map : kf->copy;
 
-	if (is_raw_btf(data, size) && ((const struct btf_header *)data)->magic == BTF_MAGIC) {
+	if (is_native_raw_btf(data, size)) {
 		len = size;
 	} else if ((data = elf_btf_section(data, size, &len)) && !((uintptr_t)data & 3)) {
 		/* Only this section is read: map it now, in one go, not a
@@ -777,12 +774,12 @@ static int subset_begin(struct kf_btf *kf)
 {
 	struct kf_subset *s = &kf->sub;
 
-	if (!s->seen) {
+	if (!s->seen)
 		s->seen = calloc(kf->nr_types, sizeof(*s->seen));
+	if (!s->new_id)
 		s->new_id = calloc(kf->nr_types, sizeof(*s->new_id));
-		if (!s->seen || !s->new_id)
-			return -ENOMEM;
-	}
+	if (!s->seen || !s->new_id)
+		return -ENOMEM;
 	subset_reset(kf);
 	return 0;
 }
@@ -895,6 +892,33 @@ free_raw:
 	return btf;
 }
 
+/*
+ * The subset, with what its ids refer to, as a BTF of its own (*btf, to
+ * free after the dump) and a btf_dump of it that prints into b;
+ * kf->sub.new_id[] maps ids into it. NULL and errno on failure.
+ */
+static struct btf_dump *subset_dump(struct kf_btf *kf, struct strbuf *b, struct btf **btf)
+{
+	struct btf_dump *d;
+	int err = subset_close(kf);
+
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	*btf = subset_btf(kf);
+	if (!*btf)
+		return NULL;
+	d = btf_dump__new(*btf, strbuf_vprintf, b, NULL);
+	if (!d) {
+		err = errno;
+		btf__free(*btf);
+		*btf = NULL;
+		errno = err;
+	}
+	return d;
+}
+
 /* ---- opening ---- */
 
 static struct kf_btf *kf_btf_new(void)
@@ -903,6 +927,19 @@ static struct kf_btf *kf_btf_new(void)
 
 	if (!kf)
 		errno = ENOMEM;
+	return kf;
+}
+
+/* kf, loaded (or not: err), indexed; freed on failure. */
+static struct kf_btf *kf_btf_index(struct kf_btf *kf, int err)
+{
+	if (!err)
+		err = build_index(kf);
+	if (err) {
+		kf_btf__free(kf);
+		errno = -err;
+		return NULL;
+	}
 	return kf;
 }
 
@@ -923,20 +960,12 @@ struct kf_btf *kf_btf__open(const char *path)
 		err = btf ? load_libbpf(kf, btf) : -errno;
 		btf__free(btf);
 	}
-	if (!err)
-		err = build_index(kf);
-	if (err) {
-		kf_btf__free(kf);
-		errno = -err;
-		return NULL;
-	}
-	return kf;
+	return kf_btf_index(kf, err);
 }
 
 struct kf_btf *kf_btf__from_btf(const struct btf *btf)
 {
 	struct kf_btf *kf;
-	int err;
 
 	if (!btf) {
 		errno = EINVAL;
@@ -945,15 +974,7 @@ struct kf_btf *kf_btf__from_btf(const struct btf *btf)
 	kf = kf_btf_new();
 	if (!kf)
 		return NULL;
-	err = load_libbpf(kf, btf);
-	if (!err)
-		err = build_index(kf);
-	if (err) {
-		kf_btf__free(kf);
-		errno = -err;
-		return NULL;
-	}
-	return kf;
+	return kf_btf_index(kf, load_libbpf(kf, btf));
 }
 
 void kf_btf__free(struct kf_btf *kf)
@@ -1080,22 +1101,15 @@ char *kf_btf__type_str(struct kf_btf *kf, __u32 id, const char *name)
 	err = subset_begin(kf);
 	if (!err)
 		err = subset_add(kf, id, SEEN_PTR);
-	if (!err)
-		err = subset_close(kf);
 	if (err)
 		goto reset;
-	btf = subset_btf(kf);
-	if (!btf) {
-		err = -errno;
-		goto reset;
-	}
 	b = &kf->render_buf;
 	b->len = 0;
 	b->err = 0;
-	d = btf_dump__new(btf, strbuf_vprintf, b, NULL);
+	d = subset_dump(kf, b, &btf);
 	if (!d) {
 		err = -errno;
-		goto free_btf;
+		goto reset;
 	}
 	err = btf_dump__emit_type_decl(d, kf->sub.new_id[id], &opts);
 	if (!err)
@@ -1107,7 +1121,6 @@ char *kf_btf__type_str(struct kf_btf *kf, __u32 id, const char *name)
 	}
 
 	btf_dump__free(d);
-free_btf:
 	btf__free(btf);
 reset:
 	subset_reset(kf);
@@ -1338,19 +1351,12 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 		else
 			err = subset_add(kf, ids[nbase + i], SEEN_VALUE);
 	}
-	if (!err)
-		err = subset_close(kf);
 	if (err)
 		goto free_ids;
-	btf = subset_btf(kf);
-	if (!btf) {
-		err = -errno;
-		goto free_ids;
-	}
-	d = btf_dump__new(btf, strbuf_vprintf, &b, NULL);
+	d = subset_dump(kf, &b, &btf);
 	if (!d) {
 		err = -errno;
-		goto free_btf;
+		goto free_ids;
 	}
 
 	strbuf_printf(&b, "/* Generated by kfault from BTF: only the types "
@@ -1390,7 +1396,6 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 
 free_dump:
 	btf_dump__free(d);
-free_btf:
 	btf__free(btf);
 free_ids:
 	subset_reset(kf);
