@@ -7,13 +7,18 @@
  *
  * For each file, the median of RUNS (default 9, at least 7) of:
  *
- *   kfault     the whole process: kfault build FILE -o X --btf VMLINUX
+ *   kfault     the whole process: kfault build FILE -o X --btf VMLINUX,
+ *              with the BTF index file that kfault's first build against
+ *              VMLINUX made (that first build is timed once, apart)
+ *   no idx     the same with KFAULT_BTF_INDEX=off: every build reads all
+ *              of the BTF's types
  *   hand       what a libbpf user does with the same generated C (kfault
  *              build --emit c): clang-19 -target bpf -O2 -g -c against the
  *              vmlinux.h bpftool dumped once (that dump is timed once, apart)
  *   in-process the library in a warm process (a forked child that set its
  *              heap up as kfault build does and already compiled once
- *              without CO-RE): opening BTF, the front end with BTF checks,
+ *              without CO-RE): opening BTF (with its index file), the
+ *              front end with BTF checks,
  *              the minimal vmlinux.h, and the compile itself
  *
  * and prints the times and the ratios: hand / kfault is the speed-up.
@@ -133,7 +138,7 @@ static int inprocess_child(const char *path, const char *btf_path, double *ms, s
 		return err;
 
 	t0 = t = now_ms();
-	kbtf = kf_btf__open(btf_path);
+	kbtf = kf_btf_open_indexed(btf_path);
 	if (!kbtf)
 		return -errno;
 	ms[P_BTF] = now_ms() - t;
@@ -219,7 +224,7 @@ int main(int argc, char **argv)
 	const char *kfault = NULL, *btf = NULL, *clang = "clang-19", *bpftool = "bpftool";
 	char dir[] = "/tmp/kf-bench-XXXXXX", hdr[4200], obj[4200], csrc[4200];
 	int runs = 9, c, status = 0;
-	double dump_ms;
+	double dump_ms, index_ms;
 
 	while ((c = getopt_long(argc, argv, "n:", options, NULL)) != -1) {
 		switch (c) {
@@ -239,25 +244,36 @@ int main(int argc, char **argv)
 	}
 	snprintf(hdr, sizeof(hdr), "%s/vmlinux.h", dir);
 	snprintf(obj, sizeof(obj), "%s/out.bpf.o", dir);
+	/* A BTF index of this run's own, made by the first build below. */
+	snprintf(csrc, sizeof(csrc), "%s/cache", dir);
+	setenv("KFAULT_CACHE", csrc, 1);
+	unsetenv("KFAULT_BTF_INDEX");
 
 	{
 		char *dump[] = { (char *)bpftool, "btf", "dump", "file", (char *)btf, "format", "c", NULL };
 		char *tmpl[] = { (char *)kfault, "templates", dir, NULL };
+		char *first[] = { (char *)kfault, "build", argv[optind], "-o", obj, "--btf", (char *)btf,
+				  NULL };
 
 		dump_ms = run(dump, hdr);
 		if (dump_ms < 0 || run(tmpl, NULL) < 0)
 			return 1;
+		index_ms = run(first, NULL);
+		if (index_ms < 0)
+			return 1;
 	}
 	printf("kernel BTF: %s\n", btf);
 	printf("hand route's one-time 'bpftool btf dump ... format c > vmlinux.h': %.0f ms\n", dump_ms);
+	printf("kfault's first build, which makes the BTF index file: %.0f ms\n", index_ms);
 	printf("medians of %d runs, ms; wall clock, and CPU time (user + system) where it says cpu\n\n",
 	       runs);
-	printf("%-14s %7s %7s %7s %7s %7s %7s | %8s %5s %5s %6s %7s %7s %7s\n", "file", "kfault",
-	       "hand", "hand/kf", "kf cpu", "hd cpu", "cpu h/k", "in-proc", "btf", "front", "header",
-	       "compile", "cmp cpu", "hdr KiB");
+	printf("%-14s %7s %7s %7s %7s %7s %7s %7s | %8s %5s %5s %6s %7s %7s %7s\n", "file", "kfault",
+	       "hand", "hand/kf", "kf cpu", "hd cpu", "cpu h/k", "no idx", "in-proc", "btf", "front",
+	       "header", "compile", "cmp cpu", "hdr KiB");
 
 	for (int f = optind; f < argc; f++) {
 		double t_kf[MAX_RUNS], t_hand[MAX_RUNS], t_in[NPHASES][MAX_RUNS], m_in[NPHASES];
+		double t_noidx[MAX_RUNS];
 		double c_kf[MAX_RUNS], c_hand[MAX_RUNS];
 		char *gen[] = { (char *)kfault, "build", argv[f], "--emit", "c", "-o", csrc,
 				"--btf", (char *)btf, NULL };
@@ -278,8 +294,11 @@ int main(int argc, char **argv)
 
 			t_kf[i] = run_cpu(build, NULL, &c_kf[i]);
 			t_hand[i] = run_cpu(hand, NULL, &c_hand[i]);
+			setenv("KFAULT_BTF_INDEX", "off", 1);
+			t_noidx[i] = run(build, NULL);
+			unsetenv("KFAULT_BTF_INDEX");
 			err = inprocess(argv[f], btf, ms, &header_len);
-			if (t_kf[i] < 0 || t_hand[i] < 0 || err) {
+			if (t_kf[i] < 0 || t_hand[i] < 0 || t_noidx[i] < 0 || err) {
 				fprintf(stderr, "bench: %s: run %d failed (%s)\n", argv[f], i,
 					err ? strerror(-err) : "see above");
 				return 1;
@@ -292,8 +311,9 @@ int main(int argc, char **argv)
 		double mk = median(t_kf, runs), mh = median(t_hand, runs);
 		double ck = median(c_kf, runs), ch = median(c_hand, runs);
 
-		printf("%-14s %7.1f %7.1f %6.1fx %7.1f %7.1f %6.1fx | %8.1f %5.1f %5.1f %6.1f %7.1f %7.1f %7.1f\n",
-		       base, mk, mh, mh / mk, ck, ch, ch / ck, m_in[P_TOTAL], m_in[P_BTF], m_in[P_FRONT],
+		printf("%-14s %7.1f %7.1f %6.1fx %7.1f %7.1f %6.1fx %7.1f | %8.1f %5.1f %5.1f %6.1f %7.1f %7.1f %7.1f\n",
+		       base, mk, mh, mh / mk, ck, ch, ch / ck, median(t_noidx, runs), m_in[P_TOTAL],
+		       m_in[P_BTF], m_in[P_FRONT],
 		       m_in[P_HEADER], m_in[P_COMPILE], m_in[P_COMPILE_CPU], header_len / 1024.0);
 		printf("%-14s targets: kfault <= 60 ms %s, hand/kfault >= 4 %s, in-process compile <= 30 ms %s\n",
 		       "", mk <= 60 ? "yes" : "NO", mh / mk >= 4 ? "yes" : "NO",

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -50,6 +51,7 @@ struct kf_subset {
 struct kf_btf {
 	/* Raw BTF in this machine's byte order, checked by load(). */
 	const char *types;	/* the type section */
+	__u32 types_len;
 	__u32 *offs;		/* offs[id]: where type id starts in it */
 	__u32 nr_types;		/* ids 0 (void) to nr_types - 1 */
 	__u32 nr_named;		/* of the kinds the name index holds */
@@ -64,6 +66,9 @@ struct kf_btf {
 	 */
 	__u32 *index;
 	size_t index_mask;
+	/* offs and index when they come from an index file: its mapping */
+	void *index_file;
+	size_t index_file_len;
 	struct kf_subset sub;
 	/* What kf_btf__type_str() renders into. */
 	struct strbuf render_buf;
@@ -386,16 +391,13 @@ static size_t check_type(const struct btf_type *t, size_t left, __u32 strs_len,
 
 /*
  * Takes raw BTF in this machine's byte order (data must stay valid and
- * be 4-byte aligned): checks the header and every type's size, names and
- * type ids once, so that lookups can trust them, and records the offset
- * of each type. -EINVAL if anything is out of bounds, -ENOMEM.
+ * be 4-byte aligned) and checks its header: where its sections are.
+ * -EINVAL if anything is out of bounds.
  */
-static int load(struct kf_btf *kf, const void *data, size_t size)
+static int load_header(struct kf_btf *kf, const void *data, size_t size)
 {
 	const struct btf_header *hdr = data;
-	const char *types;
-	__u32 off, n = 1, cap, max_ref = 0;
-	size_t meta, len;
+	size_t meta;
 
 	if (size < sizeof(*hdr) || ((uintptr_t)data & 3) || hdr->magic != BTF_MAGIC ||
 	    hdr->version != BTF_VERSION || hdr->hdr_len < sizeof(*hdr) ||
@@ -405,24 +407,38 @@ static int load(struct kf_btf *kf, const void *data, size_t size)
 	if ((size_t)hdr->type_off + hdr->type_len > meta || hdr->type_off % 4 ||
 	    (size_t)hdr->str_off + hdr->str_len > meta || !hdr->str_len)
 		return -EINVAL;
-	types = (const char *)data + hdr->hdr_len + hdr->type_off;
+	kf->types = (const char *)data + hdr->hdr_len + hdr->type_off;
+	kf->types_len = hdr->type_len;
 	kf->strs = (const char *)data + hdr->hdr_len + hdr->str_off;
 	kf->strs_len = hdr->str_len;
 	if (kf->strs[0] || kf->strs[kf->strs_len - 1])
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * After load_header(): checks every type's size, names and type ids once,
+ * so that lookups can trust them, and records the offset of each type.
+ * -EINVAL if anything is out of bounds, -ENOMEM.
+ */
+static int load_types(struct kf_btf *kf)
+{
+	const char *types = kf->types;
+	__u32 off, n = 1, cap, max_ref = 0, types_len = kf->types_len;
+	size_t len;
 
 	/* A kernel's BTF averages ~43 bytes a type. */
-	cap = hdr->type_len / 32 + 16;
+	cap = types_len / 32 + 16;
 	kf->offs = malloc(cap * sizeof(*kf->offs));
 	if (!kf->offs)
 		return -ENOMEM;
 	kf->offs[0] = 0; /* void: never read */
-	for (off = 0; off < hdr->type_len; off += len) {
+	for (off = 0; off < types_len; off += len) {
 		const struct btf_type *t = (const void *)(types + off);
 
-		if (hdr->type_len - off < sizeof(*t))
+		if (types_len - off < sizeof(*t))
 			return -EINVAL;
-		len = check_type(t, hdr->type_len - off, kf->strs_len, &max_ref);
+		len = check_type(t, types_len - off, kf->strs_len, &max_ref);
 		if (!len)
 			return -EINVAL;
 		if (n == cap) {
@@ -439,9 +455,15 @@ static int load(struct kf_btf *kf, const void *data, size_t size)
 	}
 	if (max_ref >= n)
 		return -EINVAL;
-	kf->types = types;
 	kf->nr_types = n;
 	return 0;
+}
+
+static int load(struct kf_btf *kf, const void *data, size_t size)
+{
+	int err = load_header(kf, data, size);
+
+	return err ? err : load_types(kf);
 }
 
 /* A BTF that libbpf parsed, copied into kf in this machine's byte order. */
@@ -484,15 +506,35 @@ free_native:
 	return err;
 }
 
+/* What an index file was made from ("index files" below). */
+struct index_key {
+	__u64 dev, ino, size;
+	__s64 mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+	__u64 btf_off, btf_len;	/* where the BTF is in the file */
+	__u64 sample;		/* hash of the samples */
+};
+
+static int build_index(struct kf_btf *kf);
+static int index_key(int fd, const struct stat *st, size_t btf_off, size_t btf_len,
+		     struct index_key *key);
+static char *index_file(const char *dir, const struct index_key *key);
+static int read_index(struct kf_btf *kf, const char *file, const struct index_key *key);
+static void write_index(const struct kf_btf *kf, const char *dir, const char *file,
+			const struct index_key *key);
+
 /*
  * Raw BTF (as in /sys/kernel/btf/vmlinux) or an ELF file's .BTF, of this
  * machine's byte order: the file mapped where the kernel allows it, read
  * into memory where it does not. -EPROTO if the file is neither (or an ELF
  * file this reader does not handle): then libbpf's reader tries.
+ * With index_dir, the types are checked and indexed once per file: later
+ * opens read the offsets and the name index from there (see "index files").
  */
-static int load_file(struct kf_btf *kf, const char *path)
+static int load_file(struct kf_btf *kf, const char *path, const char *index_dir)
 {
 	const void *data;
+	struct index_key key;
+	char *file = NULL;
 	struct stat st;
 	size_t size = 0, len;
 	int fd, err;
@@ -500,7 +542,9 @@ static int load_file(struct kf_btf *kf, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+	if (fstat(fd, &st))
+		index_dir = NULL;
+	else if (st.st_size > 0) {
 		size = st.st_size;
 		kf->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (kf->map == MAP_FAILED)
@@ -517,21 +561,37 @@ static int load_file(struct kf_btf *kf, const char *path)
 	}
 	data = kf->map ? kf->map : kf->copy;
 
-	if (is_native_raw_btf(data, size)) {
+	if (is_native_raw_btf(data, size))
 		len = size;
-	} else if ((data = elf_btf_section(data, size, &len)) && !((uintptr_t)data & 3)) {
-		/* Only this section is read: map it now, in one go, not a
-		 * fault per 64 KiB (kernels before 5.14 say EINVAL: fine).
-		 */
-		if (kf->map)
-			madvise((void *)((uintptr_t)data & ~(uintptr_t)4095),
-				len + ((uintptr_t)data & 4095), MADV_POPULATE_READ);
-	} else {
+	else if (!(data = elf_btf_section(data, size, &len)) || ((uintptr_t)data & 3)) {
 		err = -EPROTO;
 		goto close_fd;
 	}
-	err = load(kf, data, len);
+	err = load_header(kf, data, len);
+	if (err)
+		goto close_fd;
 
+	if (index_dir && index_key(fd, &st, (const char *)data -
+				   (const char *)(kf->map ? kf->map : kf->copy), len, &key) == 0) {
+		file = index_file(index_dir, &key);
+		if (file && read_index(kf, file, &key) == 0)
+			goto free_file;
+	}
+
+	/* All of the types are read: map them now, in one go, not a fault
+	 * per 64 KiB (kernels before 5.14 say EINVAL: fine).
+	 */
+	if (kf->map)
+		madvise((void *)((uintptr_t)data & ~(uintptr_t)4095),
+			len + ((uintptr_t)data & 4095), MADV_POPULATE_READ);
+	err = load_types(kf);
+	if (!err)
+		err = build_index(kf);
+	if (!err && file)
+		write_index(kf, index_dir, file, &key);
+
+free_file:
+	free(file);
 close_fd:
 	close(fd);
 	return err;
@@ -543,10 +603,17 @@ static void unload(struct kf_btf *kf)
 	if (kf->map)
 		munmap(kf->map, kf->map_len);
 	free(kf->copy);
-	free(kf->offs);
+	if (kf->index_file) {
+		munmap(kf->index_file, kf->index_file_len);
+	} else {
+		free(kf->offs);
+		free(kf->index);
+	}
 	kf->map = NULL;
 	kf->copy = NULL;
 	kf->offs = NULL;
+	kf->index = NULL;
+	kf->index_file = NULL;
 	kf->nr_types = 0;
 	kf->nr_named = 0;
 }
@@ -675,6 +742,295 @@ static int lookup(const struct kf_btf *kf, const char *name,
 			fwd = id;
 	}
 	return fwd;
+}
+
+/* ---- index files ---- */
+
+/*
+ * The pass over all of a kernel's types (load_types()) and the name index
+ * (build_index()) are most of the time a build spends on BTF, and give the
+ * same result for the same file every time: with an index directory they
+ * are written to a file there once, as the hand route writes its
+ * vmlinux.h once, and later opens read them back (~1 MB) and touch only
+ * the types they look at.
+ *
+ * An index file belongs to the BTF file (its device and inode name it;
+ * the next kernel built in the same place overwrites it) and is used only
+ * if it was made from the same contents: the same size, modification and
+ * change times, BTF header, 32 words sampled across the BTF and, for
+ * /sys/kernel/btf/vmlinux, the running kernel's build id. What it holds is
+ * checked before use: offsets rising within the type section, index
+ * entries valid type ids, at most half the slots full. Writing is atomic
+ * (a temporary file renamed); a directory that cannot be written, or a
+ * file that does not check, only costs the pass.
+ */
+#define INDEX_MAGIC "KFBTFIDX"
+#define INDEX_VERSION 1
+#define INDEX_SAMPLES 32
+#define SYSFS_MAGIC 0x62656572
+
+/* The file: this header, offs[nr_types], index[slots]. */
+struct index_hdr {
+	char magic[8];
+	__u32 version;
+	__u32 hash_check;	/* name_hash() of a fixed name: the same hash */
+	struct index_key key;
+	__u32 nr_types, nr_named;
+	__u64 slots;
+	__u64 sum;		/* index_sum() of what follows */
+};
+
+static __u64 mix(__u64 h, __u64 w)
+{
+	return (h ^ w) * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+}
+
+static __u64 mix_bytes(__u64 h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	__u64 w;
+
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = mix(h, w);
+	}
+	w = 0;
+	memcpy(&w, b, n);
+	return mix(h, w);
+}
+
+/* Read with pread, never mapping: the samples must not fault in pages. */
+static __u64 mix_pread(__u64 h, int fd, size_t n, off_t off)
+{
+	unsigned char buf[256];
+	ssize_t got = pread(fd, buf, n < sizeof(buf) ? n : sizeof(buf), off);
+
+	return got > 0 ? mix_bytes(mix(h, got), buf, got) : mix(h, 0);
+}
+
+static int index_key(int fd, const struct stat *st, size_t btf_off, size_t btf_len,
+		     struct index_key *key)
+{
+	__u64 h = INDEX_VERSION;
+	struct statfs fs;
+	int notes;
+
+	memset(key, 0, sizeof(*key));
+	key->dev = st->st_dev;
+	key->ino = st->st_ino;
+	key->size = st->st_size;
+	key->mtime_sec = st->st_mtim.tv_sec;
+	key->mtime_nsec = st->st_mtim.tv_nsec;
+	key->ctime_sec = st->st_ctim.tv_sec;
+	key->ctime_nsec = st->st_ctim.tv_nsec;
+	key->btf_off = btf_off;
+	key->btf_len = btf_len;
+	if (btf_len < 8)
+		return -EINVAL;
+	h = mix_pread(h, fd, sizeof(struct btf_header) + 8, btf_off);
+	for (int i = 0; i < INDEX_SAMPLES; i++)
+		h = mix_pread(h, fd, 8, btf_off + (btf_len - 8) / (INDEX_SAMPLES - 1) * i);
+	/* The running kernel's BTF: its build id as well. */
+	if (fstatfs(fd, &fs) == 0 && fs.f_type == SYSFS_MAGIC) {
+		notes = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+		if (notes >= 0) {
+			h = mix_pread(h, notes, 256, 0);
+			close(notes);
+		}
+	}
+	key->sample = h;
+	return 0;
+}
+
+/* A checksum of offs and index, against files cut short or damaged. */
+static __u64 index_sum(const __u32 *offs, __u32 nr_types, const __u32 *index, size_t slots)
+{
+	return mix_bytes(mix_bytes(0, offs, nr_types * sizeof(*offs)), index,
+			 slots * sizeof(*index));
+}
+
+/* dir/vmlinux-HASH.idx, HASH of the file's device and inode. */
+static char *index_file(const char *dir, const struct index_key *key)
+{
+	size_t n = strlen(dir) + sizeof("/vmlinux-0123456789abcdef.idx");
+	char *file = malloc(n);
+
+	if (file)
+		snprintf(file, n, "%s/vmlinux-%016llx.idx", dir,
+			 (unsigned long long)mix(mix(0, key->dev), key->ino));
+	return file;
+}
+
+static int read_index(struct kf_btf *kf, const char *file, const struct index_key *key)
+{
+	const struct index_hdr *hdr;
+	struct stat st;
+	size_t size, slots, nfull = 0;
+	__u32 *offs, *index;
+	char *buf;
+	int fd, err = -EINVAL;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*hdr) || st.st_size > (1 << 30))
+		goto close_fd;
+	/* Mapped, not read: a copy would cost a fresh page per 4 KiB. */
+	size = st.st_size;
+	buf = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (buf == MAP_FAILED) {
+		err = -errno;
+		goto close_fd;
+	}
+	madvise(buf, size, MADV_POPULATE_READ);
+
+	hdr = (const void *)buf;
+	if (memcmp(hdr->magic, INDEX_MAGIC, sizeof(hdr->magic)) ||
+	    hdr->version != INDEX_VERSION || hdr->hash_check != name_hash("kfault") ||
+	    memcmp(&hdr->key, key, sizeof(*key)) || !hdr->nr_types ||
+	    hdr->slots < 16 || (hdr->slots & (hdr->slots - 1)) ||
+	    hdr->slots < 2 * (__u64)hdr->nr_named ||
+	    size != sizeof(*hdr) + ((__u64)hdr->nr_types + hdr->slots) * sizeof(__u32))
+		goto free_buf;
+	offs = (__u32 *)(buf + sizeof(*hdr));
+	index = offs + hdr->nr_types;
+	slots = hdr->slots;
+	if (offs[0] || (hdr->nr_types > 1 && offs[1] != 0))
+		goto free_buf;
+	for (__u32 id = 2; id < hdr->nr_types; id++)
+		if (offs[id] <= offs[id - 1])
+			goto free_buf;
+	/* and the last type ends the section */
+	if (hdr->nr_types > 1) {
+		__u32 last = offs[hdr->nr_types - 1], max_ref = 0;
+
+		if (last >= kf->types_len || kf->types_len - last < sizeof(struct btf_type) ||
+		    check_type((const void *)(kf->types + last), kf->types_len - last,
+			       kf->strs_len, &max_ref) != kf->types_len - last ||
+		    max_ref >= hdr->nr_types)
+			goto free_buf;
+	} else if (kf->types_len) {
+		goto free_buf;
+	}
+	for (size_t i = 0; i < slots; i++) {
+		if (index[i] >= hdr->nr_types)
+			goto free_buf;
+		nfull += index[i] != 0;
+	}
+	if (nfull > hdr->nr_named || index_sum(offs, hdr->nr_types, index, slots) != hdr->sum)
+		goto free_buf;
+
+	kf->index_file = buf;
+	kf->index_file_len = size;
+	kf->offs = offs;
+	kf->nr_types = hdr->nr_types;
+	kf->nr_named = hdr->nr_named;
+	kf->index = index;
+	kf->index_mask = slots - 1;
+	close(fd);
+	return 0;
+
+free_buf:
+	munmap(buf, size);
+close_fd:
+	close(fd);
+	return err;
+}
+
+/* mkdir -p dir, best effort. */
+static void make_dirs(const char *dir)
+{
+	char *p, *path = strdup(dir);
+
+	if (!path)
+		return;
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	mkdir(path, 0755);
+	free(path);
+}
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+static void write_index(const struct kf_btf *kf, const char *dir, const char *file,
+			const struct index_key *key)
+{
+	struct index_hdr hdr = {
+		.magic = INDEX_MAGIC,
+		.version = INDEX_VERSION,
+		.key = *key,
+		.nr_types = kf->nr_types,
+		.nr_named = kf->nr_named,
+		.slots = kf->index_mask + 1,
+	};
+	size_t n = strlen(file) + sizeof(".XXXXXX");
+	char *tmp = malloc(n);
+	int fd;
+
+	if (!tmp)
+		return;
+	hdr.hash_check = name_hash("kfault");
+	hdr.sum = index_sum(kf->offs, kf->nr_types, kf->index, hdr.slots);
+	make_dirs(dir);
+	snprintf(tmp, n, "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto free_tmp;
+	if (write_all(fd, &hdr, sizeof(hdr)) &&
+	    write_all(fd, kf->offs, kf->nr_types * sizeof(*kf->offs)) &&
+	    write_all(fd, kf->index, hdr.slots * sizeof(*kf->index)) &&
+	    close(fd) == 0 && rename(tmp, file) == 0)
+		goto free_tmp;
+	unlink(tmp);
+free_tmp:
+	free(tmp);
+}
+
+char *kf_btf_default_index_dir(void)
+{
+	const char *v = getenv("KFAULT_BTF_INDEX"), *base, *sub = "/btf";
+	char *dir;
+	size_t n;
+
+	errno = 0;
+	if (v && strcmp(v, "off") == 0)
+		return NULL;
+	base = getenv("KFAULT_CACHE");
+	if (!base || !*base) {
+		base = getenv("XDG_CACHE_HOME");
+		sub = "/kfault/btf";
+		if (!base || !*base) {
+			base = getenv("HOME");
+			sub = "/.cache/kfault/btf";
+		}
+		if (!base || !*base)
+			return NULL;
+	}
+	n = strlen(base) + strlen(sub) + 1;
+	dir = malloc(n);
+	if (dir)
+		snprintf(dir, n, "%s%s", base, sub);
+	return dir;
 }
 
 /* ---- subsets: what btf_dump is given ---- */
@@ -933,7 +1289,7 @@ static struct kf_btf *kf_btf_new(void)
 /* kf, loaded (or not: err), indexed; freed on failure. */
 static struct kf_btf *kf_btf_index(struct kf_btf *kf, int err)
 {
-	if (!err)
+	if (!err && !kf->index)
 		err = build_index(kf);
 	if (err) {
 		kf_btf__free(kf);
@@ -943,7 +1299,7 @@ static struct kf_btf *kf_btf_index(struct kf_btf *kf, int err)
 	return kf;
 }
 
-struct kf_btf *kf_btf__open(const char *path)
+struct kf_btf *kf_btf__open_opts(const char *path, const struct kf_btf_open_opts *opts)
 {
 	struct kf_btf *kf = kf_btf_new();
 	struct btf *btf;
@@ -953,7 +1309,7 @@ struct kf_btf *kf_btf__open(const char *path)
 		return NULL;
 	if (!path)
 		path = KF_VMLINUX_BTF;
-	err = load_file(kf, path);
+	err = load_file(kf, path, opts ? opts->index_dir : NULL);
 	if (err == -EPROTO) {
 		unload(kf);
 		btf = btf__parse(path, NULL);
@@ -961,6 +1317,22 @@ struct kf_btf *kf_btf__open(const char *path)
 		btf__free(btf);
 	}
 	return kf_btf_index(kf, err);
+}
+
+struct kf_btf *kf_btf__open(const char *path)
+{
+	return kf_btf__open_opts(path, NULL);
+}
+
+struct kf_btf *kf_btf_open_indexed(const char *path)
+{
+	struct kf_btf_open_opts opts = { .index_dir = kf_btf_default_index_dir() };
+	struct kf_btf *kf = kf_btf__open_opts(path, &opts);
+	int err = errno;
+
+	free((char *)opts.index_dir);
+	errno = err;
+	return kf;
 }
 
 struct kf_btf *kf_btf__from_btf(const struct btf *btf)
@@ -982,7 +1354,6 @@ void kf_btf__free(struct kf_btf *kf)
 	if (!kf)
 		return;
 	unload(kf);
-	free(kf->index);
 	free(kf->sub.seen);
 	free(kf->sub.new_id);
 	free(kf->sub.ids);

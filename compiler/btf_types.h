@@ -27,6 +27,25 @@ struct kf_btf;
  * or any object built with clang -g).
  */
 struct kf_btf *kf_btf__open(const char *path);
+
+struct kf_btf_open_opts {
+	/* A directory for the index of each BTF file opened (the type
+	 * offsets and the name index, ~1 MB for a kernel), made once and
+	 * read by later opens of the same file instead of a pass over all
+	 * its types; created if missing. NULL: no index file. Best effort:
+	 * a directory that cannot be written only costs the time.
+	 */
+	const char *index_dir;
+};
+/* kf_btf__open() with options; opts may be NULL. */
+struct kf_btf *kf_btf__open_opts(const char *path, const struct kf_btf_open_opts *opts);
+/* The index directory kfault uses unless told otherwise:
+ * ${KFAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kfault}/btf, or NULL
+ * (no index files) when KFAULT_BTF_INDEX is "off". malloc'd.
+ */
+char *kf_btf_default_index_dir(void);
+/* kf_btf__open() with the index directory kfault uses unless told otherwise. */
+struct kf_btf *kf_btf_open_indexed(const char *path);
 /* The types of a BTF the caller built or parsed with libbpf, copied (the
  * caller keeps btf). A module's split BTF is -EOPNOTSUPP.
  */

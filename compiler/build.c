@@ -645,7 +645,7 @@ struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path)
 
 	if (!path)
 		path = "/sys/kernel/btf/vmlinux";
-	kbtf = kf_btf__open(path);
+	kbtf = kf_btf_open_indexed(path);
 	if (!kbtf) {
 		err = errno;
 		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "cannot read kernel BTF from %s: %s",

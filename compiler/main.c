@@ -190,7 +190,7 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 
 	memset(u, 0, sizeof(*u));
 	if (use_btf || obj || header) {
-		kbtf = kf_btf__open(btf_path);
+		kbtf = kf_btf_open_indexed(btf_path);
 		if (!kbtf) {
 			fprintf(stderr, "kfault: cannot read kernel BTF from %s: %s\n",
 				btf_path ? btf_path : "/sys/kernel/btf/vmlinux", strerror(errno));

@@ -123,7 +123,9 @@ void fx_submit_bio(struct bio *bio)
 
 #else /* !KF_BTF_FIXTURE: the tests */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,6 +133,7 @@ void fx_submit_bio(struct bio *bio)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -818,6 +821,186 @@ static void test_header_same_as_whole_btf(void **state)
 	btf__free(btf);
 }
 
+/* ---- index files ---- */
+
+/* The one file in dir (an index, no temporary left): its inode; its path
+ * in file.
+ */
+static ino_t only_file(const char *dir, char *file, size_t size)
+{
+	struct dirent *e;
+	struct stat st;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		assert_true(snprintf(file, size, "%s/%s", dir, e->d_name) < (int)size);
+	}
+	closedir(d);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(file, ".idx"));
+	assert_null(strstr(strstr(file, ".idx"), ".idx."));
+	assert_int_equal(stat(file, &st), 0);
+	return st.st_ino;
+}
+
+/* kf answers as the fixture opened without an index file does. */
+static void assert_same_answers(struct kf_btf *kf)
+{
+	static const char *const names[] = {"struct qstr", "struct dentry", "gfp_t",
+		"unsigned int", "struct fx_unrelated", "struct nosuch"};
+	static const char *const roots[] = {"struct dentry", "fx_d_alloc", "gfp_t"};
+	struct kf_btf *ref = open_fixture();
+	char *h, *ref_h;
+	size_t len, ref_len;
+
+	assert_non_null(kf);
+	assert_int_equal(kf_btf__type_cnt(kf), kf_btf__type_cnt(ref));
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		assert_int_equal(kf_btf__find_type(kf, names[i]), kf_btf__find_type(ref, names[i]));
+	assert_int_equal(kf_btf__find_func(kf, "fx_d_alloc"), kf_btf__find_func(ref, "fx_d_alloc"));
+	h = header_for(kf, roots, 3, &len);
+	ref_h = header_for(ref, roots, 3, &ref_len);
+	assert_string_equal(h, ref_h);
+	free(h);
+	free(ref_h);
+	kf_btf__free(ref);
+}
+
+static void spoil_byte(const char *file, off_t off)
+{
+	int fd = open(file, O_RDWR);
+	unsigned char b;
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &b, 1, off), 1);
+	b ^= 0x5a;
+	assert_int_equal(pwrite(fd, &b, 1, off), 1);
+	close(fd);
+}
+
+/*
+ * The index file: made by the first open, read by the next (not written
+ * again: its inode stays), and made again when it is damaged, cut short or
+ * older than the BTF file; a directory that cannot be written only costs
+ * the time. Every open answers as one without an index.
+ */
+static void test_index_file(void **state)
+{
+	char dir[] = "/tmp/kf-btf-index-XXXXXX", index_dir[128], path[128], file[256];
+	struct kf_btf_open_opts opts = { .index_dir = index_dir };
+	struct timespec times[2] = { { 0, UTIME_OMIT }, { 12345, 0 } };
+	struct kf_btf *kf;
+	struct btf *btf;
+	struct stat st;
+	ino_t ino;
+	__u32 size;
+	char *raw;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(index_dir, sizeof(index_dir), "%s/cache/btf", dir);	/* made */
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	raw = fixture_raw(&btf, &size);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, raw, size), (ssize_t)size);
+	close(fd);
+
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	ino = only_file(index_dir, file, sizeof(file));
+
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	assert_int_equal(only_file(index_dir, file, sizeof(file)), ino);
+
+	/* damaged: a byte of the offsets, then of the name index */
+	assert_int_equal(stat(file, &st), 0);
+	spoil_byte(file, st.st_size / 4);
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	assert_int_not_equal(only_file(index_dir, file, sizeof(file)), ino);
+	ino = only_file(index_dir, file, sizeof(file));
+	spoil_byte(file, st.st_size - 4);
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	assert_int_not_equal(only_file(index_dir, file, sizeof(file)), ino);
+	ino = only_file(index_dir, file, sizeof(file));
+
+	/* cut short */
+	assert_int_equal(truncate(file, st.st_size - 4), 0);
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	assert_int_not_equal(only_file(index_dir, file, sizeof(file)), ino);
+	ino = only_file(index_dir, file, sizeof(file));
+
+	/* the BTF file changed since */
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	assert_int_not_equal(only_file(index_dir, file, sizeof(file)), ino);
+
+	/* nowhere to write */
+	opts.index_dir = "/proc/kf-no-such-dir/btf";
+	kf = kf_btf__open_opts(path, &opts);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+
+	unlink(file);
+	unlink(path);
+	rmdir(index_dir);
+	snprintf(index_dir, sizeof(index_dir), "%s/cache", dir);
+	rmdir(index_dir);
+	assert_int_equal(rmdir(dir), 0);
+	free(raw);
+	btf__free(btf);
+}
+
+static void expect_dir(const char *want)
+{
+	char *dir = kf_btf_default_index_dir();
+
+	if (!want)
+		assert_null(dir);
+	else
+		assert_string_equal(dir, want);
+	free(dir);
+}
+
+/* ${KFAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kfault}/btf, or none. */
+static void test_default_index_dir(void **state)
+{
+	(void)state;
+	unsetenv("KFAULT_BTF_INDEX");
+	setenv("HOME", "/home/u", 1);
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("KFAULT_CACHE");
+	expect_dir("/home/u/.cache/kfault/btf");
+	setenv("XDG_CACHE_HOME", "/xdg", 1);
+	expect_dir("/xdg/kfault/btf");
+	setenv("KFAULT_CACHE", "/kc", 1);
+	expect_dir("/kc/btf");
+	setenv("KFAULT_BTF_INDEX", "off", 1);
+	expect_dir(NULL);
+	unsetenv("KFAULT_BTF_INDEX");
+	unsetenv("KFAULT_CACHE");
+	unsetenv("XDG_CACHE_HOME");
+	unsetenv("HOME");
+	expect_dir(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -841,6 +1024,8 @@ int main(void)
 		cmocka_unit_test(test_open_swapped),
 		cmocka_unit_test(test_from_split_btf),
 		cmocka_unit_test(test_header_same_as_whole_btf),
+		cmocka_unit_test(test_index_file),
+		cmocka_unit_test(test_default_index_dir),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
