@@ -373,15 +373,23 @@ static char *param_names(const struct kf_param *params, int n, const char *lead)
 	return kf_buf_steal(&b);
 }
 
-/* The two attach backends, as the generated C spells a frame's probes. */
+/*
+ * The two attach backends, as the generated C spells a frame's probes.
+ * A probe that reads the function's arguments (for a predicate) is written
+ * with BPF_KPROBE or BPF_PROG; one that does not is a plain function of its
+ * context, as those macros expand to: they also wrap the body in a second,
+ * always-inline function, which costs clang as much again as a small probe
+ * (the same code comes out).
+ */
 static const struct backend {
 	const char *entry, *exit;		/* section prefixes, and name suffixes */
-	const char *entry_macro, *exit_macro;
+	const char *entry_macro;		/* a probe that reads arguments */
+	const char *ctx;			/* a probe that does not: its parameter */
 	const char *sp;				/* the probe's stack position */
 	const char *at_kretprobe;		/* kf_frame_return()'s last argument */
 } backends[] = {
-	{ "kprobe", "kretprobe", "BPF_KPROBE", "BPF_KRETPROBE", "KF_KPROBE_SP", "true" },
-	{ "fentry", "fexit", "BPF_PROG", "BPF_PROG", "KF_TRAMP_SP", "false" },
+	{ "kprobe", "kretprobe", "BPF_KPROBE", "struct pt_regs *ctx", "KF_KPROBE_SP", "true" },
+	{ "fentry", "fexit", "BPF_PROG", "unsigned long long *ctx", "KF_TRAMP_SP", "false" },
 };
 
 /*
@@ -427,7 +435,11 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 		const struct backend *be = &backends[b];
 
 		emit(g, "SEC(\"%s/%s\")\n", be->entry, f->func);
-		emit(g, "int %s(kf%d_f%d_%s%s)\n", be->entry_macro, i, k, be->entry, probe_decls);
+		if (f->pred)
+			emit(g, "int %s(kf%d_f%d_%s%s)\n", be->entry_macro, i, k, be->entry,
+			     probe_decls);
+		else
+			emit(g, "int kf%d_f%d_%s(%s)\n", i, k, be->entry, be->ctx);
 		emit(g, "{\n");
 		emit(g, "\tif (kf_frame_next(%d, %d, %s(ctx))%s%s%s)\n", i, k, be->sp, when,
 		     *when ? names : "", *when ? ")" : "");
@@ -448,7 +460,7 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 		const struct backend *be = &backends[b];
 
 		emit(g, "SEC(\"%s/%s\")\n", be->exit, f->func);
-		emit(g, "int %s(kf%d_f%d_%s)\n", be->exit_macro, i, k, be->exit);
+		emit(g, "int kf%d_f%d_%s(%s)\n", i, k, be->exit, be->ctx);
 		emit(g, "{\n");
 		emit(g, "\tkf_frame_return(%d, %s(ctx), %s);\n", i, be->sp, be->at_kretprobe);
 		emit(g, "\treturn 0;\n");

@@ -155,7 +155,8 @@ static const struct words *codegen_words(void)
 {
 	static struct words w;
 	static const char *const extra[] = {
-		"__auto_type", "BPF_KPROBE", "BPF_KRETPROBE", "BPF_PROG", "BPF_CORE_READ",
+		"__auto_type", "BPF_KPROBE", "BPF_PROG", "BPF_CORE_READ",
+		"unsigned", "long",	/* a trampoline probe's "unsigned long long *ctx" */
 	};
 
 	if (w.n)

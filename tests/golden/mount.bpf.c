@@ -39,7 +39,7 @@ const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 
 /* mount.fault:8: call __x64_sys_mount */
 SEC("kprobe/__x64_sys_mount")
-int BPF_KPROBE(kf0_f0_kprobe)
+int kf0_f0_kprobe(struct pt_regs *ctx)
 {
 	if (kf_frame_next(0, 0, KF_KPROBE_SP(ctx)))
 		kf_frame_push(0, 0, KF_KPROBE_SP(ctx));
@@ -47,7 +47,7 @@ int BPF_KPROBE(kf0_f0_kprobe)
 }
 
 SEC("fentry/__x64_sys_mount")
-int BPF_PROG(kf0_f0_fentry)
+int kf0_f0_fentry(unsigned long long *ctx)
 {
 	if (kf_frame_next(0, 0, KF_TRAMP_SP(ctx)))
 		kf_frame_push(0, 0, KF_TRAMP_SP(ctx));
@@ -55,14 +55,14 @@ int BPF_PROG(kf0_f0_fentry)
 }
 
 SEC("kretprobe/__x64_sys_mount")
-int BPF_KRETPROBE(kf0_f0_kretprobe)
+int kf0_f0_kretprobe(struct pt_regs *ctx)
 {
 	kf_frame_return(0, KF_KPROBE_SP(ctx), true);
 	return 0;
 }
 
 SEC("fexit/__x64_sys_mount")
-int BPF_PROG(kf0_f0_fexit)
+int kf0_f0_fexit(unsigned long long *ctx)
 {
 	kf_frame_return(0, KF_TRAMP_SP(ctx), false);
 	return 0;

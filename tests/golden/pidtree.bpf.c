@@ -52,7 +52,7 @@ const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 
 /* pidtree.fault:8: call __x64_sys_openat */
 SEC("kprobe/__x64_sys_openat")
-int BPF_KPROBE(kf0_f0_kprobe)
+int kf0_f0_kprobe(struct pt_regs *ctx)
 {
 	if (kf_frame_next(0, 0, KF_KPROBE_SP(ctx)))
 		kf_frame_push(0, 0, KF_KPROBE_SP(ctx));
@@ -60,7 +60,7 @@ int BPF_KPROBE(kf0_f0_kprobe)
 }
 
 SEC("fentry/__x64_sys_openat")
-int BPF_PROG(kf0_f0_fentry)
+int kf0_f0_fentry(unsigned long long *ctx)
 {
 	if (kf_frame_next(0, 0, KF_TRAMP_SP(ctx)))
 		kf_frame_push(0, 0, KF_TRAMP_SP(ctx));
@@ -68,14 +68,14 @@ int BPF_PROG(kf0_f0_fentry)
 }
 
 SEC("kretprobe/__x64_sys_openat")
-int BPF_KRETPROBE(kf0_f0_kretprobe)
+int kf0_f0_kretprobe(struct pt_regs *ctx)
 {
 	kf_frame_return(0, KF_KPROBE_SP(ctx), true);
 	return 0;
 }
 
 SEC("fexit/__x64_sys_openat")
-int BPF_PROG(kf0_f0_fexit)
+int kf0_f0_fexit(unsigned long long *ctx)
 {
 	kf_frame_return(0, KF_TRAMP_SP(ctx), false);
 	return 0;
@@ -105,14 +105,14 @@ int BPF_PROG(kf0_f1_fentry, struct dentry *parent, const struct qstr *name)
 }
 
 SEC("kretprobe/d_alloc_parallel")
-int BPF_KRETPROBE(kf0_f1_kretprobe)
+int kf0_f1_kretprobe(struct pt_regs *ctx)
 {
 	kf_frame_return(0, KF_KPROBE_SP(ctx), true);
 	return 0;
 }
 
 SEC("fexit/d_alloc_parallel")
-int BPF_PROG(kf0_f1_fexit)
+int kf0_f1_fexit(unsigned long long *ctx)
 {
 	kf_frame_return(0, KF_TRAMP_SP(ctx), false);
 	return 0;
