@@ -842,11 +842,32 @@ static int index_key(int fd, const struct stat *st, size_t btf_off, size_t btf_l
 	return 0;
 }
 
-/* A checksum of offs and index, against files cut short or damaged. */
-static __u64 index_sum(const __u32 *offs, __u32 nr_types, const __u32 *index, size_t slots)
+/*
+ * Checks offs and index as an index file holds them: offsets rising
+ * (offs[1], the first type, is 0 like void's), index entries type ids, at
+ * most nr_named of them. Their checksum (Fletcher's: a changed, lost or
+ * moved word changes it) in *sum. One pass each: this runs at every open.
+ */
+static bool index_check(const __u32 *offs, __u32 nr_types, const __u32 *index, size_t slots,
+			__u32 nr_named, __u64 *sum)
 {
-	return mix_bytes(mix_bytes(0, offs, nr_types * sizeof(*offs)), index,
-			 slots * sizeof(*index));
+	__u64 a = 1, b = 0;
+	size_t nfull = 0;
+	bool bad = offs[0] || (nr_types > 1 && offs[1]);
+
+	for (__u32 i = 0; i < nr_types; i++) {
+		bad |= i >= 2 && offs[i] <= offs[i - 1];
+		a += offs[i];
+		b += a;
+	}
+	for (size_t i = 0; i < slots; i++) {
+		bad |= index[i] >= nr_types;
+		nfull += index[i] != 0;
+		a += index[i];
+		b += a;
+	}
+	*sum = a ^ (b << 32 | b >> 32);
+	return !bad && nfull <= nr_named;
 }
 
 /* dir/vmlinux-HASH.idx, HASH of the file's device and inode. */
@@ -865,8 +886,9 @@ static int read_index(struct kf_btf *kf, const char *file, const struct index_ke
 {
 	const struct index_hdr *hdr;
 	struct stat st;
-	size_t size, slots, nfull = 0;
+	size_t size, slots;
 	__u32 *offs, *index;
+	__u64 sum;
 	char *buf;
 	int fd, err = -EINVAL;
 
@@ -895,11 +917,9 @@ static int read_index(struct kf_btf *kf, const char *file, const struct index_ke
 	offs = (__u32 *)(buf + sizeof(*hdr));
 	index = offs + hdr->nr_types;
 	slots = hdr->slots;
-	if (offs[0] || (hdr->nr_types > 1 && offs[1] != 0))
+	if (!index_check(offs, hdr->nr_types, index, slots, hdr->nr_named, &sum) ||
+	    sum != hdr->sum)
 		goto free_buf;
-	for (__u32 id = 2; id < hdr->nr_types; id++)
-		if (offs[id] <= offs[id - 1])
-			goto free_buf;
 	/* and the last type ends the section */
 	if (hdr->nr_types > 1) {
 		__u32 last = offs[hdr->nr_types - 1], max_ref = 0;
@@ -912,13 +932,6 @@ static int read_index(struct kf_btf *kf, const char *file, const struct index_ke
 	} else if (kf->types_len) {
 		goto free_buf;
 	}
-	for (size_t i = 0; i < slots; i++) {
-		if (index[i] >= hdr->nr_types)
-			goto free_buf;
-		nfull += index[i] != 0;
-	}
-	if (nfull > hdr->nr_named || index_sum(offs, hdr->nr_types, index, slots) != hdr->sum)
-		goto free_buf;
 
 	kf->index_file = buf;
 	kf->index_file_len = size;
@@ -990,7 +1003,7 @@ static void write_index(const struct kf_btf *kf, const char *dir, const char *fi
 	if (!tmp)
 		return;
 	hdr.hash_check = name_hash("kfault");
-	hdr.sum = index_sum(kf->offs, kf->nr_types, kf->index, hdr.slots);
+	index_check(kf->offs, kf->nr_types, kf->index, hdr.slots, kf->nr_named, &hdr.sum);
 	make_dirs(dir);
 	snprintf(tmp, n, "%s.XXXXXX", file);
 	fd = mkstemp(tmp);
