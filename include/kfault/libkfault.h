@@ -55,7 +55,10 @@ struct kf_compile_opts {
 	 * Kernel types: a vmlinux with a .BTF section or a raw BTF file.
 	 * NULL: /sys/kernel/btf/vmlinux, the running kernel. The file is
 	 * checked against these types and the object is built with them
-	 * (CO-RE: it loads on other kernels whose types fit).
+	 * (CO-RE: it loads on other kernels whose types fit). As kfault
+	 * does, the first read of a BTF file leaves an index of its types
+	 * in ${KFAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kfault}/btf for
+	 * the next (KFAULT_BTF_INDEX=off: none; see kfault(1)).
 	 */
 	const char *btf_path;
 	/*
