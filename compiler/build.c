@@ -619,7 +619,8 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 		.nfiles = kheaders ? 3 : 4,
 		.extra_args = (const char *const *)args, .nextra = nargs,
 		.in_process = opts && opts->in_process,
-		.frontend_target = kheaders ? KF_KERNEL_TRIPLE : NULL);
+		.frontend_target = kheaders ? KF_KERNEL_TRIPLE : NULL,
+		.no_dwarf = true);	/* link_runtime() would drop it */
 
 	err = kf_cc_compile(u->prog.text, u->prog.len, &cc, &res);
 	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++)

@@ -45,7 +45,10 @@
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/CompilerInvocation.h>
 #include <llvm/ADT/SmallString.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/PassManager.h>
 #include <llvm/Object/ObjectFile.h>
+#include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/ErrorHandling.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -154,7 +157,34 @@ struct Options {
 	bool in_process = false;
 	unsigned int timeout_ms = KF_DEFAULT_TIMEOUT_MS;
 	std::string frontend_target; // empty: bpf
+	bool no_dwarf = false;
 };
+
+// Leaves DWARF out of the object, and BTF in: LLVM's AsmPrinter makes no
+// DWARF writer for a module with the CodeView flag and no DWARF version
+// (it writes CodeView only for Windows), and BPF's BTF writer looks at
+// neither. Flags, not clang's -gcodeview, which also changes the debug
+// information that BTF is made from (names anonymous structs after their
+// typedef, for one). Run before the optimisation pipeline; the AsmPrinter
+// reads the flags after it.
+struct NoDwarfPass : llvm::PassInfoMixin<NoDwarfPass> {
+	llvm::PreservedAnalyses run(llvm::Module &m, llvm::ModuleAnalysisManager &)
+	{
+		m.setModuleFlag(llvm::Module::Max, "Dwarf Version", 0u);
+		m.setModuleFlag(llvm::Module::Warning, "CodeView", 1u);
+		return llvm::PreservedAnalyses::all();
+	}
+};
+
+void add_no_dwarf(clang::CodeGenOptions &cg)
+{
+	cg.PassBuilderCallbacks.push_back([](llvm::PassBuilder &pb) {
+		pb.registerPipelineStartEPCallback(
+			[](llvm::ModulePassManager &mpm, llvm::OptimizationLevel) {
+				mpm.addPass(NoDwarfPass());
+			});
+	});
+}
 
 // Turns clang diagnostics into Diag records; prints nothing.
 class Collector : public clang::DiagnosticConsumer {
@@ -376,6 +406,8 @@ void compile_here(const std::string &src, const Options &o, Outcome &out)
 		make_invocation(o, fs, driver_diags, false, out);
 	if (!inv)
 		return;
+	if (o.no_dwarf)
+		add_no_dwarf(inv->getCodeGenOpts());
 	// Two stages: the front end for frontend_target, to LLVM IR only
 	// (its optimisation is the BPF stage's), then BPF.
 	std::shared_ptr<clang::CompilerInvocation> fe_inv = inv;
@@ -810,6 +842,7 @@ int make_options(const kf_cc_opts *opts, Options &o)
 		o.target_arch = arch;
 	}
 	o.in_process = KF_OPTS_GET(opts, in_process, false);
+	o.no_dwarf = KF_OPTS_GET(opts, no_dwarf, false);
 	if (timeout)
 		o.timeout_ms = timeout;
 	if (fe_target) {

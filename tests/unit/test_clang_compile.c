@@ -297,6 +297,68 @@ static void test_kprobe_core_isolated(void **state)
 	free(src);
 }
 
+/* Compiles the kprobe test program, isolated, with or without DWARF. */
+static struct kf_cc_result *compile_kprobe(bool no_dwarf)
+{
+	KF_OPTS(kf_cc_opts, opts, .main_name = "probe.bpf.c", .files = tiny_files,
+		.nfiles = 1, .target_arch = "x86", .no_dwarf = no_dwarf);
+	struct kf_cc_result *res = NULL;
+	char *src = kprobe_src("on_d_alloc", 0);
+
+	assert_int_equal(kf_cc_compile(src, strlen(src), &opts, &res), 0);
+	free(src);
+	return res;
+}
+
+/* Section name of the object in res, as a malloc'd copy; NULL if none. */
+static void *result_section(const struct kf_cc_result *res, const char *name, size_t *len)
+{
+	size_t size = 0;
+	const void *obj = kf_cc_result__object(res, &size);
+
+	assert_non_null(obj);
+	*len = 0;
+	return elf_section(obj, size, name, len);
+}
+
+static void assert_same_section(const struct kf_cc_result *a, const struct kf_cc_result *b,
+				const char *name)
+{
+	size_t la, lb;
+	void *da = result_section(a, name, &la), *db = result_section(b, name, &lb);
+
+	if (!da || !db)
+		fail_msg("no %s section", name);
+	assert_int_equal(la, lb);
+	assert_memory_equal(da, db, la);
+	free(da);
+	free(db);
+}
+
+/*
+ * no_dwarf: no .debug_* sections, and the same BTF, line and CO-RE
+ * records (.BTF, .BTF.ext) and code as with DWARF.
+ */
+static void test_no_dwarf(void **state)
+{
+	struct kf_cc_result *with = compile_kprobe(false), *without = compile_kprobe(true);
+	size_t len;
+	void *d;
+
+	(void)state;
+	check_object(without, "on_d_alloc");
+	d = result_section(with, ".debug_info", &len);
+	assert_non_null(d);
+	free(d);
+	assert_null(result_section(without, ".debug_info", &len));
+	assert_null(result_section(without, ".debug_line", &len));
+	assert_same_section(with, without, ".BTF");
+	assert_same_section(with, without, ".BTF.ext");
+	assert_same_section(with, without, "kprobe/d_alloc");
+	kf_cc_result__free(with);
+	kf_cc_result__free(without);
+}
+
 static void test_error_has_location(void **state)
 {
 	/* Line 4, column 9: the undeclared identifier. */
@@ -651,6 +713,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reserve_heap),
 		cmocka_unit_test(test_kprobe_core_isolated),
+		cmocka_unit_test(test_no_dwarf),
 		cmocka_unit_test(test_error_has_location),
 		cmocka_unit_test(test_error_in_header),
 		cmocka_unit_test(test_warning_still_compiles),
