@@ -934,7 +934,8 @@ int kf_cc_reserve_heap(size_t size)
 		return -ENOMEM;
 	// The allocations that follow start where p does: up to the next
 	// 2 MiB boundary, that is small pages. Leave that stretch allocated,
-	// never used, so that they start on the boundary instead.
+	// never used, so that they start on the boundary instead (unless it
+	// is shorter than 64 KiB: a few small pages, left to them).
 	start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
 	if (start - (uintptr_t)p >= 64 << 10) {
 		free(p);
