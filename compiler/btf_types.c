@@ -759,8 +759,8 @@ static int lookup(const struct kf_btf *kf, const char *name,
  * if it was made from the same contents: the same size, modification and
  * change times, BTF header, 32 words sampled across the BTF and, for
  * /sys/kernel/btf/vmlinux, the running kernel's build id. What it holds is
- * checked before use: offsets rising within the type section, index
- * entries valid type ids, at most half the slots full. Writing is atomic
+ * checked before use: a checksum, offsets rising within the type section,
+ * index entries valid type ids, at most half the slots full. Writing is atomic
  * (a temporary file renamed); a directory that cannot be written, or a
  * file that does not check, only costs the pass.
  */
@@ -777,7 +777,7 @@ struct index_hdr {
 	struct index_key key;
 	__u32 nr_types, nr_named;
 	__u64 slots;
-	__u64 sum;		/* index_sum() of what follows */
+	__u64 sum;		/* index_check()'s checksum of what follows */
 };
 
 static __u64 mix(__u64 h, __u64 w)
@@ -998,23 +998,24 @@ static void write_index(const struct kf_btf *kf, const char *dir, const char *fi
 	};
 	size_t n = strlen(file) + sizeof(".XXXXXX");
 	char *tmp = malloc(n);
+	bool ok;
 	int fd;
 
 	if (!tmp)
 		return;
 	hdr.hash_check = name_hash("kfault");
-	index_check(kf->offs, kf->nr_types, kf->index, hdr.slots, kf->nr_named, &hdr.sum);
+	/* only for the checksum: these were just made */
+	(void)index_check(kf->offs, kf->nr_types, kf->index, hdr.slots, kf->nr_named, &hdr.sum);
 	make_dirs(dir);
 	snprintf(tmp, n, "%s.XXXXXX", file);
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		goto free_tmp;
-	if (write_all(fd, &hdr, sizeof(hdr)) &&
-	    write_all(fd, kf->offs, kf->nr_types * sizeof(*kf->offs)) &&
-	    write_all(fd, kf->index, hdr.slots * sizeof(*kf->index)) &&
-	    close(fd) == 0 && rename(tmp, file) == 0)
-		goto free_tmp;
-	unlink(tmp);
+	ok = write_all(fd, &hdr, sizeof(hdr)) &&
+	     write_all(fd, kf->offs, kf->nr_types * sizeof(*kf->offs)) &&
+	     write_all(fd, kf->index, hdr.slots * sizeof(*kf->index));
+	if (close(fd) || !ok || rename(tmp, file))
+		unlink(tmp);
 free_tmp:
 	free(tmp);
 }
