@@ -165,24 +165,44 @@ int kf_build_header(struct kf_unit *u, struct kf_btf *kbtf, char **header, size_
 		for (size_t i = 0; i < r.n; i++) {
 			if (kf_btf__find_type(kbtf, r.v[i]) < 0 && kf_btf__find_func(kbtf, r.v[i]) < 0 &&
 			    kf_btf__find_enumerator(kbtf, r.v[i], NULL) < 0) {
-				kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 },
+				kf_error(&u->diags, KF_NOLOC,
 					 "the kernel's BTF has no '%s'", r.v[i]);
 				break;
 			}
 		}
 	} else if (err) {
-		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 }, "cannot write kernel types: %s",
+		kf_error(&u->diags, KF_NOLOC, "cannot write kernel types: %s",
 			 strerror(-err));
 	}
 	roots_free(&r);
 	return err;
 }
 
-/* A clang diagnostic on generated line N belongs to the DSL range of that line. */
+/* The files a build serves from memory (kf_build()), besides the program. */
+static bool is_own_file(const char *file)
+{
+	static const char *const own[] = {
+		"kfault.h", "kfault.bpf.h", "kfault.pch", "kfault-kheaders.h", "vmlinux.h",
+	};
+
+	if (strncmp(file, "/kfault-builtin/", 16) == 0)
+		return true;
+	for (size_t i = 0; i < KF_ARRAY_SIZE(own); i++)
+		if (strcmp(file, own[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A clang diagnostic on generated line N belongs to the DSL range of that
+ * line. One elsewhere (kfault's own headers, a kernel header, a generated
+ * line no statement made) has no place in the user's file: it is reported
+ * without a location, naming where it is.
+ */
 static void report(struct kf_unit *u, const struct kf_cc_diag *cd, const char *gen_name)
 {
 	const struct kf_program *p = &u->prog;
-	struct kf_loc loc = { 1, 1, 1, 1 };
+	struct kf_loc loc = KF_NOLOC;
 	enum kf_severity sev = cd->severity == KF_CC_ERROR ? KF_ERROR :
 			       cd->severity == KF_CC_WARNING ? KF_WARNING : KF_NOTE;
 	bool ours = cd->file && strcmp(cd->file, gen_name) == 0;
@@ -191,7 +211,14 @@ static void report(struct kf_unit *u, const struct kf_cc_diag *cd, const char *g
 		loc = p->line_loc[cd->line - 1];
 	if (sev == KF_NOTE)
 		return;	/* clang's notes explain its errors; the hint below shows the line */
-	kf_diag(&u->diags, sev, loc, "in the generated program: %s", cd->message);
+	if (ours || !cd->file)
+		kf_diag(&u->diags, sev, loc, "in the generated program: %s", cd->message);
+	else if (is_own_file(cd->file))
+		kf_diag(&u->diags, sev, loc, "in kfault's own headers (a bug in kfault): %s:%d:%d: %s",
+			cd->file, cd->line, cd->col, cd->message);
+	else
+		kf_diag(&u->diags, sev, loc, "in %s:%d:%d: %s", cd->file, cd->line, cd->col,
+			cd->message);
 	if (ours && cd->line >= 1 && cd->line <= p->nlines) {
 		const char *s = p->text;
 
@@ -203,8 +230,6 @@ static void report(struct kf_unit *u, const struct kf_cc_diag *cd, const char *g
 		if (s)
 			kf_diag_hint(&u->diags, "%s:%d: %.*s", gen_name, cd->line,
 				     (int)strcspn(s, "\n"), s);
-	} else if (cd->file) {
-		kf_diag_hint(&u->diags, "%s:%d:%d", cd->file, cd->line, cd->col);
 	}
 }
 
@@ -228,11 +253,22 @@ static const char *const fast_args[] = {
  * BTF mode, after fast_args, also starts from the bpf headers precompiled
  * when kfault was built (templates/kfault.pch.h, served from memory as
  * kfault.pch). Not checked against the headers on disk: it holds the ones
- * kfault and its runtime half were built with.
+ * kfault and its runtime half were built with, their text included
+ * (compiler/CMakeLists.txt), so that no file it was made from is opened.
+ * If clang cannot use it, the build compiles without it (pch_failed()).
  */
 static const char *const pch_args[] = {
 	"-include-pch", "kfault.pch", "-Xclang", "-fno-validate-pch",
 };
+
+/*
+ * libbpf's bpf headers, embedded when kfault was built, are served from
+ * memory under this directory, searched before the system's: a build
+ * reads nothing of the host's but the kernel's types (and, in headers
+ * mode, the kernel tree), so a relocated or copied kfault, or one whose
+ * source tree is gone, builds the same objects.
+ */
+#define KF_BUILTIN_INCLUDE "/kfault-builtin/include"
 
 /* ---- linking the runtime half ---- */
 
@@ -383,7 +419,7 @@ static int link_runtime(struct kf_unit *u, const void *prog, size_t size, struct
 	}
 	libbpf_set_print(old);
 	if (err) {
-		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 },
+		kf_error(&u->diags, KF_NOLOC,
 			 "linking the program with kfault's runtime half failed: %s%s%s",
 			 strerror(-err), link_log[0] ? ": libbpf: " : "", link_log);
 		return err;
@@ -492,12 +528,12 @@ static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***
 	int err = 0;
 
 	if (!arch) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+		kf_error(d, KF_NOLOC,
 			 "--kernel-headers is not supported on this architecture yet");
 		return -ENOTSUP;
 	}
 	if (!is_dir(dir)) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "cannot use kernel headers from %s: %s", dir,
+		kf_error(d, KF_NOLOC, "cannot use kernel headers from %s: %s", dir,
 			 strerror(errno == 0 || access(dir, F_OK) == 0 ? ENOTDIR : errno));
 		kf_diag_hint(d, "--kernel-headers takes a kernel build or headers tree, like "
 			     "/lib/modules/$(uname -r)/build");
@@ -507,7 +543,7 @@ static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***
 	src = kernel_srctree(dir);
 	probe = kf_strfmt("%s/include/generated/autoconf.h", obj);
 	if (!is_file(probe)) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+		kf_error(d, KF_NOLOC,
 			 "%s is no configured kernel build or headers tree: it has no "
 			 "include/generated/autoconf.h", dir);
 		kf_diag_hint(d, "--kernel-headers takes a kernel build or headers tree, like "
@@ -517,7 +553,7 @@ static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***
 	free(probe);
 	probe = kf_strfmt("%s/include/linux/kconfig.h", src);
 	if (!err && !is_file(probe)) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+		kf_error(d, KF_NOLOC,
 			 "kernel headers %s: no include/linux/kconfig.h in its sources %s", dir, src);
 		err = -ENOENT;
 	}
@@ -573,22 +609,66 @@ void kf_build_free_args(char **args, size_t nargs)
 	free(args);
 }
 
+/*
+ * Whether a compile failed because of the precompiled headers rather than
+ * the program: clang's errors about reading an AST file (a PCH is one).
+ */
+static bool pch_failed(const struct kf_cc_result *res)
+{
+	static const char *const marks[] = {
+		"AST file", "PCH file", "precompiled header", "kfault.pch",
+	};
+
+	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++) {
+		const struct kf_cc_diag *cd = kf_cc_result__diag(res, i);
+
+		if (cd->severity != KF_CC_ERROR)
+			continue;
+		if (cd->file && strcmp(cd->file, "kfault.pch") == 0)
+			return true;
+		for (size_t m = 0; m < KF_ARRAY_SIZE(marks); m++)
+			if (strstr(cd->message, marks[m]))
+				return true;
+	}
+	return false;
+}
+
+/* The first error of a compile, for the log: "" when there is none. */
+static const char *first_error(const struct kf_cc_result *res)
+{
+	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++)
+		if (kf_cc_result__diag(res, i)->severity == KF_CC_ERROR)
+			return kf_cc_result__diag(res, i)->message;
+	return "";
+}
+
+/* A clang PCH starts with this magic; anything else is not worth trying. */
+static bool pch_plausible(const void *data, size_t size)
+{
+	return data && size > 64 && memcmp(data, "CPCH", 4) == 0;
+}
+
 int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_object *out)
 {
 	const char *btf_path = opts && opts->btf_path ? opts->btf_path : "/sys/kernel/btf/vmlinux";
 	const struct kf_embedded *kh = kf_template("kfault.h"), *kbh = kf_template("kfault.bpf.h");
 	const char *kheaders = opts ? opts->kernel_headers : NULL;
+	const void *pch = opts && opts->pch ? opts->pch : kf_pch[0].data;
+	size_t pch_size = opts && opts->pch ? opts->pch_size : kf_pch[0].size;
 	struct kf_btf *kbtf = opts ? opts->btf : NULL, *opened = NULL;
-	struct kf_vfile files[4];
+	struct kf_vfile files[16];
+	char bpf_paths[8][64];
 	struct kf_cc_result *res = NULL;
-	char *header = NULL, **args = NULL;
-	size_t header_len = 0, nargs = 0;
+	char *header = NULL, **args = NULL, *why_no_pch = NULL;
+	size_t header_len = 0, nargs = 0, nfiles = 0, nbpf = 0, nbase;
+	bool use_pch = false;
 	const void *obj;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < KF_ARRAY_SIZE(fast_args); i++)
 		add_arg(&args, &nargs, kf_strdup(fast_args[i]));
+	add_arg(&args, &nargs, kf_strdup("-isystem" KF_BUILTIN_INCLUDE));
 	if (kheaders) {
 		/* kernel types from the headers */
 		err = add_kernel_headers_args(&u->diags, kheaders, &args, &nargs);
@@ -596,10 +676,13 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 			goto free_args;
 		header = kf_strdup(kheaders_workarounds);
 		header_len = strlen(header);
-		files[0] = (struct kf_vfile){ "kfault-kheaders.h", header, header_len };
+		files[nfiles++] = (struct kf_vfile){ "kfault-kheaders.h", header, header_len };
 	} else {
-		for (size_t i = 0; i < KF_ARRAY_SIZE(pch_args); i++)
-			add_arg(&args, &nargs, kf_strdup(pch_args[i]));
+		if (opts && opts->no_pch)
+			why_no_pch = kf_strdup("not used (--no-pch)");
+		else if (!pch_plausible(pch, pch_size))
+			why_no_pch = kf_strdup("not a clang precompiled header");
+		use_pch = !why_no_pch;
 		if (!kbtf) {
 			kbtf = opened = kf_build_open_btf(&u->diags, btf_path);
 			if (!kbtf) {
@@ -610,19 +693,39 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 		err = kf_build_header(u, kbtf, &header, &header_len);
 		if (err)
 			goto free_btf;
-		files[0] = (struct kf_vfile){ "vmlinux.h", header, header_len };
+		files[nfiles++] = (struct kf_vfile){ "vmlinux.h", header, header_len };
 	}
-	files[1] = (struct kf_vfile){ "kfault.h", kh->data, kh->size };
-	files[2] = (struct kf_vfile){ "kfault.bpf.h", kbh->data, kbh->size };
-	files[3] = (struct kf_vfile){ "kfault.pch", kf_pch[0].data, kf_pch[0].size };
+	files[nfiles++] = (struct kf_vfile){ "kfault.h", kh->data, kh->size };
+	files[nfiles++] = (struct kf_vfile){ "kfault.bpf.h", kbh->data, kbh->size };
+	for (const struct kf_embedded *e = kf_bpf_headers; e->name && nbpf < KF_ARRAY_SIZE(bpf_paths); e++) {
+		snprintf(bpf_paths[nbpf], sizeof(bpf_paths[nbpf]), "%s/bpf/%s", KF_BUILTIN_INCLUDE, e->name);
+		files[nfiles++] = (struct kf_vfile){ bpf_paths[nbpf++], e->data, e->size };
+	}
+	nbase = nargs;
+	if (use_pch) {
+		files[nfiles] = (struct kf_vfile){ "kfault.pch", pch, pch_size };
+		for (size_t i = 0; i < KF_ARRAY_SIZE(pch_args); i++)
+			add_arg(&args, &nargs, kf_strdup(pch_args[i]));
+	}
 	KF_OPTS(kf_cc_opts, cc, .main_name = "kfault.bpf.c", .files = files,
-		.nfiles = kheaders ? 3 : 4,
+		.nfiles = nfiles + use_pch,
 		.extra_args = (const char *const *)args, .nextra = nargs,
 		.in_process = opts && opts->in_process,
 		.frontend_target = kheaders ? KF_KERNEL_TRIPLE : NULL,
 		.no_dwarf = true);	/* link_runtime() would drop it */
 
 	err = kf_cc_compile(u->prog.text, u->prog.len, &cc, &res);
+	if (err == -ENOEXEC && use_pch && pch_failed(res)) {
+		/* slower, and correct: the headers' text instead of the PCH */
+		why_no_pch = kf_strfmt("clang could not use it: %s", first_error(res));
+		kf_cc_result__free(res);
+		res = NULL;
+		cc.nfiles = nfiles;
+		cc.nextra = nbase;
+		err = kf_cc_compile(u->prog.text, u->prog.len, &cc, &res);
+	}
+	if (why_no_pch)
+		out->log = kf_strfmt("compiled without kfault's precompiled headers: %s\n", why_no_pch);
 	for (size_t i = 0; res && i < kf_cc_result__diag_cnt(res); i++)
 		report(u, kf_cc_result__diag(res, i), cc.main_name);
 	if (!err) {
@@ -631,13 +734,14 @@ int kf_build(struct kf_unit *u, const struct kf_build_opts *opts, struct kf_obje
 		obj = kf_cc_result__object(res, &size);
 		err = link_runtime(u, obj, size, out);
 	} else if (!u->diags.errors) {
-		kf_error(&u->diags, (struct kf_loc){ 1, 1, 1, 1 }, "clang failed: %s", strerror(-err));
+		kf_error(&u->diags, KF_NOLOC, "clang failed: %s", strerror(-err));
 	}
 	kf_cc_result__free(res);
 	free(header);
 free_btf:
 	kf_btf__free(opened);
 free_args:
+	free(why_no_pch);
 	kf_build_free_args(args, nargs);
 	return err == -ENOEXEC ? -EINVAL : err;
 }
@@ -652,7 +756,7 @@ struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path)
 	kbtf = kf_btf_open_indexed(path);
 	if (!kbtf) {
 		err = errno;
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "cannot read kernel BTF from %s: %s",
+		kf_error(d, KF_NOLOC, "cannot read kernel BTF from %s: %s",
 			 path, strerror(err));
 		kf_diag_hint(d, "the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX");
 		errno = err;
@@ -663,5 +767,6 @@ struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path)
 void kf_object_fini(struct kf_object *o)
 {
 	free(o->data);
+	free(o->log);
 	memset(o, 0, sizeof(*o));
 }

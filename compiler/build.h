@@ -31,12 +31,23 @@ struct kf_build_opts {
 	 * (docs/build.md) instead of a vmlinux.h from BTF. NULL: BTF mode.
 	 */
 	const char *kernel_headers;
+	/*
+	 * BTF mode starts from the bpf headers precompiled when kfault was
+	 * built. no_pch: compile them instead (slower, the same object).
+	 * pch, pch_size: another PCH to try (tests). Whenever clang cannot
+	 * use the PCH, the build compiles without it and says why in
+	 * kf_object.log.
+	 */
+	bool no_pch;
+	const void *pch;
+	size_t pch_size;
 	size_t :0;
 };
 
 struct kf_object {
 	void *data;			/* the BPF ELF object */
 	size_t size;
+	char *log;			/* what a user may want to know (--verbose); or NULL */
 };
 
 /*

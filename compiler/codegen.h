@@ -37,5 +37,7 @@ extern const struct kf_embedded kf_templates[];
 extern const struct kf_embedded kf_runtime_objects[];
 /* templates/kfault.pch.h precompiled when kfault was built (build.c). */
 extern const struct kf_embedded kf_pch[];
+/* libbpf's bpf/bpf_*.h, as kfault was built with (build.c serves them). */
+extern const struct kf_embedded kf_bpf_headers[];
 
 #endif

@@ -122,7 +122,7 @@ void kf_diags__free(struct kf_diags *d)
 
 struct kf_loc kf_diags__origin(const struct kf_diags *d, struct kf_loc loc)
 {
-	return d->map ? d->map(d->map_ctx, loc) : loc;
+	return d->map && loc.first_line ? d->map(d->map_ctx, loc) : loc;
 }
 
 static void vdiag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
@@ -397,11 +397,15 @@ void kf_diags__print(struct kf_diags *d, FILE *out)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct kf_diag *g = &d->v[i];
 
-		kf_buf_printf(&b, "%s:%d:%d: %s: ", d->src->path, g->loc.first_line,
-			      g->loc.first_column, severity_name(g->severity));
+		if (g->loc.first_line)
+			kf_buf_printf(&b, "%s:%d:%d: %s: ", d->src->path, g->loc.first_line,
+				      g->loc.first_column, severity_name(g->severity));
+		else
+			kf_buf_printf(&b, "%s: %s: ", d->src->path, severity_name(g->severity));
 		put_message(&b, g->message);
 		kf_buf_putc(&b, '\n');
-		put_excerpt(&b, d->src, &g->loc);
+		if (g->loc.first_line)
+			put_excerpt(&b, d->src, &g->loc);
 		if (g->hint) {
 			kf_buf_puts(&b, "   = hint: ");
 			put_message(&b, g->hint);

@@ -27,6 +27,12 @@ struct kf_loc {
 	int last_column;
 };
 
+/*
+ * No location: for what is about the whole input or about kfault itself.
+ * Printed as "file: error: message", without an excerpt.
+ */
+#define KF_NOLOC ((struct kf_loc){ 0, 0, 0, 0 })
+
 enum kf_severity {
 	KF_ERROR,
 	KF_WARNING,

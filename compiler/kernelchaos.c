@@ -1012,7 +1012,7 @@ int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 
 	(void)ctx;
 	if (src->len > KF_MAX_SOURCE) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 },
+		kf_error(d, KF_NOLOC,
 			 "the file is larger than %d bytes (1 MiB), the limit", KF_MAX_SOURCE);
 		return -EINVAL;
 	}
@@ -1049,7 +1049,7 @@ int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 	}
 	yaml_parser_delete(&parser);
 	if (!any && !d->errors) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "no KernelChaos resource in this file");
+		kf_error(d, KF_NOLOC, "no KernelChaos resource in this file");
 		kf_diag_hint(d, "a resource starts 'apiVersion: " KC_API_VERSION "', 'kind: KernelChaos'");
 	}
 	free(k.char_at);

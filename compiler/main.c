@@ -76,6 +76,7 @@ static const char usage_text[] =
 	"      --kernel-headers DIR  check, gen, build: predicates may use the macros of\n"
 	"                         this kernel build or headers tree, and build compiles\n"
 	"                         against its headers instead of a vmlinux.h from BTF\n"
+	"  -v, --verbose          build: also say how the object was made when it matters\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
 	"\n"
@@ -227,6 +228,8 @@ static int compile(const char *path, struct kf_unit *u, struct kf_object *obj, b
 			.kernel_headers = kernel_headers);
 
 		err = kf_build(u, &bo, obj);
+		if (obj->log && ipy_verbose)
+			fprintf(stderr, "kfault: %s", obj->log);
 	} else if (!err && header) {
 		err = kf_build_header(u, kbtf, (char **)&header->data, &header->size);
 	}
@@ -319,7 +322,8 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		case OPT_KERNEL_HEADERS: kernel_headers = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case OPT_INJECTPY: inject_py = true; break;
-		case 'I': case 'P': case 'c': case 'v':
+		case 'v': ipy_verbose = true; break;
+		case 'I': case 'P': case 'c':
 			ipy_opts = true;
 			status = ipy_option(cmd, c, optarg);
 			if (status)
@@ -329,7 +333,7 @@ static int cmd_compile(const char *cmd, int argc, char **argv)
 		}
 	}
 	if (ipy_opts && !inject_py)
-		return usage_error("-I, -P, -c and -v go with --inject-py, not '%s' alone", cmd);
+		return usage_error("-I, -P and -c go with --inject-py, not '%s' alone", cmd);
 	if (inject_py && (status = ipy_operands(cmd, argc, argv, optind)))
 		return status;
 	if (!inject_py && optind != argc - 1)

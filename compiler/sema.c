@@ -1003,7 +1003,7 @@ int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf,
 	int errors = d->errors;
 
 	if (file->ninj == 0 && d->errors == 0) {
-		kf_error(d, (struct kf_loc){ 1, 1, 1, 1 }, "no injection in this file");
+		kf_error(d, KF_NOLOC, "no injection in this file");
 		kf_diag_hint(d, "an injection starts with 'inject slab {', 'inject page {', 'inject bio {' "
 				"or 'inject function NAME returns VALUE {'");
 	}

@@ -19,7 +19,7 @@ _kfault_opts()
 	case $1 in
 	check) echo "--btf --kernel-headers -h --help $_kfault_ipy_opts" ;;
 	gen) echo "-o --output --btf --kernel-headers -M --depfile -h --help $_kfault_ipy_opts" ;;
-	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -h --help" \
+	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose -h --help" \
 		"$_kfault_ipy_opts" ;;
 	convert) echo "-o --output -h --help $_kfault_ipy_opts" ;;
 	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \

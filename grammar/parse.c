@@ -20,7 +20,7 @@ struct kf_file *kf_parse(const struct kf_source *src, struct kf_diags *diags)
 	p.file = kf_calloc(1, sizeof(*p.file));
 	p.file->src = src;
 	if (src->len > KF_MAX_SOURCE) {
-		kf_error(diags, (struct kf_loc){ 1, 1, 1, 1 },
+		kf_error(diags, KF_NOLOC,
 			 "the file is larger than %d bytes (1 MiB), the limit", KF_MAX_SOURCE);
 		return p.file;
 	}

@@ -95,7 +95,7 @@ enum kf_diag_level {
 struct kf_diagnostic {
 	enum kf_diag_level level;
 	const char *file;	/* the source's name, as given */
-	int line, column;	/* where the range starts, 1-based (column in bytes) */
+	int line, column;	/* where the range starts, 1-based (column in bytes); 0: no location */
 	int end_line, end_column; /* where it ends, inclusive */
 	const char *message;	/* without "file:line:col: error: " */
 	const char *hint;	/* NULL when there is none */

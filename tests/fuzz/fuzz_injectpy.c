@@ -69,6 +69,8 @@ static void check_locations(const struct kf_diags *d, const struct kf_source *sr
 		const char *line = src->text;
 		size_t linelen;
 
+		if (!l->first_line && !l->first_column && !l->last_line && !l->last_column)
+			continue;	/* no location (KF_NOLOC): about the whole input */
 		if (l->first_line < 1 || (size_t)l->first_line > nlines || l->last_line < l->first_line ||
 		    (size_t)l->last_line > nlines || l->first_column < 1) {
 			fprintf(stderr, "fuzz_injectpy: '%s' at %d:%d-%d:%d, outside the spec\n",

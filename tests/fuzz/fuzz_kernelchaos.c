@@ -30,6 +30,8 @@ static void check_locations(const struct kf_unit *u)
 	for (size_t i = 0; i < u->diags.n; i++) {
 		const struct kf_loc *l = &u->diags.v[i].loc;
 
+		if (!l->first_line && !l->first_column && !l->last_line && !l->last_column)
+			continue;	/* no location (KF_NOLOC): about the whole input */
 		if (l->first_line < 1 || l->first_line > lines || l->first_column < 1 ||
 		    l->last_line < l->first_line || l->last_line > lines) {
 			fprintf(stderr, "fuzz_kernelchaos: diagnostic '%s' at %d:%d-%d:%d, outside %d lines\n",

@@ -22,6 +22,7 @@
 
 #include "btf_types.h"
 #include "build.h"
+#include "codegen.h"	/* kf_pch */
 #include "frontend.h"
 
 static struct kf_btf *kbtf;
@@ -426,6 +427,77 @@ static void test_minimal_header(void **state)
 	kf_unit__fini(&u);
 }
 
+/* Build mount.fault with opts; the object in *o, 0 or the error. */
+static int build_with(struct kf_build_opts *bo, struct kf_object *o)
+{
+	static const char text[] =
+		"inject slab {\n    call __x64_sys_mount\n    target comm \"mount-loop\"\n}\n";
+	struct kf_unit u;
+	int err;
+
+	assert_int_equal(check(&u, text), 0);
+	bo->btf = kbtf;
+	err = kf_build(&u, bo, o);
+	if (err)
+		print_diags(&u);
+	else
+		check_object(&u, o);
+	kf_unit__fini(&u);
+	return err;
+}
+
+/*
+ * A PCH clang cannot use never fails a build: it compiles the headers
+ * instead, makes the same object, and says why in the log (issue 24).
+ */
+static void test_pch_fallback(void **state)
+{
+	struct kf_object want, o;
+	unsigned char *bad;
+	size_t n = kf_pch[0].size;
+
+	(void)state;
+	{
+		KF_OPTS(kf_build_opts, bo);
+
+		assert_int_equal(build_with(&bo, &want), 0);
+		assert_null(want.log);	/* the embedded PCH was used */
+	}
+	{
+		KF_OPTS(kf_build_opts, bo, .no_pch = true);
+
+		assert_int_equal(build_with(&bo, &o), 0);
+		assert_non_null(o.log);
+		assert_non_null(strstr(o.log, "without kfault's precompiled headers: not used"));
+		assert_int_equal(o.size, want.size);
+		assert_memory_equal(o.data, want.data, want.size);
+		kf_object_fini(&o);
+	}
+	{
+		KF_OPTS(kf_build_opts, bo, .pch = "not a PCH at all", .pch_size = 16);
+
+		assert_int_equal(build_with(&bo, &o), 0);
+		assert_non_null(strstr(o.log, "not a clang precompiled header"));
+		assert_memory_equal(o.data, want.data, want.size);
+		kf_object_fini(&o);
+	}
+	/* the real one cut short: clang itself rejects it */
+	bad = malloc(n);
+	assert_non_null(bad);
+	memcpy(bad, kf_pch[0].data, n);
+	{
+		KF_OPTS(kf_build_opts, bo, .pch = bad, .pch_size = n / 3);
+
+		assert_int_equal(build_with(&bo, &o), 0);
+		assert_non_null(o.log);
+		assert_non_null(strstr(o.log, "clang could not use it: "));
+		assert_memory_equal(o.data, want.data, want.size);
+		kf_object_fini(&o);
+	}
+	free(bad);
+	kf_object_fini(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_header),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_pch_fallback),
 	};
 
 	libbpf_set_print(NULL);
