@@ -163,7 +163,8 @@ enum kf_stmt_kind {
 struct kf_stmt {
 	enum kf_stmt_kind kind;
 	struct kf_loc loc;		/* the keyword */
-	struct kf_value *values;	/* HEADERS: each header; others: one value */
+	struct kf_value *values;	/* HEADERS: each header; PROBABILITY: the value, and
+					 * after `per`, the word "per" and the unit; others: one value */
 	int nvalues;
 	struct kf_frame *frame;		/* CALL */
 	char *target_kind;		/* TARGET: pid, comm, cgroup */
@@ -183,6 +184,8 @@ enum kf_site_kind {
 /* Settings folded from the statements by sema. */
 struct kf_settings {
 	double probability;		/* percent, (0, 100]; 100 when not given */
+	bool per_call;			/* drawn once per call of the outermost frame, not
+					 * at each decision (docs/semantics.md) */
 	uint64_t times;			/* 0: unlimited */
 	uint64_t duration_ms;		/* 0: until stopped */
 	char *schedule;			/* cron text, or NULL */

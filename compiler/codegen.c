@@ -243,9 +243,15 @@ static void knobs(struct gen *g, const struct kf_file *file)
 		emit(g, "\t[%d] = {\n", i);
 		if (set->probability >= 100)
 			emit(g, "\t\t.prob_scaled = KF_PROB_ALWAYS,\t/* probability 100%% */\n");
+		else if (set->per_call)
+			emit(g, "\t\t.prob_scaled = %" PRIu64 ",\t/* probability %g%% of 2^32, per call: "
+			     "drawn once per call of %s */\n", prob_scaled(set->probability),
+			     set->probability, inj->frames[0]->func);
 		else
-			emit(g, "\t\t.prob_scaled = %" PRIu64 ",\t/* probability %g%% of 2^32 */\n",
+			emit(g, "\t\t.prob_scaled = %" PRIu64 ",\t/* probability %g%% of 2^32, per decision */\n",
 			     prob_scaled(set->probability), set->probability);
+		if (set->per_call)
+			emit(g, "\t\t.per_call = 1,\n");
 		if (set->times)
 			emit(g, "\t\t.times = %" PRIu64 "%s,\n", set->times,
 			     set->times > INT64_MAX ? "ULL" : "");
@@ -341,6 +347,8 @@ static void metadata(struct gen *g, const struct kf_file *file)
 			meta_string(g, "cgroup", set->cgroup, KF_PATH_LEN);
 		if (inj->retval_num == 0)
 			emit(g, "\t\t.retval_zero = 1,\n");
+		if (set->per_call)
+			emit(g, "\t\t.per_call = 1,\n");
 		emit(g, "\t},\n");
 	}
 	g->at = (struct kf_loc){ 0 };

@@ -780,6 +780,16 @@ static void percent_text(double percent, char *buf, size_t size)
 		buf[--n] = '\0';
 }
 
+/* The frames with a function name: the hook's own predicate is not one. */
+static size_t named_frames(const struct spec *sp)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < sp->nframes; k++)
+		n += sp->frames[k].name.hi != 0;
+	return n;
+}
+
 static int emit_injection(struct spec *sp, struct kf_xlate *x)
 {
 	const struct kf_injectpy *o = sp->opts;
@@ -807,8 +817,9 @@ static int emit_injection(struct spec *sp, struct kf_xlate *x)
 			return -EINVAL;
 	}
 	if (o->probability && o->percent < 100) {
+		/* inject.py draws once per call of the outermost frame */
 		percent_text(o->percent, pct, sizeof(pct));
-		kf_xlate__emit(x, whole, "    probability %s%%\n", pct);
+		kf_xlate__emit(x, whole, "    probability %s%%%s\n", pct, named_frames(sp) ? " per call" : "");
 	}
 	if (o->times)
 		kf_xlate__emit(x, whole, "    times %llu\n", o->times);

@@ -948,8 +948,9 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 		}
 	}
 	if (has_probability && probability) {
-		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_PROBABILITY].value), "    probability %d%%\n",
-			       (int)probability);
+		/* bpfki draws once per call of the chain's outermost function */
+		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_PROBABILITY].value), "    probability %d%%%s\n",
+			       (int)probability, nframes ? " per call" : "");
 	} else if (has_probability) {
 		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_PROBABILITY].value),
 			       "    # probability: 0 is Chaos Mesh's 'not set': 100%%\n");

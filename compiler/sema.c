@@ -713,6 +713,36 @@ static void set_headers(struct sema *s, const struct kf_stmt *st)
 	}
 }
 
+/*
+ * `probability P per call` or `per decision`: what one draw is for. The
+ * default, per decision, is the kernel's own fault injection's meaning.
+ */
+static void set_probability_unit(struct sema *s, const struct kf_stmt *st)
+{
+	static const char *const units[] = { "call", "decision" };
+	const struct kf_value *per = &st->values[1], *unit = &st->values[2];
+	const char *near;
+
+	if (strcmp(per->text, "per") != 0) {
+		kf_error(s->d, per->loc, "unexpected '%s' after the probability", per->text);
+		kf_diag_hint(s->d, "write 'probability %s%% per call' (drawn once per call of the "
+			     "outermost frame) or '... per decision' (at each decision, the default)",
+			     st->values[0].text);
+		return;
+	}
+	if (strcmp(unit->text, "call") == 0) {
+		s->inj->set.per_call = true;
+		return;
+	}
+	if (strcmp(unit->text, "decision") == 0)
+		return;
+	kf_error(s->d, unit->loc, "a probability is drawn per 'call' or per 'decision', not per '%s'",
+		 unit->text);
+	near = kf_closest(unit->text, units, KF_ARRAY_SIZE(units));
+	if (near)
+		kf_diag_hint(s->d, "did you mean 'per %s'?", near);
+}
+
 static void set_probability(struct sema *s, const struct kf_stmt *st)
 {
 	const struct kf_value *v = &st->values[0];
@@ -738,6 +768,8 @@ static void set_probability(struct sema *s, const struct kf_stmt *st)
 		return;
 	}
 	s->inj->set.probability = p;
+	if (st->nvalues == 3)
+		set_probability_unit(s, st);
 }
 
 static void set_times(struct sema *s, const struct kf_stmt *st)
@@ -936,6 +968,13 @@ static void fold_statements(struct sema *s, struct kf_injection *inj)
 		case KF_STMT_SCHEDULE: set_schedule(s, st); break;
 		default: break;
 		}
+	}
+	if (set->per_call && !inj->nframes) {
+		kf_error(s->d, set->stmt[KF_STMT_PROBABILITY]->values[2].loc,
+			 "'per call' draws once per call of the outermost frame, and this injection "
+			 "has no call chain");
+		kf_diag_hint(s->d, "add a 'call' statement, or write 'per decision': with no chain, "
+			     "each decision is drawn on its own");
 	}
 	if (set->schedule && !set->duration_ms) {
 		kf_error(s->d, set->stmt[KF_STMT_SCHEDULE]->loc,

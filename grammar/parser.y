@@ -187,7 +187,7 @@ static struct kf_value value(enum kf_value_kind kind, YYLTYPE loc, char *text, b
 %type <param> param
 %type <params> params_opt param_list
 %type <args> args
-%type <value> value header
+%type <value> value header per_unit
 %type <values> header_list
 %type <frame> frame
 %type <stmt> stmt target
@@ -315,7 +315,8 @@ when_opt:
 /*
  * stmt = "headers" STRING { [","] STRING }
  *      | "call" IDENT [ params ] [ "when" expr ]
- *      | "probability" value | "times" value | "duration" value
+ *      | "probability" value [ "per" ( "call" | "decision" ) ]
+ *      | "times" value | "duration" value
  *      | "schedule" value
  *      | "target" IDENT value [ "with" IDENT ]
  *      | ";"
@@ -338,6 +339,12 @@ stmt:
 	| PROBABILITY value {
 		$$ = (struct kf_stmt){ .kind = KF_STMT_PROBABILITY, .loc = @1 };
 		PUSH($$.values, $$.nvalues, $2);
+	}
+	| PROBABILITY value IDENT per_unit {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_PROBABILITY, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+		PUSH($$.values, $$.nvalues, value(KF_VAL_IDENT, @3, $3, false));
+		PUSH($$.values, $$.nvalues, $4);
 	}
 	| TIMES value {
 		$$ = (struct kf_stmt){ .kind = KF_STMT_TIMES, .loc = @1 };
@@ -399,6 +406,12 @@ value:
 	}
 	| IDENT			{ $$ = value(KF_VAL_IDENT, @1, $1, false); }
 	| '-' IDENT		{ $$ = value(KF_VAL_IDENT, @$, $2, true); }
+	;
+
+/* What a probability is drawn for, after "per": "call" is a keyword. */
+per_unit:
+	  CALL			{ $$ = value(KF_VAL_IDENT, @1, kf_strdup("call"), false); }
+	| IDENT			{ $$ = value(KF_VAL_IDENT, @1, $1, false); }
 	;
 
 /* frame = "call" IDENT [ params ] [ "when" expr ] */

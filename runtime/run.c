@@ -264,13 +264,22 @@ static void print_summary(struct run *r, const char *object, const char *why, do
 			printf(", \"source\": ");
 			json_string(m->source);
 			printf(", \"line\": %u, \"hits\": %llu, \"decisions\": %llu, \"injected\": %llu, "
-			       "\"times\": %llu}", m->line, (unsigned long long)st.hits,
-			       (unsigned long long)st.decisions, (unsigned long long)st.injected,
-			       (unsigned long long)k->times);
+			       "\"times\": %llu, \"probability_per\": \"%s\"", m->line,
+			       (unsigned long long)st.hits, (unsigned long long)st.decisions,
+			       (unsigned long long)st.injected, (unsigned long long)k->times,
+			       k->per_call ? "call" : "decision");
+			if (k->per_call)
+				printf(", \"calls\": %llu, \"calls_won\": %llu",
+				       (unsigned long long)st.calls, (unsigned long long)st.calls_won);
+			putchar('}');
 		} else {
-			fprintf(stderr, "  #%d %s:%u %s: %llu hits, %llu decisions, %llu injected", i,
-				m->source, m->line, m->site, (unsigned long long)st.hits,
-				(unsigned long long)st.decisions, (unsigned long long)st.injected);
+			fprintf(stderr, "  #%d %s:%u %s: ", i, m->source, m->line, m->site);
+			if (k->per_call)
+				fprintf(stderr, "%llu calls, %llu drawn to fail; ",
+					(unsigned long long)st.calls, (unsigned long long)st.calls_won);
+			fprintf(stderr, "%llu hits, %llu decisions, %llu injected",
+				(unsigned long long)st.hits, (unsigned long long)st.decisions,
+				(unsigned long long)st.injected);
 			if (k->times)
 				fprintf(stderr, " of %llu", (unsigned long long)k->times);
 			fputc('\n', stderr);

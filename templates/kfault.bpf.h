@@ -123,7 +123,7 @@ struct kf_chain_key {
 
 struct kf_chain {
 	__u32 matched;			/* frames matched so far */
-	__u32 pad;
+	__u32 lost;			/* per call: this call's draw lost, nothing under it fails */
 	__u64 sp[KF_MAX_FRAMES];	/* stack pointer at each matched frame's entry */
 };
 
@@ -337,7 +337,28 @@ KF_SUBPROG bool kf_frame_next(__u32 i, __u32 k, __u64 sp)
 	if (!c)
 		return k == 0;
 	kf_chain_prune(c, sp, false);
+	if (k && c->lost)
+		return false;	/* a call whose draw lost: no need to follow it down */
 	return c->matched == k;
+}
+
+/*
+ * `probability P per call`: one draw when the outermost frame is entered,
+ * kept for that whole call (as inject.py and bpfki do), so that P of the
+ * calls fail, however many decisions each makes. True when it won.
+ */
+static __always_inline bool kf_draw_call(__u32 i)
+{
+	const volatile struct kf_knobs *k = &kf_knobs[i];
+	struct kf_stats *st = bpf_map_lookup_elem(&kf_stats, &i);
+	bool won = k->prob_scaled >= KF_PROB_ALWAYS || bpf_get_prandom_u32() < k->prob_scaled;
+
+	if (st) {
+		__sync_fetch_and_add(&st->calls, 1);
+		if (won)
+			__sync_fetch_and_add(&st->calls_won, 1);
+	}
+	return won;
 }
 
 /* Frame k matched (its predicate held): record where it sits on the stack. */
@@ -355,6 +376,8 @@ KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 	}
 	if (k >= KF_MAX_FRAMES || c->matched != k)
 		return;
+	if (k == 0)
+		c->lost = kf_knobs[i].per_call && !kf_draw_call(i);
 	c->sp[k] = sp;
 	c->matched = k + 1;
 }
@@ -389,7 +412,7 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 		if (!c)
 			return false;
 		kf_chain_prune(c, sp, false);
-		if (c->matched != k->nframes)
+		if (c->matched != k->nframes || c->lost)
 			return false;
 	}
 	st = bpf_map_lookup_elem(&kf_stats, &i);
@@ -400,18 +423,21 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 
 /*
  * The decision, once the site's own predicate holds: draw against the
- * probability, then reserve one of `times` with an atomic add, so that
- * concurrent threads never inject more than `times` failures in all.
+ * probability (unless it was drawn for the whole call: kf_draw_call), then
+ * reserve one of `times` with an atomic add, so that concurrent threads
+ * never inject more than `times` failures in all. Per call with no chain,
+ * each decision is a call of its own.
  */
 KF_SUBPROG bool kf_decide(__u32 i)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_stats *st = bpf_map_lookup_elem(&kf_stats, &i);
+	bool drawn = k->per_call && k->nframes;
 
 	if (!st)
 		return false;
 	__sync_fetch_and_add(&st->decisions, 1);
-	if (k->prob_scaled < KF_PROB_ALWAYS && bpf_get_prandom_u32() >= k->prob_scaled)
+	if (!drawn && k->prob_scaled < KF_PROB_ALWAYS && bpf_get_prandom_u32() >= k->prob_scaled)
 		return false;
 	if (k->times && __sync_fetch_and_add(&st->reserved, 1) >= k->times)
 		return false;

@@ -40,6 +40,8 @@ struct kf_knobs {
 	__u32 cgroup;		/* only tasks in cgroup kf_cgroups[i] and below */
 	__u32 nframes;		/* length of the call chain */
 	char comm[KF_COMM_LEN];	/* target command name; "": any */
+	__u32 per_call;		/* draw once per call of the outermost frame, not per decision */
+	__u32 pad;
 };
 
 /*
@@ -59,14 +61,18 @@ struct kf_meta {
 	__u32 frame_lines[KF_MAX_FRAMES];	/* of each frame's 'call' */
 	__u32 nframes;
 	__u32 retval_zero;			/* fails with 0: fmod_ret cannot do that */
+	__u32 per_call;				/* probability per call (kf_knobs.per_call) */
+	__u32 pad;
 };
 
 /* Counters of one injection, in the kf_stats map (index: injection). */
 struct kf_stats {
 	__u64 hits;		/* failure site reached by a target task, chain complete */
-	__u64 decisions;	/* ... and its own predicate true: a probability draw */
+	__u64 decisions;	/* ... and its own predicate true: where it may fail */
 	__u64 reserved;		/* draws that won and asked for one of `times` */
 	__u64 injected;		/* failures injected */
+	__u64 calls;		/* per call: outermost calls drawn for */
+	__u64 calls_won;	/* ... whose draw won: decisions under them may fail */
 };
 
 /* One injected failure, sent through the kf_events ring buffer. */

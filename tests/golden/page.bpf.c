@@ -22,7 +22,7 @@
 const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 	/* page.fault:7: inject page when order >= 2 */
 	[0] = {
-		.prob_scaled = 429496730,	/* probability 10% of 2^32 */
+		.prob_scaled = 429496730,	/* probability 10% of 2^32, per decision */
 		.times = 0,		/* no limit */
 		.retval = 1,
 		.gfp_nofail = 0x8000,	/* __GFP_NOFAIL; the runtime reads this kernel's */

@@ -23,7 +23,7 @@ struct kmem_cache;
 const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {
 	/* scheduled.fault:6: inject slab */
 	[0] = {
-		.prob_scaled = 42949673,	/* probability 1% of 2^32 */
+		.prob_scaled = 42949673,	/* probability 1% of 2^32, per decision */
 		.times = 0,		/* no limit */
 		.retval = -12,		/* -ENOMEM */
 		.gfp_nofail = 0x8000,	/* __GFP_NOFAIL; the runtime reads this kernel's */

@@ -108,7 +108,7 @@ static void test_native_text(void **state)
 		"    call __x64_sys_mount\n"
 		"    call d_alloc_parallel(struct dentry *p, const struct qstr *n)\n"
 		"        when STRCMP(n->name, \"ban\\\"anas\")\n"
-		"    probability 30%\n"
+		"    probability 30% per call\n"
 		"    times 3\n"
 		"    target pid 7 with children\n"
 		"    target comm \"mount-loop\"\n"

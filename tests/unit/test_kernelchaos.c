@@ -119,7 +119,7 @@ static void test_native_forms(void **state)
 		"        when (target > 1)\n"
 		"    call g(int times)\n"
 		"        when (times > 1)\n"
-		"    probability 5%\n"
+		"    probability 5% per call\n"
 		"    times unlimited\n"
 		"    duration 1h30m\n"
 		"}\n"));
