@@ -4,8 +4,8 @@
 # share/bash-completion/completions/kfault; works without the
 # bash-completion package too (source it).
 #
-# The lists below are checked against compiler/main.c and runtime/run.c by
-# tests/docs/check-completion.
+# The lists below are checked against each command's --help, which is printed
+# from the table that parses its options (cli/), by tests/docs/check-completion.
 
 _kfault_commands="check gen build run convert inject templates"
 _kfault_global_opts="-h --help -V --version"
@@ -27,6 +27,7 @@ _kfault_opts()
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
 		"--stay-armed -l --log --stack -j --json --btf -h --help" ;;
+	templates) echo "-h --help" ;;
 	esac
 }
 

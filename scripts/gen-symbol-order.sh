@@ -13,7 +13,7 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
-kfault=$build/compiler/kfault
+kfault=$build/cli/kfault
 cache=${KFAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kfault}
 btf=${KFAULT_BTF:-$(ls -t "$cache"/kernel/6.12-*/vmlinux 2>/dev/null | head -1 || true)}
 [ -r "$btf" ] || { echo "no kernel BTF: run tests/vm/build-kernel or set KFAULT_BTF" >&2; exit 1; }

@@ -35,14 +35,14 @@ echo "test kernel: $kdir"
 step "compiling examples/mount.fault"
 out=$build/example
 mkdir -p "$out"
-"$build/compiler/kfault" check examples/mount.fault
-"$build/compiler/kfault" gen examples/mount.fault -o "$out/mount.bpf.c"
-"$build/compiler/kfault" build --btf "$kdir/vmlinux" examples/mount.fault -o "$out/mount.bpf.o"
+"$build/cli/kfault" check examples/mount.fault
+"$build/cli/kfault" gen examples/mount.fault -o "$out/mount.bpf.c"
+"$build/cli/kfault" build --btf "$kdir/vmlinux" examples/mount.fault -o "$out/mount.bpf.o"
 echo "generated C: $out/mount.bpf.c"
 echo "BPF object:  $out/mount.bpf.o ($(stat -c %s "$out/mount.bpf.o") bytes)"
 
 step "injecting in the test VM: kfault run mount.bpf.o, and a mount(2) loop named mount-loop"
-tests/vm/run -o "$out/vm" tests/e2e/mount.sh "$build/compiler/kfault" "$out/mount.bpf.o" \
+tests/vm/run -o "$out/vm" tests/e2e/mount.sh "$build/cli/kfault" "$out/mount.bpf.o" \
 	"$build/tests/e2e/e2e-victim" kprobe 2>&1 | sed -n '/---- test 1/,/kfault-vm: PASS\|kfault-vm: FAIL/p'
 
-printf '\nkfault is built: %s/compiler/kfault. Run the tests with scripts/test.sh.\n' "$build"
+printf '\nkfault is built: %s/cli/kfault. Run the tests with scripts/test.sh.\n' "$build"

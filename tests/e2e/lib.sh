@@ -1,6 +1,7 @@
 # Shared by the end-to-end test scripts (sourced in the guest).
 
-# start_kfault LOG ARGS...: run 'kfault run ARGS' (KFAULT_CMD: another command) in the background, logging
+# start_kfault LOG ARGS...: run 'kfault run ARGS' (KFAULT_CMD: another command; a
+# $KFAULT named kfault-run takes ARGS alone) in the background, logging
 # to LOG, and wait until it says its injections are armed (at most
 # $ARM_TIMEOUT seconds of wall time, default 180: an emulated guest on a
 # loaded host is slow to compile and load). Sets $kfault_pid. On failure
@@ -8,7 +9,9 @@
 start_kfault() {
 	local log=$1 deadline=$((SECONDS + ${ARM_TIMEOUT:-180}))
 	shift
-	"$KFAULT" "${KFAULT_CMD:-run}" "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
+	local cmd=("${KFAULT_CMD:-run}")
+	[ "$(basename "$KFAULT")" != kfault-run ] || cmd=()	# the runtime-only program: no command word
+	"$KFAULT" "${cmd[@]}" "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
 	kfault_pid=$!
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		if grep -q 'armed' "$log"; then

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
-/* Cron expressions and durations (see cron.h). */
+/*
+ * Cron expressions and durations (see cron.h). Part of the runtime (libc
+ * only): sema checks schedules with it, and 'kfault run' arms by it.
+ */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cron.h"
-#include "util.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct field {
 	const char *name;
@@ -221,7 +226,7 @@ int kf_cron_parse(const char *text, struct kf_cron *out, struct kf_cron_error *e
 				return fail(err, d, len - d, "@every needs at least 1s");
 			return 0;
 		}
-		for (size_t k = 0; k < KF_ARRAY_SIZE(descriptors); k++) {
+		for (size_t k = 0; k < ARRAY_SIZE(descriptors); k++) {
 			size_t dl = strlen(descriptors[k].name);
 
 			if (strncmp(text + i, descriptors[k].name, dl) == 0 &&

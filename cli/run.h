@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What 'kfault run', 'kfault inject' and kfault-run share: the options that
+ * say how to run (target, duration, backend, output), and the run itself.
+ */
+#ifndef KFAULT_CLI_RUN_H
+#define KFAULT_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "injector.h"
+#include "session.h"
+
+enum {
+	RUN_BACKEND = 300, RUN_PID, RUN_CHILDREN, RUN_COMM, RUN_CGROUP, RUN_DURATION,
+	RUN_STAY_ARMED, RUN_LOG, RUN_STACK, RUN_JSON, RUN_BTF,
+};
+
+struct run_opts {
+	struct kf_injector_opts inj;
+	struct kf_session_opts session;
+	bool json, log, stack;
+	const char *btf_path;		/* for a source compiled first */
+};
+
+void run_opts_init(struct run_opts *o);
+/* One of the RUN_ options: 0, or the exit status after cli_usage(). */
+int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, const char *arg);
+/* The checks between options once all are parsed: -1, or the exit status. */
+int run_check_options(const struct cli_command *cmd, const struct run_opts *o);
+
+/*
+ * Compile a source (a .fault file, KernelChaos YAML, an inject.py spec) to
+ * an object in memory: 0, or the exit status after printing why.
+ */
+typedef int (*run_compile_fn)(void *ctx, const char *path, const char *btf_path, bool targeted,
+			      void **obj, size_t *size);
+
+/*
+ * Run path: an object, or with compile (NULL: objects only) a source; with
+ * from_source, path names a source that is no file (inject's "<spec>").
+ * Returns the exit status.
+ */
+int run_injections(const struct cli_command *cmd, const struct run_opts *o, const char *path,
+		   bool from_source, run_compile_fn compile, void *ctx);
+
+/* Run's command, for a program that can compile sources (compile) or not. */
+int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_fn compile,
+	     void *ctx);
+/* The options 'kfault run' and kfault-run take. */
+extern const struct cli_option run_options[];
+
+#endif
