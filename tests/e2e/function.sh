@@ -22,7 +22,7 @@ echo "kf-func:"
 out=$("$victim" -c kf-func umask 5)
 expect_result EIO 3 "$out"
 expect_result ok 2 "$out"
-stop_kfault
+wait_kfault	# its times used up, kfault stops by itself
 [ "$(json_field "$KFAULT_OUT/stdout" injected)" = 3 ] || { echo "FAILED: kfault did not count 3"; exit 1; }
 
 echo "== should_fail_alloc_page returns true"
@@ -33,5 +33,5 @@ echo "kf-func:"
 out=$("$victim" -c kf-func write 5 /tmp/function-victim)
 expect_result ENOMEM 3 "$out"
 expect_result ok 2 "$out"
-stop_kfault
+wait_kfault
 [ "$(json_field "$KFAULT_OUT/stdout" injected)" = 3 ] || { echo "FAILED: kfault did not count 3"; exit 1; }

@@ -69,8 +69,10 @@ echo "$out" | sed 's/^/  /'
 D=$(json_field "$KFAULT_OUT/stdout" decisions)
 injected=$(json_field "$KFAULT_OUT/stdout" injected)
 grep -q '"probability_per": "decision"' "$KFAULT_OUT/stdout" || { echo "FAILED: not per decision"; exit 1; }
-read -r lo hi < <(awk -v d="$D" 'BEGIN { m = 0.05 * d; s = sqrt(d * 0.05 * 0.95);
+# (no process substitution: the guest has no /dev/fd)
+bounds=$(awk -v d="$D" 'BEGIN { m = 0.05 * d; s = sqrt(d * 0.05 * 0.95);
 	lo = m - 5.5 * s; if (lo < 0) lo = 0; printf "%d %d\n", lo, m + 5.5 * s + 1 }')
+lo=${bounds% *} hi=${bounds#* }
 echo "per decision: $injected injected of $D decisions (accepted: $lo to $hi)"
 [ "$D" -ge 2000 ] || { echo "FAILED: only $D decisions: too few to judge"; exit 1; }
 [ "$injected" -ge "$lo" ] && [ "$injected" -le "$hi" ] ||
