@@ -50,7 +50,7 @@ int cli_source_ipy_operands(const struct cli_command *cmd, struct cli_source *s,
 {
 	if (argc - first != 2)
 		return cli_usage(cmd, "%s", "give inject.py's MODE (kmalloc, bio or alloc_page) and SPEC");
-	if (kf_injectpy__parse_mode(argv[first], &s->ipy.mode))
+	if (kf_injectpy__parse_mode(argv[first], &s->ipy.kind))
 		return cli_usage(cmd, "invalid mode '%s' (choose from kmalloc, bio, alloc_page)", argv[first]);
 	s->ipy_spec = argv[first + 1];
 	s->inject_py = true;

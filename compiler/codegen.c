@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "sites.h"
 #include "lower.h"
 #include "sema.h"
 #include "util.h"
@@ -141,7 +142,7 @@ static void banner(struct gen *g, const struct kf_file *file)
 		const struct kf_injection *inj = file->inj[i];
 
 		emit(g, " * injection %d (line %d): fail %s: %s", i, shown(g, inj->loc).first_line,
-		     kf_site_kind_text(inj->kind), inj->func);
+		     kf_site_what(inj->kind), inj->func);
 		if (inj->nframes) {
 			emit(g, "\n *   when called from");
 			for (int f = inj->nframes - 1; f >= 0; f--)
@@ -237,6 +238,7 @@ static void knobs(struct gen *g, const struct kf_file *file)
 	emit(g, "const volatile struct kf_knobs kf_knobs[KF_MAX_INJECTIONS] = {\n");
 	for (int i = 0; i < file->ninj; i++) {
 		const struct kf_injection *inj = file->inj[i];
+		const struct kf_site *site = kf_site_by_kind(inj->kind);
 		const struct kf_settings *set = &inj->set;
 
 		origin(g, "\t", "", inj->loc);
@@ -260,15 +262,13 @@ static void knobs(struct gen *g, const struct kf_file *file)
 		if (inj->retval && inj->retval->kind == KF_VAL_IDENT && inj->retval->negative)
 			emit(g, "\t\t.retval = %" PRId64 ",\t\t/* -%s */\n", inj->retval_num,
 			     inj->retval->text);
-		else if (inj->kind == KF_SITE_SLAB)
-			emit(g, "\t\t.retval = -12,\t\t/* -ENOMEM */\n");
-		else if (inj->kind == KF_SITE_BIO)
-			emit(g, "\t\t.retval = -5,\t\t/* -EIO */\n");
+		else if (site && site->retval < 0)
+			emit(g, "\t\t.retval = %" PRId64 ",\t\t/* %s */\n", site->retval, site->retval_text);
 		else if (inj->retval_num == INT64_MIN)	/* no C literal spells it */
 			emit(g, "\t\t.retval = -9223372036854775807LL - 1,\n");
 		else
 			emit(g, "\t\t.retval = %" PRId64 ",\n", inj->retval_num);
-		if (inj->kind == KF_SITE_SLAB || inj->kind == KF_SITE_PAGE)
+		if (site && site->gfp_param >= 0)
 			emit(g, "\t\t.gfp_nofail = 0x8000,\t/* __GFP_NOFAIL; the runtime reads this kernel's */\n");
 		if (set->pid)
 			emit(g, "\t\t.tgid = %" PRIu32 ",\n", set->pid);
@@ -294,12 +294,9 @@ static void knobs(struct gen *g, const struct kf_file *file)
 
 static const char *kind_enum(enum kf_site_kind kind)
 {
-	switch (kind) {
-	case KF_SITE_SLAB: return "KF_KIND_SLAB";
-	case KF_SITE_PAGE: return "KF_KIND_PAGE";
-	case KF_SITE_BIO: return "KF_KIND_BIO";
-	default: return "KF_KIND_FUNCTION";
-	}
+	const struct kf_site *site = kf_site_by_kind(kind);
+
+	return site ? site->kind_enum : "KF_KIND_FUNCTION";
 }
 
 /* A string field of kf_meta: escaped, and cut to fit its array. */
@@ -479,6 +476,7 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 /* The failure site: the decision as a function, then a probe per backend. */
 static void site_probe(struct gen *g, const struct kf_injection *inj)
 {
+	const struct kf_site *site = kf_site_by_kind(inj->kind);
 	char *decls = param_decls(inj->params, inj->nparams, ", ");
 	char *names = param_names(inj->params, inj->nparams, ", ");
 	int i = inj->index;
@@ -489,9 +487,9 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	emit(g, "{\n");
 	emit(g, "\tif (!kf_site_reached(%d, kf_sp))\n", i);
 	emit(g, "\t\treturn false;\n");
-	if (inj->kind == KF_SITE_SLAB || inj->kind == KF_SITE_PAGE) {
+	if (site && site->gfp_param >= 0) {
 		emit(g, "\tif (%s & kf_knobs[%d].gfp_nofail)\t/* never fail __GFP_NOFAIL */\n",
-		     inj->params[inj->kind == KF_SITE_SLAB ? 1 : 0].name, i);
+		     inj->params[site->gfp_param].name, i);
 		emit(g, "\t\treturn false;\n");
 	}
 	if (inj->pred) {

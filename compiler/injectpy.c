@@ -32,6 +32,7 @@
 
 #include "btf_types.h"
 #include "injectpy.h"
+#include "sites.h"
 #include "util.h"
 
 /* Syscall entry points are arch-prefixed since Linux 4.17. */
@@ -41,40 +42,14 @@
 #define SYSCALL_PREFIX	"__arm64_sys_"
 #endif
 
-static const char *const mode_names[] = {
-	[KF_INJECTPY_KMALLOC] = "kmalloc",
-	[KF_INJECTPY_BIO] = "bio",
-	[KF_INJECTPY_ALLOC_PAGE] = "alloc_page",
-};
-
-/* The function each mode fails, and its parameters as the site predicate sees them. */
-static const char *const hook_names[] = {
-	[KF_INJECTPY_KMALLOC] = "should_failslab",
-	[KF_INJECTPY_BIO] = "should_fail_bio",
-	[KF_INJECTPY_ALLOC_PAGE] = "should_fail_alloc_page",
-};
-
-static const char *const hook_params[] = {
-	[KF_INJECTPY_KMALLOC] = "s, gfpflags",
-	[KF_INJECTPY_BIO] = "bio",
-	[KF_INJECTPY_ALLOC_PAGE] = "gfp_mask, order",
-};
-
-static const char *const site_names[] = {
-	[KF_INJECTPY_KMALLOC] = "slab",
-	[KF_INJECTPY_BIO] = "bio",
-	[KF_INJECTPY_ALLOC_PAGE] = "page",
-};
-
-int kf_injectpy__parse_mode(const char *s, enum kf_injectpy_mode *mode)
+int kf_injectpy__parse_mode(const char *s, enum kf_site_kind *kind)
 {
-	for (size_t i = 0; i < KF_ARRAY_SIZE(mode_names); i++) {
-		if (strcmp(s, mode_names[i]) == 0) {
-			*mode = (enum kf_injectpy_mode)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	const struct kf_site *site = kf_site_by_injectpy_mode(s);
+
+	if (!site)
+		return -EINVAL;
+	*kind = site->kind;
+	return 0;
 }
 
 int kf_injectpy__parse_probability(const char *s, double *percent)
@@ -411,13 +386,15 @@ static int parse(struct spec *sp)
 	 */
 	for (size_t k = 0; k < sp->nframes; k++) {
 		const struct frame *f = &sp->frames[k];
-		const char *hook = hook_names[sp->opts->mode];
+		const struct kf_site *site = kf_site_by_kind(sp->opts->kind);
+		const char *hook = site->func;
 
 		if (f->name.hi - f->name.lo == strlen(hook) && memcmp(sp->s + f->name.lo, hook, strlen(hook)) == 0) {
 			kf_error(sp->d, rloc(sp, f->name), "'%s' is the function %s fails, not a frame of the chain",
-				 hook, mode_names[sp->opts->mode]);
+				 hook, site->injectpy_mode);
 			kf_diag_hint(sp->d, "write its predicate as the first frame, without a name: "
-				     "'(predicate) => ...', which sees %s", hook_params[sp->opts->mode]);
+				     "'(predicate) => ...', which sees %s%s%s", site->params[0].name,
+				     site->nparams > 1 ? ", " : "", site->nparams > 1 ? site->params[1].name : "");
 			return -EINVAL;
 		}
 	}
@@ -748,7 +725,7 @@ static void emit_command(const struct spec *sp, struct kf_xlate *x, struct kf_lo
 		kf_buf_puts(&b, " -c ");
 		buf_shell_word(&b, o->count);
 	}
-	kf_buf_printf(&b, " %s ", mode_names[o->mode]);
+	kf_buf_printf(&b, " %s ", kf_site_by_kind(o->kind)->injectpy_mode);
 	buf_shell_word(&b, spec);
 	free(spec);
 	/* a comment line each; no control character reaches the .fault text */
@@ -799,7 +776,7 @@ static int emit_injection(struct spec *sp, struct kf_xlate *x)
 	char pct[64];
 
 	emit_command(sp, x, whole);
-	kf_xlate__emit(x, whole, "inject %s", site_names[o->mode]);
+	kf_xlate__emit(x, whole, "inject %s", kf_site_by_kind(o->kind)->word);
 	if (hook && !is_true(sp, hook->pred)) {
 		struct range r = inner(sp, hook->pred);
 

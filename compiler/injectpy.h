@@ -17,19 +17,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ast.h"
 #include "diag.h"
 #include "xlate.h"
-
-enum kf_injectpy_mode {
-	KF_INJECTPY_KMALLOC,	/* inject slab */
-	KF_INJECTPY_BIO,	/* inject bio */
-	KF_INJECTPY_ALLOC_PAGE,	/* inject page */
-};
 
 struct kf_btf;
 
 struct kf_injectpy {
-	enum kf_injectpy_mode mode;
+	enum kf_site_kind kind;		/* MODE: kmalloc, bio, alloc_page (sites.h) */
 	const char *const *headers;	/* -I, in order */
 	size_t nheaders;
 	const char *probability;	/* -P as written, NULL: 1 */
@@ -46,8 +41,8 @@ struct kf_injectpy {
 	struct kf_btf *btf;
 };
 
-/* inject.py's mode names; -EINVAL for anything else. */
-int kf_injectpy__parse_mode(const char *s, enum kf_injectpy_mode *mode);
+/* inject.py's mode names (sites.h's injectpy_mode) as the failure kind; -EINVAL for anything else. */
+int kf_injectpy__parse_mode(const char *s, enum kf_site_kind *kind);
 /*
  * -P: a decimal number in (0, 1] as a percentage (*percent). -EINVAL when
  * it is not a number, -ERANGE when it is outside (0, 1] or too small for

@@ -25,6 +25,7 @@
 
 #include "cron.h"
 #include "kernelchaos.h"
+#include "sites.h"
 #include "sema.h"	/* KF_MAX_FRAMES, KF_MAX_INJECTIONS */
 
 #define KC_API_VERSION	"chaos-mesh.org/v1alpha1"
@@ -582,10 +583,6 @@ static bool get_frame(struct kc *k, yaml_node_t *item, struct frame *fr)
 	return k->d->errors == errors;
 }
 
-static const char *const site_names[] = { "slab", "page", "bio" };
-static const char *const site_params[] = {
-	"struct kmem_cache *s, gfp_t gfpflags", "gfp_t gfp_mask, unsigned int order", "struct bio *bio",
-};
 
 /* Copy a checked predicate, in parentheses when a statement word is in it. */
 static void put_pred(struct kc *k, const struct frame *fr)
@@ -837,7 +834,7 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 					kf_warning(k->d, loc_node(k, fr.params),
 						   "the failure site's parameters are fixed: these are not used");
 					kf_diag_hint(k->d, "failtype %d's predicate sees %s", (int)failtype,
-						     site_params[failtype]);
+						     kf_site_by_failtype((int)failtype)->params_c);
 				}
 				continue;
 			}
@@ -913,7 +910,7 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 	at = loc_node(k, spec[SPEC_FKR].key);
 	kf_xlate__emit(k->x, at, "inject ");
 	kf_xlate__emit(k->x, fkr[FKR_FAILTYPE].key ? loc_node(k, fkr[FKR_FAILTYPE].value) : at, "%s",
-		       site_names[failtype]);
+		       kf_site_by_failtype((int)failtype)->word);
 	if (hook.pred) {
 		kf_xlate__emit(k->x, loc_node(k, hook.pred), " when ");
 		put_pred(k, &hook);

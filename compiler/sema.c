@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cron.h"
+#include "sites.h"
 #include "sema.h"
 #include "sema_btf.h"
 #include "util.h"
@@ -22,49 +23,7 @@ struct sema {
 	bool target_given;	/* the command line targets every injection */
 };
 
-/* ---- failure sites ---- */
-
-struct site_param {
-	enum kf_base_kind kind;
-	const char *base;
-	int ptr;
-	const char *name;
-};
-
-static const struct {
-	const char *word;
-	enum kf_site_kind kind;
-	const char *func;
-	int64_t retval;
-	const char *retval_text;
-	struct site_param params[2];
-	int nparams;
-} sites[] = {
-	{ "slab", KF_SITE_SLAB, "should_failslab", -12, "-ENOMEM",
-	  { { KF_BASE_STRUCT, "kmem_cache", 1, "s" }, { KF_BASE_TYPEDEF, "gfp_t", 0, "gfpflags" } }, 2 },
-	{ "page", KF_SITE_PAGE, "should_fail_alloc_page", 1, "true",
-	  { { KF_BASE_TYPEDEF, "gfp_t", 0, "gfp_mask" }, { KF_BASE_BUILTIN, "unsigned int", 0, "order" } }, 2 },
-	{ "bio", KF_SITE_BIO, "should_fail_bio", -5, "-EIO",
-	  { { KF_BASE_STRUCT, "bio", 1, "bio" } }, 1 },
-};
-
-const char *kf_site_function(enum kf_site_kind kind)
-{
-	for (size_t i = 0; i < KF_ARRAY_SIZE(sites); i++)
-		if (sites[i].kind == kind)
-			return sites[i].func;
-	return NULL;
-}
-
-const char *kf_site_kind_text(enum kf_site_kind kind)
-{
-	switch (kind) {
-	case KF_SITE_SLAB: return "slab allocations";
-	case KF_SITE_PAGE: return "page allocations";
-	case KF_SITE_BIO: return "block I/O";
-	default: return "calls";
-	}
-}
+/* ---- failure sites (sites.c) ---- */
 
 /* errno names a `returns` value may use, as -NAME. */
 static const struct {
@@ -147,12 +106,12 @@ static void check_retval(struct sema *s, struct kf_injection *inj)
 	}
 }
 
-static void builtin_params(struct kf_injection *inj, size_t site)
+static void builtin_params(struct kf_injection *inj, const struct kf_site *site)
 {
-	inj->nparams = sites[site].nparams;
+	inj->nparams = site->nparams;
 	inj->params = kf_calloc((size_t)inj->nparams, sizeof(*inj->params));
 	for (int i = 0; i < inj->nparams; i++) {
-		const struct site_param *sp = &sites[site].params[i];
+		const struct kf_site_param *sp = &site->params[i];
 		struct kf_param *p = &inj->params[i];
 
 		p->type.base_kind = sp->kind;
@@ -167,6 +126,8 @@ static void builtin_params(struct kf_injection *inj, size_t site)
 
 static void resolve_site(struct sema *s, struct kf_injection *inj)
 {
+	const struct kf_site *site;
+
 	if (inj->kind == KF_SITE_FUNCTION) {
 		if (!inj->retval) {
 			kf_error(s->d, inj->func_loc, "'function %s' needs the value it returns when it fails",
@@ -177,25 +138,29 @@ static void resolve_site(struct sema *s, struct kf_injection *inj)
 		}
 		return;
 	}
-	for (size_t i = 0; i < KF_ARRAY_SIZE(sites); i++) {
-		if (strcmp(inj->kind_word, sites[i].word) != 0)
-			continue;
-		inj->kind = sites[i].kind;
-		inj->func = kf_strdup(sites[i].func);
+	site = kf_site_by_word(inj->kind_word);
+	if (site) {
+		inj->kind = site->kind;
+		inj->func = kf_strdup(site->func);
 		inj->func_loc = inj->kind_loc;
-		inj->retval_num = sites[i].retval;
-		builtin_params(inj, i);
+		inj->retval_num = site->retval;
+		builtin_params(inj, site);
 		if (inj->retval) {
 			kf_error(s->d, inj->retval->loc, "a '%s' failure always returns %s",
-				 sites[i].word, sites[i].retval_text);
+				 site->word, site->retval_text);
 			kf_diag_hint(s->d, "to choose the value, fail the function itself: 'inject function %s returns ...'",
-				     sites[i].func);
+				     site->func);
 		}
 		return;
 	}
 
-	static const char *const words[] = { "slab", "page", "bio", "function" };
-	const char *near = kf_closest(inj->kind_word, words, KF_ARRAY_SIZE(words));
+	const char *words[8];
+	size_t n = 0;
+
+	for (size_t i = 0; i < kf_nsites && n < KF_ARRAY_SIZE(words) - 1; i++)
+		words[n++] = kf_sites[i].word;
+	words[n++] = "function";
+	const char *near = kf_closest(inj->kind_word, words, n);
 
 	kf_error(s->d, inj->kind_loc, "unknown failure kind '%s'", inj->kind_word);
 	if (near)
@@ -203,9 +168,10 @@ static void resolve_site(struct sema *s, struct kf_injection *inj)
 	else
 		kf_diag_hint(s->d, "write slab, page, bio, or 'function %s returns VALUE' to fail a kernel function",
 			     inj->kind_word);
-	inj->kind = KF_SITE_SLAB;	/* keep checking the rest */
-	inj->func = kf_strdup("should_failslab");
-	builtin_params(inj, 0);
+	site = &kf_sites[0];	/* keep checking the rest */
+	inj->kind = site->kind;
+	inj->func = kf_strdup(site->func);
+	builtin_params(inj, site);
 }
 
 /* ---- parameters ---- */

@@ -41,9 +41,5 @@ int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf);
  */
 int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros);
 
-/* The kernel function behind a failure kind: "should_failslab" ... */
-const char *kf_site_function(enum kf_site_kind kind);
-/* What a failure kind fails, in words: "slab allocations" ... */
-const char *kf_site_kind_text(enum kf_site_kind kind);
 
 #endif

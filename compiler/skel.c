@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sema.h"
+#include "sites.h"
 #include "skel.h"
 #include "util.h"
 
@@ -115,7 +116,7 @@ static void put_banner(struct kf_buf *b, const struct kf_file *file, const char 
 		const struct kf_injection *inj = file->inj[i];
 
 		kf_buf_printf(b, " * injection %d, %s (line %d): fail %s: %s", i, names[i],
-			      inj->loc.first_line, kf_site_kind_text(inj->kind), inj->func);
+			      inj->loc.first_line, kf_site_what(inj->kind), inj->func);
 		if (inj->nframes) {
 			kf_buf_puts(b, "\n *   when called from");
 			for (int f = inj->nframes - 1; f >= 0; f--)

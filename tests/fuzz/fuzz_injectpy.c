@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!sink)
 		sink = fopen("/dev/null", "w");
-	o.mode = (data[0] & 3) == 3 ? KF_INJECTPY_KMALLOC : (enum kf_injectpy_mode)(data[0] & 3);
+	o.kind = (data[0] & 3) == 3 ? KF_SITE_SLAB : (enum kf_site_kind)(data[0] & 3);
 	if (data[0] & 4 && !kf_injectpy__parse_probability("0.25", &o.percent))
 		o.probability = "0.25";
 	if (data[0] & 8 && !kf_injectpy__parse_count("7", &o.times))

@@ -72,13 +72,13 @@ static void test_count(void **state)
 
 static void test_mode(void **state)
 {
-	enum kf_injectpy_mode m;
+	enum kf_site_kind m;
 
 	(void)state;
 	assert_int_equal(kf_injectpy__parse_mode("alloc_page", &m), 0);
-	assert_int_equal(m, KF_INJECTPY_ALLOC_PAGE);
+	assert_int_equal(m, KF_SITE_PAGE);
 	assert_int_equal(kf_injectpy__parse_mode("bio", &m), 0);
-	assert_int_equal(m, KF_INJECTPY_BIO);
+	assert_int_equal(m, KF_SITE_BIO);
 	assert_int_equal(kf_injectpy__parse_mode("Kmalloc", &m), -EINVAL);
 }
 
@@ -87,7 +87,7 @@ static void test_native_text(void **state)
 {
 	static const char *const headers[] = { "linux/dcache.h", "x\"y.h" };
 	struct kf_injectpy o = {
-		.mode = KF_INJECTPY_KMALLOC, .headers = headers, .nheaders = 1,
+		.kind = KF_SITE_SLAB, .headers = headers, .nheaders = 1,
 		.probability = "0.3", .count = "3", .times = 3, .pid = 7, .children = true,
 		.comm = "mount-loop", .duration = "30s",
 	};
@@ -122,7 +122,7 @@ static void test_native_text(void **state)
 /* Parentheses and '=>' inside strings and comments do not end anything. */
 static void test_strings_and_comments(void **state)
 {
-	struct kf_injectpy o = { .mode = KF_INJECTPY_KMALLOC };
+	struct kf_injectpy o = { .kind = KF_SITE_SLAB };
 	struct kf_unit u;
 
 	(void)state;
@@ -137,7 +137,7 @@ static void test_strings_and_comments(void **state)
 /* Errors found by the native front end point into the spec. */
 static void test_error_columns(void **state)
 {
-	struct kf_injectpy o = { .mode = KF_INJECTPY_BIO };
+	struct kf_injectpy o = { .kind = KF_SITE_BIO };
 	struct kf_unit u;
 
 	(void)state;
