@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		for (int i = 0; i < runs; i++) {
-			double ms[NPHASES];
+			double ms[NPHASES] = {0};
 			int err;
 
 			t_kf[i] = run_cpu(build, NULL, &c_kf[i]);

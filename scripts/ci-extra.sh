@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # CI for hostile input (issue 8; docs/testing.md, "Sanitizers" and "Fuzzing"):
 #
+#   0. Debug and Release builds, with -Werror (the suites run in the
+#      RelWithDebInfo build of scripts/test.sh);
 #   1. a build with AddressSanitizer, UndefinedBehaviorSanitizer and
 #      LeakSanitizer (build-asan/, -DKFAULT_SANITIZE=ON), and the unit, golden
 #      and error suites run in it: any memory error, leak or undefined
@@ -41,7 +43,7 @@ step() {
 # no reason to stop; a test whose program did not build fails below.
 sanitizer_build() {
 	cmake -S "$src" -B build-asan -DKFAULT_SANITIZE=ON -DKFAULT_LLVM_STATIC=OFF \
-		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || return 1
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DKFAULT_WERROR=ON >/dev/null || return 1
 	if ! cmake --build build-asan -j"$jobs" -- -k >build-asan/build.log 2>&1; then
 		echo "ci-extra: some targets did not build (tests that need them fail below):"
 		grep -E '^g?make\[[0-9]+\]: \*\*\*' build-asan/build.log |
@@ -60,6 +62,18 @@ sanitizer_tests() {
 		ctest --test-dir build-asan -L 'unit|golden|errors' --output-on-failure -j"$jobs"
 }
 
+# The other build types compile too, warning-free (issue 16: a user's
+# Release build once stopped at a -Wmaybe-uninitialized that only -O3 sees).
+# Compile only, against the shared libLLVM (linking is the same in each).
+build_type() {
+	local dir=build-$(echo "$1" | tr 'A-Z' 'a-z')
+	cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE="$1" -DKFAULT_WERROR=ON -DKFAULT_LLVM_STATIC=OFF \
+		-DKFAULT_SYMBOL_ORDER=OFF >/dev/null &&
+		cmake --build "$dir" -j"$jobs" >"$dir.log" 2>&1 || { grep -E 'error|warning' "$dir.log" | head -n 20; return 1; }
+}
+
+step "Debug build" build_type Debug
+step "Release build" build_type Release
 step "sanitizer build (build-asan)" sanitizer_build
 step "unit, golden and error tests under ASan, UBSan and LSan" sanitizer_tests
 step "fuzz_frontend for ${fuzz_secs} s" tests/fuzz/run-fuzzers "$fuzz_secs" frontend

@@ -25,7 +25,7 @@ else
 fi
 
 step "building kfault in $build"
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKFAULT_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 step "building (or reusing) the test kernel"

@@ -10,7 +10,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${KFAULT_BUILD_DIR:-$src/build}
 cd "$src"
 
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKFAULT_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 # The golden compile checks and the VM tests use the test kernel's BTF.
