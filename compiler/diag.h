@@ -4,7 +4,7 @@
  *
  * A diagnostic names a source range (1-based line and byte column, the last
  * column inclusive), a severity and a message, and may carry a hint. They are
- * collected, never printed on the spot: kf_diag__print() prints errors before
+ * collected, never printed on the spot: kf_diags__print() prints errors before
  * warnings, each as
  *
  *   file:line:col: error: message
@@ -62,7 +62,7 @@ struct kf_diags {
 	int dropped;		/* reported past KF_MAX_DIAGS and not kept */
 	bool dropped_last;	/* the last one reported was dropped: so is its hint */
 	/*
-	 * Where src is a translation (compiler/xlate.h): every location
+	 * Where src is a translation (compiler/compat/xlate.h): every location
 	 * reported is mapped through this to the original input first.
 	 */
 	struct kf_loc (*map)(const void *ctx, struct kf_loc loc);

@@ -313,7 +313,7 @@ when_opt:
 	;
 
 /*
- * stmt = "headers" STRING { [","] STRING }
+ * stmt = ( "headers" | "header" ) STRING { [","] STRING }
  *      | "call" IDENT [ params ] [ "when" expr ]
  *      | "probability" value [ "per" ( "call" | "decision" ) ]
  *      | "times" value | "duration" value

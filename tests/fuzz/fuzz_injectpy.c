@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: inject.py command lines (compiler/injectpy.c) through the
+ * Fuzz target: inject.py command lines (compiler/compat/injectpy.c) through the
  * whole front end. The first byte chooses the mode and options, the rest
  * is the spec:
  *

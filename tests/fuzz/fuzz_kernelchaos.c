@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: the KernelChaos YAML front end (compiler/kernelchaos.c),
+ * Fuzz target: the KernelChaos YAML front end (compiler/compat/kernelchaos.c),
  * YAML to native text to BPF C, and the diagnostics printer.
  *
  * Besides what the sanitizers catch and libFuzzer's -timeout, it aborts

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * inject.py command lines (compiler/injectpy.c): the option parsers, the
+ * inject.py command lines (compiler/compat/injectpy.c): the option parsers, the
  * native text of a spec, and where errors inside a spec are reported.
  * The documentation's examples and the error messages are covered by
  * tests/compat/injectpy and tests/errors/injectpy-*.

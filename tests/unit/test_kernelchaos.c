@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * KernelChaos YAML (compiler/kernelchaos.c): which files are YAML, the
+ * KernelChaos YAML (compiler/compat/kernelchaos.c): which files are YAML, the
  * native text a resource becomes, and where its diagnostics point.
  */
 #include <stdio.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Translations (compiler/xlate.c): the location map from native text back
+ * Translations (compiler/compat/xlate.c): the location map from native text back
  * to a foreign input, through the whole front end. The foreign format here
  * is a toy one, two lines:
  *

@@ -6,7 +6,7 @@
  *
  * The YAML is read with libyaml; every error names the YAML line and
  * column, and so does everything the native stages report afterwards
- * (compiler/xlate.h maps it back).
+ * (compiler/compat/xlate.h maps it back).
  */
 #ifndef KFAULT_KERNELCHAOS_H
 #define KFAULT_KERNELCHAOS_H
