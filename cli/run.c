@@ -11,15 +11,48 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 #include "cron.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
+
+/*
+ * libbpf's own messages (warnings and up) are kept here while a run sets
+ * up, and shown only if loading or attaching fails: they say why when the
+ * verifier is not the one refusing (a CO-RE relocation, a map). The
+ * program's choice, made here; the runtime library never touches it.
+ */
+static char libbpf_msgs[16 * 1024];
+static size_t libbpf_msgs_len;
+
+static int keep_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	size_t room = sizeof(libbpf_msgs) - libbpf_msgs_len;
+	int n;
+
+	if (level == LIBBPF_DEBUG || room <= 1)
+		return 0;
+	n = vsnprintf(libbpf_msgs + libbpf_msgs_len, room, fmt, ap);
+	if (n > 0)
+		libbpf_msgs_len += (size_t)n < room ? (size_t)n : room - 1;
+	return 0;
+}
+
+/* A failure to load or attach: libbpf's messages, then ours. */
+static void print_load_failure(struct kf_injector *inj)
+{
+	if (libbpf_msgs_len)
+		fwrite(libbpf_msgs, 1, libbpf_msgs_len, stderr);
+	fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(inj));
+}
 
 static void on_signal(int sig)
 {
@@ -258,6 +291,8 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 	int err, status = 0;
 	double last_status = 0;
 
+	libbpf_msgs_len = 0;
+	libbpf_set_print(keep_libbpf_msg);
 	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
 	if (from_source || !is_elf(path)) {
 		if (!compile) {
@@ -282,7 +317,7 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 
 	err = kf_injector__load(r.inj);
 	if (err) {
-		fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(r.inj));
+		print_load_failure(r.inj);
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT : EXIT_LOAD;
 		goto destroy;
 	}
@@ -291,7 +326,7 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 	sigaction(SIGTERM, &sa, NULL);
 	err = kf_injector__attach(r.inj);
 	if (err) {
-		fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(r.inj));
+		print_load_failure(r.inj);
 		status = EXIT_LOAD;
 		goto destroy;
 	}

@@ -9,6 +9,7 @@
 // so no object would be emitted.)
 
 #include "clang_compile.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -779,24 +780,11 @@ close_cap:
 	close(cap_fd);
 }
 
-// Reads a field only if the caller's struct is big enough to have it
-// (libbpf's OPTS_GET): older callers get defaults for newer fields.
-#define KF_OPTS_HAS(opts, field) \
-	((opts)->sz >= offsetof(kf_cc_opts, field) + sizeof((opts)->field))
-#define KF_OPTS_GET(opts, field, dflt) \
-	((opts) && KF_OPTS_HAS(opts, field) ? (opts)->field : (dflt))
-
+// libbpf's OPTS_VALID and OPTS_GET (runtime/opts.h): older callers get
+// defaults for newer fields; a newer caller's extra fields must be zero.
 bool opts_valid(const kf_cc_opts *opts)
 {
-	if (!opts)
-		return true;
-	if (opts->sz < sizeof(opts->sz))
-		return false;
-	// A newer caller's extra fields must be zero: we would ignore them.
-	for (size_t i = sizeof(*opts); i < opts->sz; i++)
-		if (reinterpret_cast<const char *>(opts)[i])
-			return false;
-	return true;
+	return kf_opts_valid(opts, sizeof(*opts));
 }
 
 int make_options(const kf_cc_opts *opts, Options &o)

@@ -388,12 +388,17 @@ static void put_excerpt(struct kf_buf *b, const struct kf_source *src, const str
 	kf_buf_putc(b, '\n');
 }
 
+void kf_diags__sort(struct kf_diags *d)
+{
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+}
+
 void kf_diags__print(struct kf_diags *d, FILE *out)
 {
 	struct kf_buf b = {0};
 
-	if (d->n)
-		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+	kf_diags__sort(d);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct kf_diag *g = &d->v[i];
 

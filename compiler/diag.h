@@ -116,6 +116,9 @@ void kf_error(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void kf_warning(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
 
+/* Sort the diagnostics in the order kf_diags__print() prints them. */
+void kf_diags__sort(struct kf_diags *d);
+
 /*
  * Print all diagnostics, errors first, each group in source order. Bytes of
  * the input that are not printable are shown as spaces in source excerpts

@@ -11,6 +11,7 @@
 #include "build.h"
 #include "frontend.h"
 #include "libkfault.h"
+#include "opts.h"
 
 /* A public diagnostic, and its place in the reporting order for a stable sort. */
 struct diag {
@@ -25,41 +26,14 @@ struct kf_compilation {
 	size_t ndiags;
 };
 
-/* Fields the caller's opts has (libbpf's OPTS_HAS / OPTS_GET). */
-#define OPTS_HAS(opts, field) \
-	((opts) && (opts)->sz >= offsetof(typeof(*(opts)), field) + sizeof((opts)->field))
-#define OPTS_GET(opts, field, dflt) (OPTS_HAS(opts, field) ? (opts)->field : (dflt))
-
 static bool opts_valid(const struct kf_compile_opts *opts)
 {
-	if (!opts)
-		return true;
-	if (opts->sz < sizeof(opts->sz))
-		return false;
-	/* A newer caller's fields must be zero: we would ignore them. */
-	for (size_t i = sizeof(*opts); i < opts->sz; i++)
-		if (((const char *)opts)[i])
-			return false;
-	return true;
+	return kf_opts_valid(opts, sizeof(*opts));
 }
 
 const char *kf_version(void)
 {
 	return KFAULT_VERSION;
-}
-
-static int diag_cmp(const void *a, const void *b)
-{
-	const struct diag *dx = a, *dy = b;
-	const struct kf_diagnostic *x = &dx->pub, *y = &dy->pub;
-
-	if (x->level != y->level)
-		return x->level < y->level ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->column != y->column)
-		return x->column < y->column ? -1 : 1;
-	return (dx->order > dy->order) - (dx->order < dy->order);
 }
 
 /* The unit's diagnostics as public structs, in the order kf_diags__print() prints them. */
@@ -72,6 +46,7 @@ static int export_diags(struct kf_compilation *c)
 
 	if (!d->n)
 		return 0;
+	kf_diags__sort(&c->unit.diags);	/* the order kf_diags__print() prints in */
 	c->diags = calloc(d->n, sizeof(*c->diags));
 	if (!c->diags)
 		return -ENOMEM;
@@ -91,16 +66,15 @@ static int export_diags(struct kf_compilation *c)
 		};
 	}
 	c->ndiags = d->n;
-	qsort(c->diags, c->ndiags, sizeof(*c->diags), diag_cmp);
 	return 0;
 }
 
 static int compile(struct kf_source *src, const struct kf_compile_opts *opts,
 		   struct kf_compilation **out)
 {
-	const char *btf_path = OPTS_GET(opts, btf_path, NULL);
-	bool want_obj = !OPTS_GET(opts, no_object, false);
-	const char *kheaders = OPTS_GET(opts, kernel_headers, NULL);
+	const char *btf_path = KF_OPTS_GET(opts, btf_path, NULL);
+	bool want_obj = !KF_OPTS_GET(opts, no_object, false);
+	const char *kheaders = KF_OPTS_GET(opts, kernel_headers, NULL);
 	struct kf_compilation *c;
 	struct kf_btf *btf = NULL;
 	int err;

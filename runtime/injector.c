@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "injector.h"
+#include "opts.h"
 #include "preflight.h"
 
 #define KF_CGROUP_ROOT	"/sys/fs/cgroup"
@@ -46,24 +47,20 @@ struct kf_injector {
 	void *event_ctx;
 	bool loaded;
 	char err[1024];
+	/* verifier logs: one buffer per program loaded (choose_programs) */
+	struct bpf_program **log_progs;
+	char *logs;
+	int nlogs;
 };
 
-/* libbpf's messages are collected here while loading, to quote the verifier. */
-static char libbpf_log[1 << 16];
-static size_t libbpf_log_len;
-
-static int collect_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, ap);
-	if (n > 0)
-		libbpf_log_len += (size_t)n < sizeof(libbpf_log) - libbpf_log_len ?
-				  (size_t)n : sizeof(libbpf_log) - libbpf_log_len - 1;
-	return 0;
-}
+/*
+ * Each program loaded gets a verifier log buffer of its own
+ * (bpf_program__set_log_buf): libbpf fills it only when the kernel rejects
+ * the program, so the failing one is the one whose buffer is not empty.
+ * Nothing is shared between injectors, or with libbpf's global print
+ * callback, which stays the program's business.
+ */
+#define KF_PROG_LOG_SIZE	(64 * 1024)
 
 __attribute__((format(printf, 3, 4)))
 static int fail(struct kf_injector *inj, int err, const char *fmt, ...)
@@ -165,9 +162,15 @@ static int find_parts(struct kf_injector *inj)
 static struct kf_injector *open_object(struct bpf_object *obj, const char *name,
 				       const struct kf_injector_opts *opts)
 {
-	struct kf_injector *inj = calloc(1, sizeof(*inj));
+	struct kf_injector *inj;
 	int err;
 
+	if (!kf_opts_valid(opts, sizeof(*opts))) {
+		bpf_object__close(obj);
+		errno = EINVAL;
+		return NULL;
+	}
+	inj = calloc(1, sizeof(*inj));
 	if (!inj) {
 		bpf_object__close(obj);
 		errno = ENOMEM;
@@ -201,8 +204,6 @@ struct kf_injector *kf_injector__open_mem(const void *data, size_t size, const c
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "kfault");
 	struct bpf_object *obj;
 
-	libbpf_log_len = 0;
-	libbpf_set_print(collect_libbpf);
 	obj = bpf_object__open_mem(data, size, &oo);
 	if (!obj)
 		return NULL;
@@ -213,8 +214,6 @@ struct kf_injector *kf_injector__open_file(const char *path, const struct kf_inj
 {
 	struct bpf_object *obj;
 
-	libbpf_log_len = 0;
-	libbpf_set_print(collect_libbpf);
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj)
 		return NULL;
@@ -357,10 +356,14 @@ static bool children_wanted(const struct kf_injector *inj)
 	return false;
 }
 
-/* Load the programs of the chosen backend, and the housekeeping ones. */
-static void choose_programs(struct kf_injector *inj)
+/*
+ * Load the programs of the chosen backend, and the housekeeping ones, each
+ * with a verifier log buffer of its own. 0 or -ENOMEM.
+ */
+static int choose_programs(struct kf_injector *inj)
 {
 	struct bpf_program *prog;
+	int n = 0;
 
 	bpf_object__for_each_program(prog, inj->obj) {
 		const char *sec = bpf_program__section_name(prog);
@@ -376,7 +379,26 @@ static void choose_programs(struct kf_injector *inj)
 		else if (strcmp(bpf_program__name(prog), "kf_fork") == 0)
 			load = children_wanted(inj);
 		bpf_program__set_autoload(prog, load);
+		n += load;
 	}
+	free(inj->log_progs);
+	free(inj->logs);
+	inj->nlogs = 0;
+	/* calloc: pages of a buffer no verifier writes are never touched */
+	inj->log_progs = calloc((size_t)n + 1, sizeof(*inj->log_progs));
+	inj->logs = calloc((size_t)n + 1, KF_PROG_LOG_SIZE);
+	if (!inj->log_progs || !inj->logs)
+		return -ENOMEM;
+	bpf_object__for_each_program(prog, inj->obj) {
+		char *buf = inj->logs + (size_t)inj->nlogs * KF_PROG_LOG_SIZE;
+
+		if (!bpf_program__autoload(prog) || inj->nlogs == n)
+			continue;
+		if (bpf_program__set_log_buf(prog, buf, KF_PROG_LOG_SIZE))
+			return -EINVAL;
+		inj->log_progs[inj->nlogs++] = prog;
+	}
+	return 0;
 }
 
 /* "kf0_f1_kprobe" -> "bananas.fault:10" */
@@ -392,22 +414,34 @@ static void program_origin(const struct kf_injector *inj, const char *prog, char
 		snprintf(buf, len, "%s:%u", inj->meta[i].source, inj->meta[i].line);
 }
 
-/* The verifier said no: name the program, its DSL line and the log's last lines. */
+/* The verifier said no: name the program, its DSL line and its log's last lines. */
 static int verifier_failure(struct kf_injector *inj, int err)
 {
-	char prog[64] = "", origin[KF_NAME_LEN + 16], *p, *tail;
+	char origin[KF_NAME_LEN + 16], *log = NULL, *tail;
+	const char *prog = NULL;
 	int lines = 0;
 
-	p = strstr(libbpf_log, "prog '");
-	if (p)
-		sscanf(p, "prog '%63[^']'", prog);
+	for (int i = 0; i < inj->nlogs && !log; i++) {
+		char *buf = inj->logs + (size_t)i * KF_PROG_LOG_SIZE;
+
+		if (buf[0]) {
+			buf[KF_PROG_LOG_SIZE - 1] = '\0';
+			log = buf;
+			prog = bpf_program__name(inj->log_progs[i]);
+		}
+	}
+	if (!log)	/* not the verifier: libbpf says why (relocations, maps...) */
+		return fail(inj, err, "%s: cannot load the programs: %s (libbpf's messages above say why)",
+			    inj->name, strerror(-err));
 	program_origin(inj, prog, origin, sizeof(origin));
-	tail = libbpf_log + libbpf_log_len;
-	while (tail > libbpf_log && lines < 12)
+	tail = log + strlen(log);
+	while (tail > log && (tail[-1] == '\n' || tail[-1] == ' '))
+		*--tail = '\0';
+	while (tail > log && lines < 12)
 		if (*--tail == '\n')
 			lines++;
-	return fail(inj, err, "%s: the kernel rejected program '%s' (%s); last lines of libbpf's log:\n%s",
-		    origin, prog[0] ? prog : "?", strerror(-err), tail);
+	return fail(inj, err, "%s: the kernel rejected program '%s' (%s); last lines of its verifier log:\n%s",
+		    origin, prog, strerror(-err), tail == log ? log : tail + 1);
 }
 
 int kf_injector__load(struct kf_injector *inj)
@@ -421,9 +455,9 @@ int kf_injector__load(struct kf_injector *inj)
 	err = bpf_map__set_initial_value(inj->rodata, inj->rodata_image, inj->rodata_size);
 	if (err)
 		return fail(inj, err, "cannot set the knobs: %s", strerror(-err));
-	choose_programs(inj);
-	libbpf_log_len = 0;
-	libbpf_log[0] = '\0';
+	err = choose_programs(inj);
+	if (err)
+		return fail(inj, err, "cannot set up the verifier logs: %s", strerror(-err));
 	err = bpf_object__load(inj->obj);
 	if (err)
 		return verifier_failure(inj, err);
@@ -631,6 +665,8 @@ void kf_injector__destroy(struct kf_injector *inj)
 	free(inj->rodata_image);
 	free(inj->comm);
 	free(inj->cgroup);
+	free(inj->log_progs);
+	free(inj->logs);
 	free(inj->name);
 	free(inj);
 }

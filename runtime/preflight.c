@@ -190,18 +190,9 @@ static bool read_privileged(void)
 	return (caps >> 21 & 1) || ((caps >> 39 & 1) && (caps >> 38 & 1));
 }
 
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
 struct kf_kernel *kf_kernel__probe(void)
 {
 	struct kf_kernel *k = calloc(1, sizeof(*k));
-	libbpf_print_fn_t old;
 	int err;
 
 	if (!k) {
@@ -216,11 +207,10 @@ struct kf_kernel *kf_kernel__probe(void)
 		errno = -err;
 		return NULL;
 	}
-	old = libbpf_set_print(silent);
+	/* (what libbpf prints meanwhile goes where the program sends it: libbpf_set_print()) */
 	k->btf = btf__load_vmlinux_btf();	/* NULL without BTF: fmod_ret is then unavailable */
 	k->override = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_override_return,
 					      NULL) == 1;
-	libbpf_set_print(old);
 	k->privileged = read_privileged();
 	return k;
 }

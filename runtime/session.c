@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cron.h"
+#include "opts.h"
 #include "session.h"
 
 struct kf_session {
@@ -39,7 +40,7 @@ struct kf_session *kf_session__new(struct kf_injector *inj, const struct kf_sess
 {
 	struct kf_session *s;
 
-	if (!inj || (opts && (opts->sz < sizeof(opts->sz) || opts->sz > sizeof(*opts)))) {
+	if (!inj || !kf_opts_valid(opts, sizeof(*opts))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -49,7 +50,7 @@ struct kf_session *kf_session__new(struct kf_injector *inj, const struct kf_sess
 	s->inj = inj;
 	s->opts.sz = sizeof(s->opts);
 	if (opts)
-		memcpy(&s->opts, opts, opts->sz);
+		memcpy(&s->opts, opts, opts->sz < sizeof(s->opts) ? opts->sz : sizeof(s->opts));
 	s->opts.sz = sizeof(s->opts);
 	s->n = kf_injector__injection_cnt(inj);
 	return s;

@@ -45,7 +45,7 @@ struct kf_session_opts {
 
 struct kf_session;
 
-/* NULL with errno EINVAL for bad opts (a size this library does not know). */
+/* NULL with errno EINVAL for bad opts (runtime/opts.h: a larger struct's unknown fields set). */
 struct kf_session *kf_session__new(struct kf_injector *inj, const struct kf_session_opts *opts);
 /*
  * Arm every injection without a schedule; schedule the others' first tick.

@@ -138,6 +138,47 @@ static void test_object(void **state)
 	kf_compilation__free(c);
 }
 
+/*
+ * The runtime's options structs are checked libbpf's way (runtime/opts.h):
+ * an older caller's smaller struct is taken, a newer one's unknown fields
+ * must be zero, and a size that cannot even hold sz is refused.
+ */
+static void test_runtime_opts(void **state)
+{
+	KF_COMPILE_OPTS(opts, .btf_path = btf());
+	struct kf_injector_opts big[2], small;
+	struct kf_compilation *c;
+	struct kf_injector *inj;
+	const void *obj;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
+	obj = kf_compilation__object(c, &size);
+	assert_non_null(obj);
+
+	memset(big, 0, sizeof(big));
+	big[0].sz = sizeof(big);
+	inj = kf_injector__open_mem(obj, size, "big", &big[0]);
+	assert_non_null(inj);	/* unknown fields, all zero */
+	kf_injector__destroy(inj);
+	((char *)big)[sizeof(big) - 1] = 1;
+	errno = 0;
+	assert_null(kf_injector__open_mem(obj, size, "big", &big[0]));
+	assert_int_equal(errno, EINVAL);
+
+	memset(&small, 0, sizeof(small));
+	small.sz = offsetof(struct kf_injector_opts, pid);	/* older: no target fields */
+	inj = kf_injector__open_mem(obj, size, "small", &small);
+	assert_non_null(inj);
+	kf_injector__destroy(inj);
+	small.sz = 4;	/* not even sz */
+	errno = 0;
+	assert_null(kf_injector__open_mem(obj, size, "tiny", &small));
+	assert_int_equal(errno, EINVAL);
+	kf_compilation__free(c);
+}
+
 /* The API takes what the front end takes: a KernelChaos YAML file too. */
 static void test_kernelchaos(void **state)
 {
@@ -216,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_bad_btf),
 		cmocka_unit_test(test_kernel_headers),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_runtime_opts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
