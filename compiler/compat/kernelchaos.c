@@ -633,42 +633,34 @@ enum { SPEC_FKR, SPEC_DURATION, SPEC_SCHEDULER, SPEC_MODE, SPEC_VALUE, SPEC_SELE
        SPEC_CONTAINERS, SPEC_REMOTE, SPEC_N };
 enum { FKR_FAILTYPE, FKR_HEADERS, FKR_CALLCHAIN, FKR_PROBABILITY, FKR_TIMES, FKR_N };
 
-static void translate_resource(struct kc *k, yaml_node_t *root)
+/* One resource while it is read: its fields, then what they say. */
+struct resource {
+	yaml_node_t *root;
+	struct field top[TOP_N], spec[SPEC_N], fkr[FKR_N];
+	yaml_node_t *name, *ns, *duration, *cron;
+	struct frame frames[KF_MAX_FRAMES + 1], hook;
+	int nframes;
+	uint64_t failtype, probability, times;
+	bool has_probability, has_times;
+};
+
+/* kind, apiVersion, metadata: whether this is a KernelChaos resource to read on. */
+static bool read_header(struct kc *k, struct resource *r)
 {
-	struct field top[TOP_N] = {
-		{ .name = "apiVersion" }, { .name = "kind" }, { .name = "metadata" },
-		{ .name = "spec" }, { .name = "status" },
-	};
-	struct field spec[SPEC_N] = {
-		{ .name = "failKernRequest" }, { .name = "duration" }, { .name = "scheduler" },
-		{ .name = "mode" }, { .name = "value" }, { .name = "selector" },
-		{ .name = "containerNames" }, { .name = "remoteCluster" },
-	};
-	struct field fkr[FKR_N] = {
-		{ .name = "failtype" }, { .name = "headers" }, { .name = "callchain" },
-		{ .name = "probability" }, { .name = "times" },
-	};
-	struct field sched[1] = { { .name = "cron" } };
-	yaml_node_t *specmap = NULL, *fkrmap = NULL, *name = NULL, *ns = NULL, *cron = NULL;
-	yaml_node_t *duration = NULL;
-	struct frame frames[KF_MAX_FRAMES + 1], hook = {0};
-	int nframes = 0, errors = k->d->errors;
-	uint64_t failtype = 0, probability = 100, times = 0;
-	bool has_probability = false, has_times = false;
-	struct kf_loc at;
+	struct field *top = r->top;
 	char *s;
 
-	if (root->type != YAML_MAPPING_NODE) {
-		kf_error(k->d, loc_node(k, root), "a KernelChaos resource is a mapping (apiVersion, kind, "
-			 "metadata, spec), not %s", what(root));
-		return;
+	if (r->root->type != YAML_MAPPING_NODE) {
+		kf_error(k->d, loc_node(k, r->root), "a KernelChaos resource is a mapping (apiVersion, kind, "
+			 "metadata, spec), not %s", what(r->root));
+		return false;
 	}
-	get_fields(k, root, "a resource", top, TOP_N);
+	get_fields(k, r->root, "a resource", top, TOP_N);
 	if (!top[TOP_KIND].key) {
-		kf_error(k->d, loc_mark(k, root->start_mark), "this resource has no 'kind'");
+		kf_error(k->d, loc_mark(k, r->root->start_mark), "this resource has no 'kind'");
 		kf_diag_hint(k->d, "a KernelChaos resource has 'apiVersion: " KC_API_VERSION
 			     "' and 'kind: KernelChaos'");
-		return;
+		return false;
 	}
 	if (!str_is(top[TOP_KIND].value, "KernelChaos")) {
 		const yaml_node_t *v = top[TOP_KIND].value;
@@ -679,13 +671,13 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 		if (kf_closest(s, kc, 1))
 			kf_diag_hint(k->d, "did you mean 'KernelChaos'?");
 		free(s);
-		return;
+		return false;
 	}
 	if (++k->resources > KF_MAX_INJECTIONS) {
 		kf_error(k->d, loc_node(k, top[TOP_KIND].value),
 			 "a file holds at most %d injections: this is KernelChaos resource %d",
 			 KF_MAX_INJECTIONS, k->resources);
-		return;
+		return false;
 	}
 	if (!top[TOP_API].key) {
 		kf_error(k->d, loc_node(k, top[TOP_KIND].key), "this resource has no 'apiVersion'");
@@ -710,45 +702,53 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 
 			for (int i = 0; i < 2; i++)
 				if (key && v && str_is(key, meta[i].name) && v->type == YAML_SCALAR_NODE)
-					*(i ? &ns : &name) = v;
+					*(i ? &r->ns : &r->name) = v;
 		}
 	}
+	return true;
+}
 
-	/* spec */
-	if (!top[TOP_SPEC].key) {
-		kf_error(k->d, loc_node(k, top[TOP_KIND].key), "this resource has no 'spec'");
+/* spec: duration and scheduler; whether it has a failKernRequest to read. */
+static bool read_spec(struct kc *k, struct resource *r)
+{
+	struct field *spec = r->spec, sched[1] = { { .name = "cron" } };
+	yaml_node_t *specmap;
+	char *s;
+
+	if (!r->top[TOP_SPEC].key) {
+		kf_error(k->d, loc_node(k, r->top[TOP_KIND].key), "this resource has no 'spec'");
 		kf_diag_hint(k->d, "the failure is described in spec.failKernRequest");
-		return;
+		return false;
 	}
-	specmap = want_map(k, &top[TOP_SPEC]);
+	specmap = want_map(k, &r->top[TOP_SPEC]);
 	if (!specmap)
-		return;
+		return false;
 	get_fields(k, specmap, "spec", spec, SPEC_N);
 	if (!spec[SPEC_FKR].key) {
-		kf_error(k->d, loc_node(k, top[TOP_SPEC].key), "spec has no 'failKernRequest'");
+		kf_error(k->d, loc_node(k, r->top[TOP_SPEC].key), "spec has no 'failKernRequest'");
 		kf_diag_hint(k->d, "it says what to fail: failtype 0 (slab), 1 (page) or 2 (bio), "
 			     "and under which callchain");
-		return;
+		return false;
 	}
 	if (spec[SPEC_DURATION].key && !is_null(spec[SPEC_DURATION].value)) {
-		duration = want_scalar(k, &spec[SPEC_DURATION], "a duration such as \"30s\"");
-		if (duration) {
+		r->duration = want_scalar(k, &spec[SPEC_DURATION], "a duration such as \"30s\"");
+		if (r->duration) {
+			const yaml_node_t *d = r->duration;
 			uint64_t ms;
-			int err = kf_parse_duration(sval(duration), &ms);
-			bool clean = slen(duration) == strlen(sval(duration));
+			int err = kf_parse_duration(sval(d), &ms);
+			bool clean = slen(d) == strlen(sval(d));
 
-			for (size_t i = 0; i < slen(duration); i++)
-				clean &= is_ident_char((unsigned char)sval(duration)[i], false) ||
-					 sval(duration)[i] == '.';
+			for (size_t i = 0; i < slen(d); i++)
+				clean &= is_ident_char((unsigned char)sval(d)[i], false) || sval(d)[i] == '.';
 			if (!clean || (err && err != -ERANGE)) {
-				s = printable(duration, 64);
-				kf_error(k->d, loc_node(k, duration), "duration '%s' is not a duration kfault reads", s);
+				s = printable(d, 64);
+				kf_error(k->d, loc_node(k, d), "duration '%s' is not a duration kfault reads", s);
 				if (strstr(s, "ns") || strstr(s, "us") || strstr(s, "\xc2\xb5s"))
 					kf_diag_hint(k->d, "kfault counts time in milliseconds: use ms, s, m or h");
 				else
 					kf_diag_hint(k->d, "a number and a unit ms, s, m or h, repeated: \"30s\", \"1h30m\", \"1.5h\"");
 				free(s);
-				duration = NULL;
+				r->duration = NULL;
 			}
 		}
 	}
@@ -760,20 +760,26 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 			if (!sched[0].key)
 				kf_error(k->d, loc_node(k, spec[SPEC_SCHEDULER].key), "scheduler has no 'cron'");
 			else
-				cron = want_scalar(k, &sched[0], "a cron schedule such as \"@every 10m\"");
+				r->cron = want_scalar(k, &sched[0], "a cron schedule such as \"@every 10m\"");
 		}
 	}
+	return true;
+}
 
-	/* failKernRequest */
-	fkrmap = want_map(k, &spec[SPEC_FKR]);
+/* failKernRequest's failtype, headers, probability and times. */
+static bool read_fkr(struct kc *k, struct resource *r)
+{
+	struct field *fkr = r->fkr;
+	yaml_node_t *fkrmap = want_map(k, &r->spec[SPEC_FKR]);
+
 	if (!fkrmap)
-		return;
+		return false;
 	get_fields(k, fkrmap, "failKernRequest", fkr, FKR_N);
 	if (!fkr[FKR_FAILTYPE].key) {
-		kf_error(k->d, loc_node(k, spec[SPEC_FKR].key), "failKernRequest has no 'failtype'");
+		kf_error(k->d, loc_node(k, r->spec[SPEC_FKR].key), "failKernRequest has no 'failtype'");
 		kf_diag_hint(k->d, "failtype: 0 fails slab allocations, 1 page allocations, 2 bios");
 	} else {
-		want_uint(k, &fkr[FKR_FAILTYPE], 2, "0 (slab), 1 (page) or 2 (bio)", &failtype);
+		want_uint(k, &fkr[FKR_FAILTYPE], 2, "0 (slab), 1 (page) or 2 (bio)", &r->failtype);
 	}
 	if (fkr[FKR_HEADERS].key && !is_null(fkr[FKR_HEADERS].value)) {
 		const yaml_node_t *h = fkr[FKR_HEADERS].value;
@@ -792,9 +798,9 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 		}
 	}
 	if (fkr[FKR_PROBABILITY].key && !is_null(fkr[FKR_PROBABILITY].value) &&
-	    want_uint(k, &fkr[FKR_PROBABILITY], 100, "a whole percentage from 0 to 100", &probability)) {
-		has_probability = true;
-		if (!probability) {
+	    want_uint(k, &fkr[FKR_PROBABILITY], 100, "a whole percentage from 0 to 100", &r->probability)) {
+		r->has_probability = true;
+		if (!r->probability) {
 			kf_warning(k->d, loc_node(k, fkr[FKR_PROBABILITY].value),
 				   "probability 0 means 'not set' to Chaos Mesh: every decision fails, as with 100");
 			kf_diag_hint(k->d, "write 'probability: 100' to say so; to disarm an injection, remove it");
@@ -802,118 +808,126 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 	}
 	if (fkr[FKR_TIMES].key && !is_null(fkr[FKR_TIMES].value) &&
 	    want_uint(k, &fkr[FKR_TIMES], UINT32_MAX, "a whole number from 0 (no limit) to 4294967295",
-		      &times))
-		has_times = true;
+		      &r->times))
+		r->has_times = true;
+	return true;
+}
 
-	/* callchain: outermost first; a last frame without funcname is the hook's predicate */
-	if (fkr[FKR_CALLCHAIN].key && !is_null(fkr[FKR_CALLCHAIN].value)) {
-		const yaml_node_t *c = fkr[FKR_CALLCHAIN].value;
-		yaml_node_item_t *first = c->type == YAML_SEQUENCE_NODE ? c->data.sequence.items.start : NULL;
-		yaml_node_item_t *top_ = first ? c->data.sequence.items.top : NULL;
+/* callchain: outermost first; a last frame without funcname is the hook's predicate. */
+static void read_callchain(struct kc *k, struct resource *r)
+{
+	const yaml_node_t *c = r->fkr[FKR_CALLCHAIN].value;
+	yaml_node_item_t *first, *top;
 
-		if (c->type != YAML_SEQUENCE_NODE) {
-			kf_error(k->d, loc_node(k, c), "'callchain' is a list of frames, outermost caller first, not %s",
-				 what(c));
-			kf_diag_hint(k->d, "callchain: [{funcname: __x64_sys_mount}]");
-		}
-		for (yaml_node_item_t *it = first; it && it < top_; it++) {
-			yaml_node_t *item = node(k, *it);
-			struct frame fr;
-
-			if (!item || !get_frame(k, item, &fr))
-				continue;
-			if (!fr.func && it + 1 < top_) {
-				kf_error(k->d, loc_node(k, item), "a frame without a funcname must be the last one");
-				kf_diag_hint(k->d, "the last frame's predicate, without a funcname, applies to "
-					     "the failure site; every other frame names a function");
-				continue;
-			}
-			if (!fr.func) {
-				hook = fr;
-				if (fr.params) {
-					kf_warning(k->d, loc_node(k, fr.params),
-						   "the failure site's parameters are fixed: these are not used");
-					kf_diag_hint(k->d, "failtype %d's predicate sees %s", (int)failtype,
-						     kf_site_by_failtype((int)failtype)->params_c);
-				}
-				continue;
-			}
-			if (nframes == KF_MAX_FRAMES) {
-				kf_error(k->d, loc_node(k, fr.func), "call chain is longer than %d frames",
-					 KF_MAX_FRAMES);
-				kf_diag_hint(k->d, "keep the frames that select the path; outer callers "
-					     "rarely add precision");
-				break;
-			}
-			frames[nframes++] = fr;
-		}
-	}
-	if (k->d->errors > errors)
+	if (!r->fkr[FKR_CALLCHAIN].key || is_null(c))
 		return;
+	first = c->type == YAML_SEQUENCE_NODE ? c->data.sequence.items.start : NULL;
+	top = first ? c->data.sequence.items.top : NULL;
+	if (c->type != YAML_SEQUENCE_NODE) {
+		kf_error(k->d, loc_node(k, c), "'callchain' is a list of frames, outermost caller first, not %s",
+			 what(c));
+		kf_diag_hint(k->d, "callchain: [{funcname: __x64_sys_mount}]");
+	}
+	for (yaml_node_item_t *it = first; it && it < top; it++) {
+		yaml_node_t *item = node(k, *it);
+		struct frame fr;
 
-	/* The native text. */
-	at = loc_node(k, top[TOP_KIND].value);
+		if (!item || !get_frame(k, item, &fr))
+			continue;
+		if (!fr.func && it + 1 < top) {
+			kf_error(k->d, loc_node(k, item), "a frame without a funcname must be the last one");
+			kf_diag_hint(k->d, "the last frame's predicate, without a funcname, applies to "
+				     "the failure site; every other frame names a function");
+			continue;
+		}
+		if (!fr.func) {
+			r->hook = fr;
+			if (fr.params) {
+				kf_warning(k->d, loc_node(k, fr.params),
+					   "the failure site's parameters are fixed: these are not used");
+				kf_diag_hint(k->d, "failtype %d's predicate sees %s", (int)r->failtype,
+					     kf_site_by_failtype((int)r->failtype)->params_c);
+			}
+			continue;
+		}
+		if (r->nframes == KF_MAX_FRAMES) {
+			kf_error(k->d, loc_node(k, fr.func), "call chain is longer than %d frames",
+				 KF_MAX_FRAMES);
+			kf_diag_hint(k->d, "keep the frames that select the path; outer callers "
+				     "rarely add precision");
+			break;
+		}
+		r->frames[r->nframes++] = fr;
+	}
+}
+
+/* The comments before the injection: where it comes from, what is kept for Kubernetes. */
+static void emit_comments(struct kc *k, const struct resource *r)
+{
+	static const int kept[] = { SPEC_MODE, SPEC_VALUE, SPEC_SELECTOR, SPEC_CONTAINERS, SPEC_REMOTE };
+	const struct field *top = r->top, *spec = r->spec, *first = NULL;
+	struct kf_loc at = loc_node(k, top[TOP_KIND].value);
+	bool any = top[TOP_META].key || top[TOP_STATUS].key;
+	struct kf_buf b = {0}, names = {0};
+	char *s;
+
 	if (k->resources > 1)
 		kf_xlate__emit(k->x, at, "\n");
-	{
-		struct kf_buf b = {0};
-
-		kf_buf_puts(&b, "# KernelChaos ");
-		s = name ? printable(name, 128) : kf_strdup("(no name)");
-		kf_buf_puts(&b, s);
+	kf_buf_puts(&b, "# KernelChaos ");
+	s = r->name ? printable(r->name, 128) : kf_strdup("(no name)");
+	kf_buf_puts(&b, s);
+	free(s);
+	if (r->ns) {
+		s = printable(r->ns, 128);
+		kf_buf_printf(&b, " in namespace %s", s);
 		free(s);
-		if (ns) {
-			s = printable(ns, 128);
-			kf_buf_printf(&b, " in namespace %s", s);
-			free(s);
-		}
-		s = kf_strdup(k->src->path);
-		for (char *c = s; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
-		kf_buf_printf(&b, ", from %s line %d\n", s, loc_mark(k, root->start_mark).first_line);
-		free(s);
-		kf_xlate__emit(k->x, at, "%s", b.s);
-		kf_buf_free(&b);
 	}
-	{
-		static const int kept[] = { SPEC_MODE, SPEC_VALUE, SPEC_SELECTOR, SPEC_CONTAINERS, SPEC_REMOTE };
-		bool any = top[TOP_META].key || top[TOP_STATUS].key;
-		struct kf_buf names = {0};
-		const struct field *first = NULL;
+	s = kf_strdup(k->src->path);
+	for (char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	kf_buf_printf(&b, ", from %s line %d\n", s, loc_mark(k, r->root->start_mark).first_line);
+	free(s);
+	kf_xlate__emit(k->x, at, "%s", b.s);
+	kf_buf_free(&b);
 
-		for (size_t i = 0; i < KF_ARRAY_SIZE(kept); i++) {
-			if (!spec[kept[i]].key)
-				continue;
-			kf_buf_printf(&names, "%s%s", names.len ? ", " : "", spec[kept[i]].name);
-			if (!first)
-				first = &spec[kept[i]];
-		}
-		if (first) {
-			kf_diag(k->d, KF_NOTE, loc_node(k, first->key),
-				"kept for Kubernetes: %s; run locally, the target comes from "
-				"--pid, --comm or --cgroup", names.s);
-		}
-		kf_buf_free(&names);
-		if (any || first)
-			kf_xlate__emit(k->x, at, "# Kept for Kubernetes, as written (run locally, the target comes from "
-				       "--pid, --comm or --cgroup):\n");
-		if (top[TOP_META].key)
-			put_kept(k, &top[TOP_META]);
-		for (size_t i = 0; i < KF_ARRAY_SIZE(kept); i++)
-			if (spec[kept[i]].key)
-				put_kept(k, &spec[kept[i]]);
-		if (top[TOP_STATUS].key)
-			put_kept(k, &top[TOP_STATUS]);
+	for (size_t i = 0; i < KF_ARRAY_SIZE(kept); i++) {
+		if (!spec[kept[i]].key)
+			continue;
+		kf_buf_printf(&names, "%s%s", names.len ? ", " : "", spec[kept[i]].name);
+		if (!first)
+			first = &spec[kept[i]];
 	}
+	if (first) {
+		kf_diag(k->d, KF_NOTE, loc_node(k, first->key),
+			"kept for Kubernetes: %s; run locally, the target comes from "
+			"--pid, --comm or --cgroup", names.s);
+	}
+	kf_buf_free(&names);
+	if (any || first)
+		kf_xlate__emit(k->x, at, "# Kept for Kubernetes, as written (run locally, the target comes from "
+			       "--pid, --comm or --cgroup):\n");
+	if (top[TOP_META].key)
+		put_kept(k, &top[TOP_META]);
+	for (size_t i = 0; i < KF_ARRAY_SIZE(kept); i++)
+		if (spec[kept[i]].key)
+			put_kept(k, &spec[kept[i]]);
+	if (top[TOP_STATUS].key)
+		put_kept(k, &top[TOP_STATUS]);
+}
 
-	at = loc_node(k, spec[SPEC_FKR].key);
+/* The injection itself, in native text. */
+static void emit_injection(struct kc *k, const struct resource *r)
+{
+	const struct field *fkr = r->fkr;
+	struct kf_loc at = loc_node(k, r->spec[SPEC_FKR].key);
+
 	kf_xlate__emit(k->x, at, "inject ");
 	kf_xlate__emit(k->x, fkr[FKR_FAILTYPE].key ? loc_node(k, fkr[FKR_FAILTYPE].value) : at, "%s",
-		       kf_site_by_failtype((int)failtype)->word);
-	if (hook.pred) {
-		kf_xlate__emit(k->x, loc_node(k, hook.pred), " when ");
-		put_pred(k, &hook);
+		       kf_site_by_failtype((int)r->failtype)->word);
+	if (r->hook.pred) {
+		kf_xlate__emit(k->x, loc_node(k, r->hook.pred), " when ");
+		put_pred(k, &r->hook);
 	}
 	kf_xlate__emit(k->x, at, " {\n");
 	if (fkr[FKR_HEADERS].key && !is_null(fkr[FKR_HEADERS].value)) {
@@ -927,8 +941,8 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 		if (h->data.sequence.items.top > h->data.sequence.items.start)
 			kf_xlate__emit(k->x, loc_node(k, fkr[FKR_HEADERS].key), "\n");
 	}
-	for (int i = 0; i < nframes; i++) {
-		struct frame *fr = &frames[i];
+	for (int i = 0; i < r->nframes; i++) {
+		const struct frame *fr = &r->frames[i];
 
 		kf_xlate__emit(k->x, loc_node(k, fr->func), "    call ");
 		put_value(k, fr->func);
@@ -944,30 +958,61 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 			kf_xlate__emit(k->x, loc_node(k, fr->pred), "\n");
 		}
 	}
-	if (has_probability && probability) {
+	if (r->has_probability && r->probability) {
 		/* bpfki draws once per call of the chain's outermost function */
 		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_PROBABILITY].value), "    probability %d%%%s\n",
-			       (int)probability, nframes ? " per call" : "");
-	} else if (has_probability) {
+			       (int)r->probability, r->nframes ? " per call" : "");
+	} else if (r->has_probability) {
 		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_PROBABILITY].value),
 			       "    # probability: 0 is Chaos Mesh's 'not set': 100%%\n");
 	}
-	if (has_times && times)
+	if (r->has_times && r->times)
 		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_TIMES].value), "    times %llu\n",
-			       (unsigned long long)times);
-	else if (has_times)
+			       (unsigned long long)r->times);
+	else if (r->has_times)
 		kf_xlate__emit(k->x, loc_node(k, fkr[FKR_TIMES].value), "    times unlimited\n");
-	if (duration) {
-		kf_xlate__emit(k->x, loc_node(k, duration), "    duration ");
-		put_value(k, duration);
-		kf_xlate__emit(k->x, loc_node(k, duration), "\n");
+	if (r->duration) {
+		kf_xlate__emit(k->x, loc_node(k, r->duration), "    duration ");
+		put_value(k, r->duration);
+		kf_xlate__emit(k->x, loc_node(k, r->duration), "\n");
 	}
-	if (cron) {
-		kf_xlate__emit(k->x, loc_node(k, cron), "    schedule ");
-		put_string(k, cron);
-		kf_xlate__emit(k->x, loc_node(k, cron), "\n");
+	if (r->cron) {
+		kf_xlate__emit(k->x, loc_node(k, r->cron), "    schedule ");
+		put_string(k, r->cron);
+		kf_xlate__emit(k->x, loc_node(k, r->cron), "\n");
 	}
 	kf_xlate__emit(k->x, at, "}\n");
+}
+
+/* One resource: read and check it, then write it as native text if it has no error. */
+static void translate_resource(struct kc *k, yaml_node_t *root)
+{
+	struct resource r = {
+		.root = root,
+		.top = {
+			{ .name = "apiVersion" }, { .name = "kind" }, { .name = "metadata" },
+			{ .name = "spec" }, { .name = "status" },
+		},
+		.spec = {
+			{ .name = "failKernRequest" }, { .name = "duration" }, { .name = "scheduler" },
+			{ .name = "mode" }, { .name = "value" }, { .name = "selector" },
+			{ .name = "containerNames" }, { .name = "remoteCluster" },
+		},
+		.fkr = {
+			{ .name = "failtype" }, { .name = "headers" }, { .name = "callchain" },
+			{ .name = "probability" }, { .name = "times" },
+		},
+		.probability = 100,
+	};
+	int errors = k->d->errors;
+
+	if (!read_header(k, &r) || !read_spec(k, &r) || !read_fkr(k, &r))
+		return;
+	read_callchain(k, &r);
+	if (k->d->errors > errors)
+		return;
+	emit_comments(k, &r);
+	emit_injection(k, &r);
 }
 
 /* ---- the file ---- */
