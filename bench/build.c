@@ -138,7 +138,7 @@ static int inprocess_child(const char *path, const char *btf_path, double *ms, s
 		return err;
 
 	t0 = t = now_ms();
-	kbtf = kf_btf_open_indexed(btf_path);
+	kbtf = kf_btf__open_indexed(btf_path);
 	if (!kbtf)
 		return -errno;
 	ms[P_BTF] = now_ms() - t;

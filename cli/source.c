@@ -67,7 +67,7 @@ int cli_compile(struct cli_source *s, struct kf_unit *u, bool use_btf, struct kf
 
 	memset(u, 0, sizeof(*u));
 	if (use_btf || obj || header) {
-		kbtf = kf_btf_open_indexed(s->btf_path);
+		kbtf = kf_btf__open_indexed(s->btf_path);
 		if (!kbtf) {
 			fprintf(stderr, "kfault: cannot read kernel BTF from %s: %s\n",
 				s->btf_path ? s->btf_path : "/sys/kernel/btf/vmlinux", strerror(errno));

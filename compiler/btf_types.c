@@ -1338,7 +1338,7 @@ struct kf_btf *kf_btf__open(const char *path)
 	return kf_btf__open_opts(path, NULL);
 }
 
-struct kf_btf *kf_btf_open_indexed(const char *path)
+struct kf_btf *kf_btf__open_indexed(const char *path)
 {
 	struct kf_btf_open_opts opts = { .index_dir = kf_btf_default_index_dir() };
 	struct kf_btf *kf = kf_btf__open_opts(path, &opts);

@@ -45,7 +45,7 @@ struct kf_btf *kf_btf__open_opts(const char *path, const struct kf_btf_open_opts
  */
 char *kf_btf_default_index_dir(void);
 /* kf_btf__open() with the index directory kfault uses unless told otherwise. */
-struct kf_btf *kf_btf_open_indexed(const char *path);
+struct kf_btf *kf_btf__open_indexed(const char *path);
 /* The types of a BTF the caller built or parsed with libbpf, copied (the
  * caller keeps btf). A module's split BTF is -EOPNOTSUPP.
  */

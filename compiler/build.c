@@ -753,7 +753,7 @@ struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path)
 
 	if (!path)
 		path = "/sys/kernel/btf/vmlinux";
-	kbtf = kf_btf_open_indexed(path);
+	kbtf = kf_btf__open_indexed(path);
 	if (!kbtf) {
 		err = errno;
 		kf_error(d, KF_NOLOC, "cannot read kernel BTF from %s: %s",
