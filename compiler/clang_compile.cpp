@@ -926,8 +926,10 @@ int kf_cc_reserve_heap(size_t size)
 	// is shorter than 64 KiB: a few small pages, left to them).
 	start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
 	if (start - (uintptr_t)p >= 64 << 10) {
+		size_t gap = start - (uintptr_t)p;	/* before free(p): p is not read after */
+
 		free(p);
-		reserve_gap = malloc(start - (uintptr_t)p - 64);
+		reserve_gap = malloc(gap - 64);
 		p = (char *)malloc(size);
 		if (!p) {
 			free(reserve_gap);
