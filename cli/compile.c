@@ -167,20 +167,36 @@ static int parse(struct compile_opts *o, int argc, char **argv)
 	return -1;
 }
 
-static int write_depfile(struct compile_opts *o, struct kf_unit *u)
+/*
+ * The make rule's prerequisites, before anything is written: a path no
+ * rule can hold fails the command with nothing written. 0 or the exit status.
+ */
+static int collect_deps(struct compile_opts *o, struct kf_unit *u, struct kf_deps *deps)
 {
-	struct kf_deps deps = {0};
-	int err;
+	const char *bad;
 
 	/* what a user can change: the file, a BTF file of their own */
 	if (!o->src.inject_py && strcmp(o->src.path, "-"))
-		kf_deps__add(&deps, o->src.path);
+		kf_deps__add(deps, o->src.path);
 	if (o->src.btf_path && strcmp(o->src.btf_path, "/sys/kernel/btf/vmlinux"))
-		kf_deps__add(&deps, o->src.btf_path);
+		kf_deps__add(deps, o->src.btf_path);
 	if (o->src.kernel_headers)
-		add_header_deps(&deps, u, o->src.kernel_headers);
-	err = kf_deps__write(&deps, o->output, o->depfile);
-	kf_deps__fini(&deps);
+		add_header_deps(deps, u, o->src.kernel_headers);
+	bad = kf_deps__unwritable(deps, o->output);
+	if (!bad)
+		return 0;
+	/* make and ninja would end the rule there and read the rest as rules of their own */
+	fprintf(stderr, "kfault: %s: no make rule can name a path holding a line break: ", o->depfile);
+	for (const char *c = bad; *c; c++)
+		fputs(*c == '\n' ? "\\n" : *c == '\r' ? "\\r" : (char[]){ *c, 0 }, stderr);
+	fputs("\nkfault: rename it, or build without -M\n", stderr);
+	return EXIT_FAIL;
+}
+
+static int write_depfile(struct compile_opts *o, struct kf_deps *deps)
+{
+	int err = kf_deps__write(deps, o->output, o->depfile);
+
 	if (err) {
 		fprintf(stderr, "kfault: %s: %s\n", o->depfile, strerror(-err));
 		return EXIT_FAIL;
@@ -204,6 +220,7 @@ int cmd_check(int argc, char **argv)
 int cmd_gen(int argc, char **argv)
 {
 	struct compile_opts o = { .cmd = &cli_gen };
+	struct kf_deps deps = {0};
 	struct kf_unit u;
 	int status = parse(&o, argc, argv), err;
 
@@ -212,6 +229,8 @@ int cmd_gen(int argc, char **argv)
 	if (o.depfile && (!o.output || !strcmp(o.output, "-")))
 		return cli_usage(o.cmd, "%s", "-M needs -o OUT: the rule's target");
 	status = cli_compile(&o.src, &u, o.src.btf_path != NULL, NULL, false, NULL);
+	if (!status && o.depfile)
+		status = collect_deps(&o, &u, &deps);
 	if (!status) {
 		err = cli_write_file(o.output ? o.output : "-", u.prog.text, u.prog.len);
 		if (err) {
@@ -220,7 +239,8 @@ int cmd_gen(int argc, char **argv)
 		}
 	}
 	if (!status && o.depfile)
-		status = write_depfile(&o, &u);
+		status = write_depfile(&o, &deps);
+	kf_deps__fini(&deps);
 	kf_unit__fini(&u);
 	return status;
 }
@@ -228,6 +248,7 @@ int cmd_gen(int argc, char **argv)
 int cmd_build(int argc, char **argv)
 {
 	struct compile_opts o = { .cmd = &cli_build };
+	struct kf_deps deps = {0};
 	struct kf_object obj = {0};
 	struct kf_unit u;
 	const char *emit;
@@ -264,6 +285,8 @@ int cmd_build(int argc, char **argv)
 		data = obj.data;
 		len = obj.size;
 	}
+	if (!status && o.depfile)
+		status = collect_deps(&o, &u, &deps);
 	if (!status && !strcmp(emit, "skel")) {
 		skel_name = o.name ? kf_strdup(o.name) :
 			    kf_skel_default_name(o.src.inject_py ? "inject" : o.src.path);
@@ -278,7 +301,8 @@ int cmd_build(int argc, char **argv)
 		}
 	}
 	if (!status && o.depfile)
-		status = write_depfile(&o, &u);
+		status = write_depfile(&o, &deps);
+	kf_deps__fini(&deps);
 	free(text);
 	free(skel_name);
 	kf_object_fini(&obj);

@@ -74,12 +74,27 @@ char *kf_deps__format(const struct kf_deps *d, const char *target)
 	return kf_buf_steal(&b);
 }
 
+const char *kf_deps__unwritable(const struct kf_deps *d, const char *target)
+{
+	if (strpbrk(target, "\n\r"))
+		return target;
+	for (size_t i = 0; i < d->n; i++)
+		if (strpbrk(d->paths[i], "\n\r"))
+			return d->paths[i];
+	return NULL;
+}
+
 int kf_deps__write(const struct kf_deps *d, const char *target, const char *path)
 {
-	char *text = kf_deps__format(d, target);
-	char *tmp = kf_strfmt("%s.tmpXXXXXX", path);
-	size_t len = strlen(text);
+	char *text, *tmp;
+	size_t len;
 	int fd, err = 0;
+
+	if (kf_deps__unwritable(d, target))
+		return -EINVAL;
+	text = kf_deps__format(d, target);
+	tmp = kf_strfmt("%s.tmpXXXXXX", path);
+	len = strlen(text);
 	mode_t mask;
 	FILE *f;
 

@@ -38,8 +38,17 @@ void kf_deps__add_headers(struct kf_deps *d, const struct kf_file *file,
 char *kf_deps__format(const struct kf_deps *d, const char *target);
 
 /*
+ * A path (the target or a prerequisite) that no make rule can hold: one
+ * with a newline or a carriage return, which make and ninja end a rule
+ * at, so that the rest would be read as rules of their own (a recipe to
+ * run). NULL when every path can be written.
+ */
+const char *kf_deps__unwritable(const struct kf_deps *d, const char *target);
+
+/*
  * Write the rule to path atomically (a temporary file in the same
- * directory, renamed over path). 0 or a negative errno.
+ * directory, renamed over path). 0 or a negative errno: -EINVAL, writing
+ * nothing, when kf_deps__unwritable() names a path.
  */
 int kf_deps__write(const struct kf_deps *d, const char *target, const char *path);
 
