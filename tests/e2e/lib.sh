@@ -19,8 +19,12 @@ start_kfault() {
 			return 0
 		fi
 		if ! kill -0 "$kfault_pid" 2>/dev/null; then
-			echo "FAILED: kfault exited before arming:"
-			cat "$log"
+			local status=0
+			wait "$kfault_pid" || status=$?
+			grep -q 'armed' "$log" && { cat "$log"; return 0; }	# armed, then ended at once
+			echo "FAILED: kfault exited before arming, with status $status" \
+				"$([ $status -gt 128 ] && echo "(signal $((status - 128)))"):"
+			cat "$log" "$KFAULT_OUT/stdout"
 			exit 1
 		fi
 		sleep 0.1
