@@ -269,7 +269,7 @@ int cmd_build(int argc, char **argv)
 	if (o.name && strcmp(emit, "skel"))
 		return cli_usage(o.cmd, "%s", "--name goes with --emit skel");
 	if (o.name && !kf_skel_name_ok(o.name))
-		return cli_usage(o.cmd, "--name takes a C identifier of at most 64 characters, not '%s'", o.name);
+		return cli_usage(o.cmd, "--name takes a C identifier of at most 64 characters, not a C keyword or reserved name: not '%s'", o.name);
 
 	if (!strcmp(emit, "c")) {
 		/* the C 'kfault build' compiles: checked against BTF like the object */

@@ -40,6 +40,7 @@ struct kf_source *kf_source__read(const char *path)
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!f)
 		return NULL;
+	errno = 0;
 	/* One byte past the limit is enough for the parser to report it. */
 	while (buf.len <= KF_MAX_SOURCE && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (buf.len + n > KF_MAX_SOURCE + 1)
@@ -48,7 +49,9 @@ struct kf_source *kf_source__read(const char *path)
 			goto close_file;
 	}
 	if (ferror(f)) {
-		errno = EIO;
+		/* what read(2) said (EISDIR for a directory), not a generic EIO */
+		if (!errno)
+			errno = EIO;
 		goto close_file;
 	}
 	src = kf_source__from_string(strcmp(path, "-") == 0 ? "<stdin>" : path,

@@ -217,7 +217,7 @@ static bool in_list(const char *name, const char *const *list, size_t n)
  * What a word already means in the generated C, if anything: it cannot be
  * the name of a parameter, a member, a type or a tag there.
  */
-static const char *c_meaning(const char *name)
+const char *kf_c_meaning(const char *name)
 {
 	if (in_list(name, c_keywords, KF_ARRAY_SIZE(c_keywords)) ||
 	    in_list(name, gnu_keywords, KF_ARRAY_SIZE(gnu_keywords)) ||
@@ -288,8 +288,8 @@ static void check_ctype(struct sema *s, const struct kf_ctype *t)
 	if (t->base_kind == KF_BASE_BUILTIN && !valid_builtin(t->base)) {
 		kf_error(s->d, t->loc, "'%s' is not a C type", t->base);
 	} else if (t->base_kind != KF_BASE_BUILTIN && strcmp(t->base, "bool") != 0 &&
-		   c_meaning(t->base)) {
-		kf_error(s->d, t->loc, "'%s' is %s, not a type name", t->base, c_meaning(t->base));
+		   kf_c_meaning(t->base)) {
+		kf_error(s->d, t->loc, "'%s' is %s, not a type name", t->base, kf_c_meaning(t->base));
 	}
 	if (t->ptr > KF_MAX_PTR) {
 		kf_error(s->d, t->loc, "%s%d levels of pointers; the limit is %d",
@@ -334,8 +334,8 @@ static void check_params(struct sema *s, const char *func, struct kf_param *para
 			p->name = kf_strfmt("___unnamed%d", i);
 			continue;
 		}
-		if (c_meaning(p->name)) {
-			kf_error(s->d, p->loc, "parameter name '%s' is %s", p->name, c_meaning(p->name));
+		if (kf_c_meaning(p->name)) {
+			kf_error(s->d, p->loc, "parameter name '%s' is %s", p->name, kf_c_meaning(p->name));
 			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
 		} else if (reserved_name(p->name)) {
 			kf_error(s->d, p->loc, "parameter name '%s' is reserved for generated code", p->name);
@@ -546,8 +546,8 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 	case KF_EXPR_MEMBER:
 		check_expr(s, sc, e->lhs);
 		e->tkind = KF_T_UNKNOWN;
-		if (c_meaning(e->name))
-			kf_error(s->d, e->name_loc, "member name '%s' is %s", e->name, c_meaning(e->name));
+		if (kf_c_meaning(e->name))
+			kf_error(s->d, e->name_loc, "member name '%s' is %s", e->name, kf_c_meaning(e->name));
 		if (e->lhs->tkind == KF_T_INT) {
 			kf_error(s->d, e->loc, "member reference base is not a structure or a pointer to one");
 		} else if (!e->arrow && e->lhs->tkind == KF_T_PTR) {

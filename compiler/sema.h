@@ -42,4 +42,10 @@ int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf);
 int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros);
 
 
+/*
+ * What a word already means in C, if anything ("a C keyword", "a C macro":
+ * true, NULL, bool...), so that no generated name can be it; NULL for none.
+ */
+const char *kf_c_meaning(const char *name);
+
 #endif

@@ -46,6 +46,12 @@ bool kf_skel_name_ok(const char *name)
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
 			return false;
+	/*
+	 * The skeleton's struct and functions are named by it: a C keyword or
+	 * macro would not compile, and a name C reserves (_X..., __...) may not.
+	 */
+	if (kf_c_meaning(name) || (name[0] == '_' && (name[1] == '_' || isupper((unsigned char)name[1]))))
+		return false;
 	return true;
 }
 

@@ -4,6 +4,7 @@
  * a bounded number of messages, short excerpts of long lines, and no byte
  * of the input that a terminal would act on.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -154,9 +155,19 @@ static void test_utf8_alignment(void **state)
 	free(out);
 }
 
+/* A directory is no source, and says so (EISDIR, not a generic EIO: issue 23). */
+static void test_read_directory(void **state)
+{
+	(void)state;
+	errno = 0;
+	assert_null(kf_source__read("/"));
+	assert_int_equal(errno, EISDIR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_directory),
 		cmocka_unit_test(test_no_diagnostics),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_long_line_window),
