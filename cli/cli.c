@@ -80,7 +80,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_set_fn s
 				if (cmd->options[i].letter == c)
 					o = &cmd->options[i];
 		}
-		if (c == ':') {
+		if (c == ':' && optopt >= 256) {	/* a long option: optopt is its value */
+			status = cli_usage(cmd, "option '--%s' needs an argument", cmd->options[optopt - 256].name);
+		} else if (c == ':') {
 			status = optopt ? cli_usage(cmd, "option '-%c' needs an argument", optopt) :
 					  cli_usage(cmd, "option '%s' needs an argument", argv[optind - 1]);
 		} else if (!o) {
