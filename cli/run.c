@@ -346,11 +346,11 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 		kf_backend_name(kf_injector__backend(r.inj)));
 
 	for (;;) {
-		why = stop_signal ? "signal" : kf_session__step(r.session, 100, print_event, &r);
-		if (why || stop_signal) {
-			why = stop_signal ? "signal" : why;
+		why = kf_session__step(r.session, 100, print_event, &r);
+		if (stop_signal)
+			why = "signal";
+		if (why)
 			break;
-		}
 		if (r.status_line && kf_session__elapsed(r.session) - last_status >= 0.5) {
 			last_status = kf_session__elapsed(r.session);
 			print_status(&r, last_status);

@@ -13,16 +13,10 @@
 #include "libkfault.h"
 #include "opts.h"
 
-/* A public diagnostic, and its place in the reporting order for a stable sort. */
-struct diag {
-	struct kf_diagnostic pub;
-	int order;
-};
-
 struct kf_compilation {
 	struct kf_unit unit;
 	struct kf_object obj;
-	struct diag *diags;	/* unit.diags as public structs, in print order */
+	struct kf_diagnostic *diags;	/* unit.diags as public structs, in print order */
 	size_t ndiags;
 };
 
@@ -53,8 +47,7 @@ static int export_diags(struct kf_compilation *c)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct kf_diag *g = &d->v[i];
 
-		c->diags[i].order = g->order;
-		c->diags[i].pub = (struct kf_diagnostic){
+		c->diags[i] = (struct kf_diagnostic){
 			.level = level[g->severity],
 			.file = d->src->path,
 			.line = g->loc.first_line,
@@ -155,7 +148,7 @@ const struct kf_diagnostic *kf_compilation__diag(const struct kf_compilation *c,
 		errno = EINVAL;
 		return NULL;
 	}
-	return &c->diags[i].pub;
+	return &c->diags[i];
 }
 
 int kf_compilation__error_cnt(const struct kf_compilation *c)
