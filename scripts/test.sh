@@ -10,7 +10,10 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${KFAULT_BUILD_DIR:-$src/build}
 cd "$src"
 
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKFAULT_WERROR=ON >/dev/null
+# KFAULT_INSTALL_STATIC: the install tests build the examples against
+# libkfault.a too.
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKFAULT_WERROR=ON \
+	-DKFAULT_INSTALL_STATIC=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 # The golden compile checks and the VM tests use the test kernel's BTF.
