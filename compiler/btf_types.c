@@ -1704,8 +1704,8 @@ static int root_id(struct kf_btf *kf, const char *root)
 	return id ? id : -ENOENT; /* "void" is no root */
 }
 
-int kf_btf__header(struct kf_btf *kf, const char *const *roots,
-		   size_t nroots, char **header, size_t *len)
+int kf_btf__header(struct kf_btf *kf, const char *const *roots, size_t nroots,
+		   const int *root_ids, size_t nroot_ids, char **header, size_t *len)
 {
 	const size_t nbase = sizeof(base_typedefs) / sizeof(*base_typedefs);
 	struct strbuf b = {0};
@@ -1713,12 +1713,12 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 	struct btf *btf = NULL;
 	int *ids = NULL, err = 0;
 
-	if (!kf || (nroots && !roots) || !header)
+	if (!kf || (nroots && !roots) || (nroot_ids && !root_ids) || !header)
 		return -EINVAL;
 	*header = NULL;
 
 	/* The roots, then the subset of the BTF they need. */
-	ids = calloc(nbase + nroots, sizeof(*ids));
+	ids = calloc(nbase + nroots + nroot_ids, sizeof(*ids));
 	err = ids ? subset_begin(kf) : -ENOMEM;
 	for (size_t i = 0; !err && i < nbase; i++) {
 		ids[i] = kf_btf__find_type(kf, base_typedefs[i]);
@@ -1735,6 +1735,13 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 			err = ids[nbase + i];
 		else
 			err = subset_add(kf, ids[nbase + i], SEEN_VALUE);
+	}
+	for (size_t i = 0; !err && i < nroot_ids; i++) {
+		ids[nbase + nroots + i] = root_ids[i];
+		if (root_ids[i] <= 0 || !kf_btf__type_by_id(kf, root_ids[i]))
+			err = -EINVAL;
+		else
+			err = subset_add(kf, root_ids[i], SEEN_VALUE);
 	}
 	if (err)
 		goto free_ids;
@@ -1756,7 +1763,7 @@ int kf_btf__header(struct kf_btf *kf, const char *const *roots,
 			  "apply_to = record)\n"
 			  "#endif\n\n");
 
-	for (size_t i = 0; !err && i < nbase + nroots; i++) {
+	for (size_t i = 0; !err && i < nbase + nroots + nroot_ids; i++) {
 		if (ids[i] <= 0)
 			continue; /* a base typedef this BTF does not have */
 		if (btf_is_func(type_of(kf, ids[i])))
@@ -1798,7 +1805,7 @@ int kf_btf__dump_header(struct kf_btf *kf, const char *const *roots,
 
 	if (!out)
 		return -EINVAL;
-	err = kf_btf__header(kf, roots, nroots, &header, &len);
+	err = kf_btf__header(kf, roots, nroots, NULL, 0, &header, &len);
 	if (err)
 		return err;
 	if (fwrite(header, 1, len, out) != len)

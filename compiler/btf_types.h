@@ -139,8 +139,13 @@ int kf_btf__member(struct kf_btf *kf, __u32 id, const char *member,
  */
 int kf_btf__dump_header(struct kf_btf *kf, const char *const *roots,
 			size_t nroots, FILE *out);
-/* The same, as a malloc'd NUL-terminated string (*len without the NUL). */
-int kf_btf__header(struct kf_btf *kf, const char *const *roots,
-		   size_t nroots, char **header, size_t *len);
+/*
+ * The same, as a malloc'd NUL-terminated string (*len without the NUL),
+ * with more roots given as type ids of this BTF (a caller that has an id
+ * need not name it for it to be looked up again: -EINVAL for an id out of
+ * range).
+ */
+int kf_btf__header(struct kf_btf *kf, const char *const *roots, size_t nroots,
+		   const int *root_ids, size_t nroot_ids, char **header, size_t *len);
 
 #endif /* KF_BTF_TYPES_H */

@@ -32,10 +32,15 @@ static const char *const template_roots[] = {
 	"BPF_MAP_TYPE_RINGBUF", "BPF_ANY", "BPF_NOEXIST", "bool", "true",
 };
 
-/* A set of header roots: type names, function names, enumerators. */
+/*
+ * A set of header roots: type names, function names and enumerators, as
+ * the templates and the file name them; BTF type ids, as sema resolved them.
+ */
 struct roots {
 	char **v;
 	size_t n;
+	int *ids;
+	size_t nids;
 };
 
 static void add_root(struct roots *r, const char *name)
@@ -47,11 +52,21 @@ static void add_root(struct roots *r, const char *name)
 	r->v[r->n++] = kf_strdup(name);
 }
 
+static void add_root_id(struct roots *r, int id)
+{
+	for (size_t i = 0; i < r->nids; i++)
+		if (r->ids[i] == id)
+			return;
+	r->ids = kf_realloc_array(r->ids, r->nids + 1, sizeof(*r->ids));
+	r->ids[r->nids++] = id;
+}
+
 static void roots_free(struct roots *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->v[i]);
 	free(r->v);
+	free(r->ids);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -63,7 +78,6 @@ static void roots_free(struct roots *r)
 static void add_type_root(struct roots *r, const struct kf_btf *kbtf, __u32 id)
 {
 	const struct btf_type *t = kf_btf__type_by_id(kbtf, id);
-	const char *name;
 
 	while (t && (btf_is_ptr(t) || btf_is_mod(t) || btf_is_array(t))) {
 		id = btf_is_array(t) ? btf_array(t)->type : t->type;
@@ -71,22 +85,15 @@ static void add_type_root(struct roots *r, const struct kf_btf *kbtf, __u32 id)
 	}
 	if (!t || !id || !t->name_off)
 		return;	/* void, or anonymous: defined where it is used */
-	name = kf_btf__name_by_offset(kbtf, t->name_off);
-	if (btf_is_composite(t) || btf_is_any_enum(t)) {
-		char *s = kf_strfmt("%s %s", btf_is_struct(t) ? "struct" :
-				    btf_is_union(t) ? "union" : "enum", name);
+	if (btf_is_composite(t) || btf_is_any_enum(t) || btf_is_typedef(t)) {
+		add_root_id(r, id);
+	} else if (btf_is_fwd(t)) {
+		/* declared only here: the complete type, found by its name */
+		char *s = kf_strfmt("%s %s", btf_kflag(t) ? "union" : "struct",
+				    kf_btf__name_by_offset(kbtf, t->name_off));
 
 		add_root(r, s);
 		free(s);
-	} else if (btf_is_typedef(t) || btf_is_fwd(t)) {
-		if (btf_is_fwd(t)) {
-			char *s = kf_strfmt("%s %s", btf_kflag(t) ? "union" : "struct", name);
-
-			add_root(r, s);
-			free(s);
-		} else {
-			add_root(r, name);
-		}
 	}
 }
 
@@ -159,7 +166,7 @@ int kf_build_header(struct kf_unit *u, struct kf_btf *kbtf, char **header, size_
 	int err;
 
 	collect_roots(u->file, kbtf, &r);
-	err = kf_btf__header(kbtf, (const char *const *)r.v, r.n, header, len);
+	err = kf_btf__header(kbtf, (const char *const *)r.v, r.n, r.ids, r.nids, header, len);
 	if (err == -ENOENT) {
 		/* sema checked every name against this BTF: only a template root can be missing */
 		for (size_t i = 0; i < r.n; i++) {

@@ -359,7 +359,7 @@ static char *header_for(struct kf_btf *kf, const char *const *roots,
 {
 	char *h = NULL;
 
-	assert_int_equal(kf_btf__header(kf, roots, n, &h, len), 0);
+	assert_int_equal(kf_btf__header(kf, roots, n, NULL, 0, &h, len), 0);
 	assert_non_null(h);
 	assert_int_equal(strlen(h), *len);
 	return h;
@@ -433,9 +433,31 @@ static void test_header_unknown_root(void **state)
 	char *h = (void *)1;
 	size_t len;
 
-	assert_int_equal(kf_btf__header(kf, roots, 2, &h, &len), -ENOENT);
+	assert_int_equal(kf_btf__header(kf, roots, 2, NULL, 0, &h, &len), -ENOENT);
 	assert_null(h);
 	assert_int_equal(kf_btf__dump_header(kf, roots + 1, 1, stdout), -ENOENT);
+}
+
+/* A root given by type id makes the same header as by its name. */
+static void test_header_root_ids(void **state)
+{
+	static const char *const roots[] = {"struct qstr", "gfp_t"};
+	struct kf_btf *kf = *state;
+	int ids[2] = {kf_btf__find_type(kf, "struct qstr"), kf_btf__find_type(kf, "gfp_t")};
+	char *by_name, *by_id, *h = (void *)1;
+	size_t n1, n2;
+
+	assert_true(ids[0] > 0 && ids[1] > 0);
+	by_name = header_for(kf, roots, 2, &n1);
+	assert_int_equal(kf_btf__header(kf, NULL, 0, ids, 2, &by_id, &n2), 0);
+	assert_string_equal(by_id, by_name);
+	free(by_id);
+	free(by_name);
+
+	ids[1] = (int)kf_btf__type_cnt(kf);	/* one past the last */
+	assert_int_equal(kf_btf__header(kf, roots, 1, ids, 2, &h, &n2), -EINVAL);
+	assert_null(h);
+	assert_int_equal(kf_btf__header(kf, NULL, 0, NULL, 1, &h, &n2), -EINVAL);
 }
 
 static void test_dump_header_to_file(void **state)
@@ -1013,6 +1035,7 @@ int main(void)
 		cmocka_unit_test(test_header_contents),
 		cmocka_unit_test(test_header_func_root),
 		cmocka_unit_test(test_header_enumerator_root),
+		cmocka_unit_test(test_header_root_ids),
 		cmocka_unit_test(test_header_unknown_root),
 		cmocka_unit_test(test_dump_header_to_file),
 		cmocka_unit_test(test_header_compiles),
