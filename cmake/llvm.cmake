@@ -60,8 +60,9 @@ get_filename_component(KFAULT_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUT
 
 add_library(kfault_clang STATIC ${KFAULT_SOURCE_ROOT}/compiler/clang_compile.cpp)
 target_include_directories(kfault_clang PUBLIC ${KFAULT_SOURCE_ROOT}/compiler)
-# runtime/opts.h: options structs checked as every kfault library checks them
-target_include_directories(kfault_clang PRIVATE ${KFAULT_SOURCE_ROOT}/runtime)
+# runtime/opts.h (clang_compile.h includes it): options structs declared and
+# checked as every kfault library does
+target_include_directories(kfault_clang PUBLIC ${KFAULT_SOURCE_ROOT}/runtime)
 # SYSTEM: LLVM's headers are not -Wextra -Werror clean.
 target_include_directories(kfault_clang SYSTEM PRIVATE
 	${LLVM_INCLUDE_DIRS} ${CLANG_INCLUDE_DIRS})

@@ -19,18 +19,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "opts.h"	/* KF_OPTS */
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef KF_OPTS
-/* Declare an options struct NAME of type struct TYPE with sz set and every
- * field not named zero (zero always means "the default"):
- *
- *	KF_OPTS(kf_cc_opts, opts, .main_name = "x.bpf.c");
- */
-#define KF_OPTS(TYPE, NAME, ...) \
-	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
 #endif
 
 /* A file served from memory at path name, relative to the current working

@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "opts.h"	/* KF_OPTS, for the libraries' callers */
+
 struct kf_buf {
 	char *s;	/* always NUL-terminated once anything was added */
 	size_t len, cap;
@@ -36,16 +38,6 @@ void *kf_calloc(size_t n, size_t size);
 void *kf_realloc_array(void *p, size_t n, size_t size);
 
 __attribute__((noreturn)) void kf_oom(void);
-
-/*
- * An options struct NAME of type struct TYPE with sz set and every field
- * not named zero, in libbpf's way: KF_OPTS(kf_unit_opts, opts, .btf = btf);
- * (clang_compile.h, which C++ includes too, has the same definition.)
- */
-#ifndef KF_OPTS
-#define KF_OPTS(TYPE, NAME, ...) \
-	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
-#endif
 
 #define KF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -5,7 +5,9 @@
  * older caller's smaller struct gets defaults for the fields it lacks; a
  * newer caller's larger one is accepted only if every byte this library
  * does not know is zero, since it would ignore them. Every library of
- * kfault that takes options checks them with these (C and C++).
+ * kfault that takes options checks them with these (C and C++), and
+ * callers declare them with KF_OPTS. The compiler includes this header
+ * too (it may use the runtime's headers; the runtime never the compiler's).
  */
 #ifndef KFAULT_OPTS_H
 #define KFAULT_OPTS_H
@@ -34,5 +36,13 @@ static inline bool kf_opts_valid(const void *opts, size_t known)
 #define KF_OPTS_HAS(opts, field) \
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 #define KF_OPTS_GET(opts, field, dflt) (KF_OPTS_HAS(opts, field) ? (opts)->field : (dflt))
+
+/*
+ * Declare an options struct NAME of type struct TYPE with sz set and every
+ * field not named zero (zero always means "the default"), as libbpf's
+ * LIBBPF_OPTS: KF_OPTS(kf_unit_opts, opts, .btf = btf);
+ */
+#define KF_OPTS(TYPE, NAME, ...) \
+	struct TYPE NAME = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
 
 #endif
