@@ -101,6 +101,15 @@ void kf_lines__pos(const struct kf_lines *l, size_t off, int *line, int *col)
 	*col = (int)(off - l->start[lo]) + 1;
 }
 
+struct kf_loc kf_lines__loc(const struct kf_lines *l, size_t lo, size_t hi)
+{
+	struct kf_loc loc;
+
+	kf_lines__pos(l, lo, &loc.first_line, &loc.first_column);
+	kf_lines__pos(l, hi > lo ? hi - 1 : lo, &loc.last_line, &loc.last_column);
+	return loc;
+}
+
 void kf_lines__fini(struct kf_lines *l)
 {
 	free(l->start);

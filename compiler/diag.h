@@ -95,6 +95,8 @@ struct kf_lines {
 void kf_lines__init(struct kf_lines *l, const char *text, size_t len);
 /* The 1-based line and byte column of offset off. */
 void kf_lines__pos(const struct kf_lines *l, size_t off, int *line, int *col);
+/* The location of bytes [lo, hi) (of byte lo when the range is empty). */
+struct kf_loc kf_lines__loc(const struct kf_lines *l, size_t lo, size_t hi);
 void kf_lines__fini(struct kf_lines *l);
 
 void kf_diags__init(struct kf_diags *d, const struct kf_source *src);

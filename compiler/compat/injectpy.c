@@ -156,18 +156,9 @@ static size_t trim_end(const struct spec *sp, size_t lo, size_t hi)
 	return hi;
 }
 
-static void pos(const struct spec *sp, size_t off, int *line, int *col)
-{
-	kf_lines__pos(&sp->lines, off, line, col);
-}
-
 static struct kf_loc loc(const struct spec *sp, size_t lo, size_t hi)
 {
-	struct kf_loc l;
-
-	pos(sp, lo, &l.first_line, &l.first_column);
-	pos(sp, hi > lo ? hi - 1 : lo, &l.last_line, &l.last_column);
-	return l;
+	return kf_lines__loc(&sp->lines, lo, hi);
 }
 
 static struct kf_loc rloc(const struct spec *sp, struct range r)

@@ -126,10 +126,8 @@ static void pos_of(const struct kc *k, size_t off, int *line, int *col)
 /* Bytes [from, to) as a range, kept to its first line. */
 static struct kf_loc loc_span(const struct kc *k, size_t from, size_t to)
 {
-	struct kf_loc l;
+	struct kf_loc l = kf_lines__loc(&k->lines, from, to);
 
-	pos_of(k, from, &l.first_line, &l.first_column);
-	pos_of(k, to > from ? to - 1 : from, &l.last_line, &l.last_column);
 	if (l.last_line != l.first_line) {
 		const char *s = k->src->text + from, *end = k->src->text + k->src->len;
 		const char *eol = memchr(s, '\n', (size_t)(end - s));
