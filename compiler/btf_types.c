@@ -269,7 +269,9 @@ static size_t type_size(const struct btf_type *t)
 }
 
 /* The i-th type id that t refers to, as a pointer into t; NULL after the
- * last. (A pointer to non-const, for rewriting ids in a copy.)
+ * last. (A pointer to non-const, for rewriting ids in a copy.) Its case
+ * lists look like type_size()'s: the kinds grouped by what they refer to,
+ * not by their size.
  */
 static __u32 *type_ref(const struct btf_type *t, int i)
 {

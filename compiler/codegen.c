@@ -504,6 +504,8 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	emit(g, "\treturn kf_decide(%d);\n", i);
 	emit(g, "}\n\n");
 
+	/* One program per backend (kf_injector chooses which it loads): the
+	 * same shape, each in its attach type's own idiom. */
 	emit(g, "SEC(\"kprobe/%s\")\n", inj->func);
 	emit(g, "int BPF_KPROBE(kf%d_site_kprobe%s)\n", i, decls);
 	emit(g, "{\n");
