@@ -31,15 +31,15 @@ static const struct cli_option inject_options[] = {
 
 const struct cli_command cli_inject = {
 	"inject", "inject [-I HEADER]... [-P P] [-c N] [-v] {kmalloc,bio,alloc_page} SPEC\n"
-	"                     [TARGET OPTIONS]",
+	"                     [TARGET OPTIONS] [-- CMD [ARG...]]",
 	"bcc's inject.py on kfault: fail slab allocations (kmalloc), block I/O (bio) or\n"
 	"page allocations (alloc_page) while the call chain SPEC is on the stack. SPEC's\n"
 	"frames are name(params)(predicate), joined by '=>', innermost first; a frame\n"
 	"(predicate) without a name is the predicate of the hook itself. docs/compat.md\n"
 	"says how this differs from inject.py.",
 	inject_options,
-	"Without --pid, --comm or --cgroup, every process on the host may see failures,\n"
-	"as with inject.py.\n"
+	"Without --pid, --comm, --cgroup or -- CMD, every process on the host may see\n"
+	"failures, as with inject.py. With -- CMD: as 'kfault run FILE -- CMD'.\n"
 	"\n"
 	"Examples:\n"
 	"  sudo kfault inject kmalloc '__x64_sys_mount()' --comm mount-loop --duration 30s\n"
@@ -79,6 +79,10 @@ int cmd_inject(int argc, char **argv)
 	int first, status;
 
 	run_opts_init(&o.run);
+	first = run_split_command(&o.run, argc, argv);
+	if (first < argc && !o.run.command)
+		return cli_usage(&cli_inject, "%s", "'--' must be followed by a command");
+	argc = first;
 	status = cli_parse(&cli_inject, argc, argv, set_option, &o, &first);
 	if (status >= 0)
 		return status;

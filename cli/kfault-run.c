@@ -11,7 +11,7 @@
 #include "run.h"
 
 const struct cli_command cli_kfault_run = {
-	"kfault-run", "kfault-run [OPTIONS] OBJECT.bpf.o",
+	"kfault-run", "kfault-run [OPTIONS] OBJECT.bpf.o [-- CMD [ARG...]]",
 	"Attach the injections of a BPF object that 'kfault build' made, keep them armed\n"
 	"for their duration or at each tick of their schedule, and detach: 'kfault run'\n"
 	"without the compiler. Ctrl-C stops it at any time; so does any exit, kill -9\n"

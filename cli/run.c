@@ -9,12 +9,17 @@
  * 1 the .fault file has errors, 2 usage, 3 other failure, 4 the kernel
  * cannot do it (preflight), 5 the kernel refused to load or attach it.
  */
+#define _GNU_SOURCE	/* pipe2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -23,6 +28,8 @@
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
+/* Whether it came from the terminal (sent to CMD's process group too). */
+static volatile sig_atomic_t stop_signal_from_tty;
 
 /*
  * libbpf's own messages (warnings and up) are kept here while a run sets
@@ -54,8 +61,10 @@ static void print_load_failure(struct kf_injector *inj)
 	fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(inj));
 }
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
+	(void)uctx;
+	stop_signal_from_tty = info && info->si_code == SI_KERNEL;
 	stop_signal = sig;
 }
 
@@ -65,6 +74,10 @@ struct run {
 	struct kf_session *session;
 	int n;
 	bool json, log, stack, status_line;
+	FILE *log_out;		/* --log's lines: stdout, or stderr when a command runs */
+	pid_t child;		/* -- CMD: its pid while it runs */
+	int child_status;	/* its wait status, once it ended */
+	bool child_ended;
 };
 
 const struct cli_option run_options[] = {
@@ -144,8 +157,21 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 	return 0;
 }
 
+int run_split_command(struct run_opts *o, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			o->command = i + 1 < argc ? argv + i + 1 : NULL;
+			return i;
+		}
+	}
+	return argc;
+}
+
 int run_check_options(const struct cli_command *cmd, const struct run_opts *o)
 {
+	if (o->command && (o->inj.pid || o->inj.comm || o->inj.cgroup))
+		return cli_usage(cmd, "%s", "-- CMD targets the command: no --pid, --comm or --cgroup with it");
 	if (o->inj.children && !o->inj.pid)
 		return cli_usage(cmd, "%s", "--children goes with --pid");
 	if (o->stack && !o->log)
@@ -170,6 +196,121 @@ static bool is_elf(const char *path)
 	return elf;
 }
 
+/* ---- the command (-- CMD) ---- */
+
+/*
+ * Whether name would run: a path with a '/', or found in $PATH, as execvp()
+ * looks. 0, -ENOENT, or -EACCES (there, but not executable).
+ */
+static int command_lookup(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	int err = -ENOENT;
+	struct stat st;
+	char buf[4096];
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? 0 : -errno;
+	if (!path)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (p = path; ; p = end + 1) {
+		size_t n;
+
+		end = strchr(p, ':');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", name) < (int)sizeof(buf) &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			err = -EACCES;
+		}
+		if (!end)
+			return err;
+	}
+}
+
+/*
+ * Fork the command, held before its exec until command_release(): the
+ * injection targets its pid (and its descendants) and is armed before it
+ * runs a single instruction of its own. It dies with kfault (even kill -9),
+ * so that it never outlives the injection's owner. Returns its pid and the
+ * holding pipe's write end in *hold, or -1 with errno set.
+ */
+static pid_t command_start(char **argv, int *hold)
+{
+	pid_t parent = getpid(), pid;
+	int p[2];
+	char go;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
+		if (read(p[0], &go, 1) != 1)
+			_exit(127);	/* kfault gave up before it ran: nothing to say */
+		execvp(argv[0], argv);
+		fprintf(stderr, "kfault: %s: %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	*hold = p[1];
+	return pid;
+}
+
+/* Let the held command exec. */
+static int command_release(int *hold)
+{
+	int err = write(*hold, "g", 1) == 1 ? 0 : -errno;
+
+	close(*hold);
+	*hold = -1;
+	return err;
+}
+
+/* Whether the command has ended (block: wait for it). */
+static bool command_ended(struct run *r, bool block)
+{
+	pid_t p;
+
+	if (r->child <= 0 || r->child_ended)
+		return true;
+	do
+		p = waitpid(r->child, &r->child_status, block ? 0 : WNOHANG);
+	while (p < 0 && errno == EINTR && !(block && stop_signal));
+	if (p == r->child)
+		r->child_ended = true;
+	return r->child_ended;
+}
+
+/* A signal kfault got while the command runs is the command's: passed on,
+ * unless the terminal sent it to the command's process group already. */
+static void command_forward_signal(struct run *r)
+{
+	int sig = stop_signal;
+
+	stop_signal = 0;
+	if (sig && !stop_signal_from_tty && r->child > 0 && !r->child_ended)
+		kill(r->child, sig);
+}
+
+/* The command's ending as a shell reports it: its status, or 128+N for signal N. */
+static int command_exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_FAIL;
+}
+
 /* ---- reporting ---- */
 
 static int print_event(void *ctx, const struct kf_event *ev)
@@ -179,15 +320,15 @@ static int print_event(void *ctx, const struct kf_event *ev)
 
 	if (!m)
 		return 0;
-	printf("%.6f pid %u tid %u comm %.16s: %s failed [%s:%u]\n", (double)ev->time_ns / 1e9,
-	       ev->pid, ev->tid, ev->comm, m->site, m->source, m->line);
+	fprintf(r->log_out, "%.6f pid %u tid %u comm %.16s: %s failed [%s:%u]\n",
+		(double)ev->time_ns / 1e9, ev->pid, ev->tid, ev->comm, m->site, m->source, m->line);
 	for (int i = 0; r->stack && ev->stack_len > 0 && i < ev->stack_len / 8 && i < KF_MAX_STACK; i++) {
 		char sym[192];
 
 		kf_injector__symbolize(r->inj, ev->stack[i], sym, sizeof(sym));
-		printf("    %s\n", sym);
+		fprintf(r->log_out, "    %s\n", sym);
 	}
-	fflush(stdout);
+	fflush(r->log_out);
 	return 0;
 }
 
@@ -228,14 +369,57 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
-static void print_summary(struct run *r, const char *object, const char *why, double elapsed)
+/* The command's ending in words: "exited with status 3", "killed by signal 9 (Killed)". */
+static void command_ending(const struct run *r, char *buf, size_t size)
 {
+	if (WIFSIGNALED(r->child_status))
+		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(r->child_status),
+			 strsignal(WTERMSIG(r->child_status)));
+	else
+		snprintf(buf, size, "exited with status %d", command_exit_status(r->child_status));
+}
+
+static void print_summary(struct run *r, const char *object, const char *why, double elapsed,
+			  char **command)
+{
+	char ending[96];
+
+	if (command)
+		command_ending(r, ending, sizeof(ending));
 	if (r->json) {
 		printf("{\"object\": ");
 		json_string(object);
-		printf(", \"backend\": \"%s\", \"probes\": %d, \"elapsed_s\": %.3f, \"stopped_by\": \"%s\", "
-		       "\"injections\": [", kf_backend_name(kf_injector__backend(r->inj)),
-		       kf_injector__probe_cnt(r->inj), elapsed, why);
+		printf(", \"backend\": \"%s\", \"probes\": %d, \"elapsed_s\": %.3f, \"stopped_by\": \"%s\", ",
+		       kf_backend_name(kf_injector__backend(r->inj)), kf_injector__probe_cnt(r->inj),
+		       elapsed, why);
+		if (command) {
+			printf("\"command\": {\"argv\": [");
+			for (int i = 0; command[i]; i++) {
+				printf("%s", i ? ", " : "");
+				json_string(command[i]);
+			}
+			printf("], \"exit_status\": %d, \"signal\": %d}, ",
+			       command_exit_status(r->child_status),
+			       WIFSIGNALED(r->child_status) ? WTERMSIG(r->child_status) : 0);
+		}
+		printf("\"injections\": [");
+	} else if (command) {
+		uint64_t hits = 0, injected = 0;
+
+		for (int i = 0; i < r->n; i++) {
+			struct kf_stats st = {0};
+
+			kf_injector__stats(r->inj, i, &st);
+			hits += st.hits;
+			injected += st.injected;
+		}
+		fprintf(stderr, "kfault: %s %s after %.1fs; %d injection%s (%s backend, %d probes): "
+			"%llu hits, %llu failures injected\n", command[0], ending, elapsed,
+			r->n, r->n == 1 ? "" : "s", kf_backend_name(kf_injector__backend(r->inj)),
+			kf_injector__probe_cnt(r->inj), (unsigned long long)hits,
+			(unsigned long long)injected);
+		if (strcmp(why, "command") != 0)
+			fprintf(stderr, "kfault: disarmed before %s ended, by %s\n", command[0], why);
 	} else {
 		fprintf(stderr, "kfault: stopped by %s after %.1fs (%s backend, %d probes)\n", why, elapsed,
 			kf_backend_name(kf_injector__backend(r->inj)), kf_injector__probe_cnt(r->inj));
@@ -282,13 +466,14 @@ static void print_summary(struct run *r, const char *object, const char *why, do
 int run_injections(const struct cli_command *cmd, const struct run_opts *o, const char *path,
 		   bool from_source, run_compile_fn compile, void *ctx)
 {
-	struct run r = { .json = o->json, .log = o->log, .stack = o->stack };
-	struct sigaction sa = { .sa_handler = on_signal };
-	bool targeted = o->inj.pid > 0 || o->inj.comm || o->inj.cgroup;
+	struct run r = { .json = o->json, .log = o->log, .stack = o->stack, .log_out = stdout };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+	bool targeted = o->inj.pid > 0 || o->inj.comm || o->inj.cgroup || o->command;
+	struct kf_injector_opts inj_opts = o->inj;
 	const char *why;
 	void *obj = NULL;
 	size_t obj_size = 0;
-	int err, status = 0;
+	int err, status = 0, hold = -1;
 	double last_status = 0;
 
 	libbpf_msgs_len = 0;
@@ -303,15 +488,41 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 		status = compile(ctx, path, o->btf_path, targeted, &obj, &obj_size);
 		if (status)
 			return status;
-		r.inj = kf_injector__open_mem(obj, obj_size, path, &o->inj);
-	} else {
-		r.inj = kf_injector__open_file(path, &o->inj);
 	}
+	/*
+	 * -- CMD: started now, held before its exec; the injection targets its
+	 * pid and what it starts (the pid tree, docs/runtime.md says why not a
+	 * cgroup), replacing the file's targets, and is armed before it runs.
+	 */
+	if (o->command) {
+		err = command_lookup(o->command[0]);
+		if (err) {
+			fprintf(stderr, "kfault: %s: %s\n", o->command[0],
+				err == -ENOENT ? "command not found" : strerror(-err));
+			free(obj);
+			return err == -ENOENT ? 127 : 126;
+		}
+		r.child = command_start(o->command, &hold);
+		if (r.child < 0) {
+			fprintf(stderr, "kfault: cannot start %s: %s\n", o->command[0], strerror(errno));
+			free(obj);
+			return EXIT_FAIL;
+		}
+		inj_opts.pid = r.child;
+		inj_opts.children = true;
+		inj_opts.comm = NULL;
+		inj_opts.cgroup = NULL;
+		r.log_out = stderr;	/* CMD's standard output is CMD's */
+	}
+	if (obj)
+		r.inj = kf_injector__open_mem(obj, obj_size, path, &inj_opts);
+	else
+		r.inj = kf_injector__open_file(path, &inj_opts);
 	if (!r.inj) {
 		fprintf(stderr, "kfault: %s: %s\n", path,
 			errno == EINVAL ? "not a kfault object (build one with 'kfault build')" : strerror(errno));
-		free(obj);
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+		goto destroy;
 	}
 	r.n = kf_injector__injection_cnt(r.inj);
 
@@ -321,9 +532,14 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT : EXIT_LOAD;
 		goto destroy;
 	}
-	/* Signals end the run cleanly; the kernel detaches on any other exit. */
+	/* Signals end the run cleanly (with a command: they are the command's);
+	 * the kernel detaches on any other exit. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (o->command) {
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
+	}
 	err = kf_injector__attach(r.inj);
 	if (err) {
 		print_load_failure(r.inj);
@@ -340,14 +556,30 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 		status = EXIT_FAIL;
 		goto destroy;
 	}
-	r.status_line = isatty(STDERR_FILENO) && !r.json;
-	fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); Ctrl-C to stop\n",
-		path, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
-		kf_backend_name(kf_injector__backend(r.inj)));
+	r.status_line = isatty(STDERR_FILENO) && !r.json && !o->command;
+	if (o->command) {
+		fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); running %s\n",
+			path, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
+			kf_backend_name(kf_injector__backend(r.inj)), o->command[0]);
+		err = command_release(&hold);
+		if (err) {
+			fprintf(stderr, "kfault: cannot start %s: %s\n", o->command[0], strerror(-err));
+			status = EXIT_FAIL;
+			goto destroy;
+		}
+	} else {
+		fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); Ctrl-C to stop\n",
+			path, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
+			kf_backend_name(kf_injector__backend(r.inj)));
+	}
 
 	for (;;) {
-		why = kf_session__step(r.session, 100, print_event, &r);
-		if (stop_signal)
+		why = kf_session__step(r.session, r.child > 0 ? 20 : 100, print_event, &r);
+		if (r.child > 0 && command_ended(&r, false))
+			why = "command";
+		else if (stop_signal && r.child > 0)
+			command_forward_signal(&r);
+		else if (stop_signal)
 			why = "signal";
 		if (why)
 			break;
@@ -359,11 +591,20 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 	kf_session__stop(r.session, print_event, &r);
 	if (r.status_line)
 		fputs("\r\033[K", stderr);
-	print_summary(&r, path, why, kf_session__elapsed(r.session));
+	/* Disarmed (duration, times) while the command runs on: wait for it. */
+	while (r.child > 0 && !command_ended(&r, true))
+		command_forward_signal(&r);
+	print_summary(&r, path, why, kf_session__elapsed(r.session), o->command);
+	if (r.child > 0)
+		status = command_exit_status(r.child_status);
 destroy:
 	kf_session__free(r.session);
 	kf_injector__destroy(r.inj);
 	free(obj);
+	if (hold >= 0) {	/* failed before the command ran: it ends, unrun */
+		close(hold);
+		command_ended(&r, true);
+	}
 	return status;
 }
 
@@ -383,9 +624,12 @@ int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_f
 	     void *ctx)
 {
 	struct run_cmd rc = { .cmd = cmd };
-	int first, status;
+	int first, status, orig_argc = argc;
 
 	run_opts_init(&rc.opts);
+	argc = run_split_command(&rc.opts, argc, argv);
+	if (argc < orig_argc && !rc.opts.command)
+		return cli_usage(cmd, "%s", "'--' must be followed by a command");
 	status = cli_parse(cmd, argc, argv, set_option, &rc, &first);
 	if (status >= 0)
 		return status;
@@ -399,12 +643,21 @@ int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_f
 }
 
 const struct cli_command cli_run = {
-	"run", "run [OPTIONS] OBJECT.bpf.o|FILE.fault|FILE.yaml",
+	"run", "run [OPTIONS] OBJECT.bpf.o|FILE.fault|FILE.yaml [-- CMD [ARG...]]",
 	"Attach an injection, keep it armed for its duration or at each tick of its\n"
 	"schedule, and detach. Ctrl-C stops it at any time; so does any exit of kfault,\n"
 	"kill -9 included: the kernel removes the probes with the process. A file that\n"
-	"is not a BPF object is compiled first: a .fault file or KernelChaos YAML.",
+	"is not a BPF object is compiled first: a .fault file or KernelChaos YAML.\n"
+	"\n"
+	"With -- CMD, kfault runs CMD with the injection targeting CMD and every process\n"
+	"it starts, armed before CMD runs, until CMD ends; kfault's report goes to\n"
+	"stderr, and its exit status is CMD's (128+N when a signal N killed it).",
 	run_options,
+	"Examples:\n"
+	"  kfault run examples/mount.fault -- mount -t tmpfs none /mnt\n"
+	"  kfault run --log mount.bpf.o -- ./my-test-suite\n"
+	"\n"
 	"Exit status: 0 done, 1 the file has errors, 2 bad usage, 3 other failure,\n"
-	"4 the kernel cannot do it (see the message), 5 the kernel refused to load it.\n",
+	"4 the kernel cannot do it (see the message), 5 the kernel refused to load it;\n"
+	"with -- CMD, CMD's (127: not found, 126: not executable) once it ran.\n",
 };

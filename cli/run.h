@@ -23,6 +23,7 @@ struct run_opts {
 	struct kf_session_opts session;
 	bool json, log, stack;
 	const char *btf_path;		/* for a source compiled first */
+	char **command;			/* -- CMD [ARG...]: run it, targeting it alone; or NULL */
 };
 
 void run_opts_init(struct run_opts *o);
@@ -45,6 +46,13 @@ typedef int (*run_compile_fn)(void *ctx, const char *path, const char *btf_path,
  */
 int run_injections(const struct cli_command *cmd, const struct run_opts *o, const char *path,
 		   bool from_source, run_compile_fn compile, void *ctx);
+
+/*
+ * Split off "-- CMD [ARG...]": the index of the first "--" in argv (which
+ * the options are parsed before), and the command after it in o->command;
+ * argc when there is none.
+ */
+int run_split_command(struct run_opts *o, int argc, char **argv);
 
 /* Run's command, for a program that can compile sources (compile) or not. */
 int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_fn compile,
