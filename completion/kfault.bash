@@ -100,6 +100,22 @@ _kfault()
 		return 0
 	fi
 
+	# run ... -- CMD [ARG...]: a command, then its own words
+	if [[ $cmd == run ]]; then
+		for ((i = 2; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == -- ]] || continue
+			if ((i + 1 == COMP_CWORD)); then
+				COMPREPLY=($(compgen -c -- "$cur" | sort -u))
+			elif declare -F _command_offset >/dev/null; then
+				_command_offset $((i + 1))	# bash-completion: CMD's own completion
+			else
+				compopt -o filenames 2>/dev/null
+				COMPREPLY=($(compgen -f -- "$cur"))
+			fi
+			return 0
+		done
+	fi
+
 	# --option=value: one word, or three when '=' breaks words (the default)
 	if [[ $cur == --*=* ]]; then
 		_kfault_value "${cur%%=*}" "${cur#*=}"
