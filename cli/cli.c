@@ -149,3 +149,19 @@ int cli_write_file(const char *path, const void *data, size_t len)
 		err = -errno;
 	return err;
 }
+
+bool cli_is_elf(const char *path)
+{
+	unsigned char magic[4];
+	bool elf;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return false;
+	f = fopen(path, "rb");
+	if (!f)
+		return true;
+	elf = fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	fclose(f);
+	return elf;
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The command-line layer: each subcommand has a file here (compile.c for
- * check, gen and build; run.c; inject.c; convert.c; templates.c), with one
+ * check, gen and build; explain.c; run.c; inject.c; convert.c; templates.c), with one
  * table of its options that both parses them (once, into a struct of that
  * command) and prints its --help, and calls the libraries: the front end
  * and the build (compiler/), the runtime (runtime/). Nothing below this
@@ -65,13 +65,20 @@ const char *cli_prog(const struct cli_command *cmd, char *buf, size_t size);
 
 /* Write len bytes to path ("-": standard output): 0 or a negative errno. */
 int cli_write_file(const char *path, const void *data, size_t len);
+/*
+ * Whether path starts like an ELF file, a BPF object, which run and
+ * explain take as one ("-" is a source); true when it cannot be read, so
+ * that the object loader says why.
+ */
+bool cli_is_elf(const char *path);
 
 /* The commands (one file each). */
-extern const struct cli_command cli_check, cli_gen, cli_build, cli_run, cli_convert,
-	cli_inject, cli_templates;
+extern const struct cli_command cli_check, cli_gen, cli_build, cli_explain, cli_run,
+	cli_convert, cli_inject, cli_templates;
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_inject(int argc, char **argv);

@@ -27,5 +27,5 @@ int main(int argc, char **argv)
 		printf("kfault-run %s\n", KFAULT_VERSION);
 		return 0;
 	}
-	return run_main(&cli_kfault_run, argc, argv, NULL, NULL);
+	return run_main(&cli_kfault_run, argc, argv, NULL);
 }

@@ -7,6 +7,7 @@
  *   kfault check FILE                          diagnostics only       (compile.c)
  *   kfault gen FILE [-o OUT]                   the generated BPF C    (compile.c)
  *   kfault build FILE -o OUT                   a BPF object           (compile.c)
+ *   kfault explain FILE                        what FILE would attach (explain.c)
  *   kfault run OBJECT|FILE [OPTIONS]           inject                 (run.c)
  *   kfault convert FILE [-o OUT]               the native .fault text (convert.c)
  *   kfault inject [-I H]... [-P P] [-c N] [-v] MODE SPEC   bcc inject.py's command (inject.c)
@@ -23,6 +24,7 @@
 
 #include "clang_compile.h"
 #include "cli.h"
+#include "list-sites.h"
 #include "run.h"
 #include "source.h"
 
@@ -33,12 +35,13 @@
 #define MAP_FIXED_NOREPLACE 0x100000	/* Linux 4.17 */
 #endif
 
-/* 'run' on a source compiles it first (source.c). */
+/* 'run' on a source compiles it first (source.c); --list-sites explains it (explain.c). */
 int cmd_run(int argc, char **argv)
 {
 	struct cli_source src = {0};
+	struct run_sources sources = { cli_compile_for_run, explain_source, &src };
 
-	return run_main(&cli_run, argc, argv, cli_compile_for_run, &src);
+	return run_main(&cli_run, argc, argv, &sources);
 }
 
 static const struct {
@@ -49,6 +52,7 @@ static const struct {
 	{ &cli_check, cmd_check, "check FILE and print its diagnostics" },
 	{ &cli_gen, cmd_gen, "print the BPF C generated for FILE" },
 	{ &cli_build, cmd_build, "compile FILE to a BPF object (with BTF, CO-RE)" },
+	{ &cli_explain, cmd_explain, "say what FILE (or an object) would attach, loading nothing" },
 	{ &cli_run, cmd_run, "inject: attach, arm, report, detach" },
 	{ &cli_convert, cmd_convert, "print FILE (e.g. KernelChaos YAML) as a native .fault file" },
 	{ &cli_inject, cmd_inject, "bcc inject.py's command line, run" },
@@ -76,6 +80,7 @@ static void usage(FILE *out)
 	      "  kfault check examples/mount.fault\n"
 	      "  kfault gen examples/bananas.fault -o bananas.bpf.c\n"
 	      "  kfault build examples/mount.fault -o mount.bpf.o\n"
+	      "  kfault explain examples/bananas.fault\n"
 	      "  sudo kfault run examples/mount.fault --comm mount-loop --duration 30s\n"
 	      "  kfault convert examples/kernelchaos.yaml -o bananas.fault\n"
 	      "\n"

@@ -25,6 +25,8 @@
 #include <bpf/libbpf.h>
 
 #include "cron.h"
+#include "list-sites.h"
+#include "opts.h"
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -95,6 +97,8 @@ const struct cli_option run_options[] = {
 	{ "stack", 0, RUN_STACK, NULL, "with --log: and the kernel stack" },
 	{ "json", 'j', RUN_JSON, NULL, "print the summary as JSON on stdout" },
 	{ "btf", 0, RUN_BTF, "VMLINUX", "a source is compiled against this BTF or vmlinux" },
+	{ "list-sites", 0, RUN_LIST_SITES, NULL,
+	  "say what the file would attach, with these options,\nand stop: nothing is loaded ('kfault explain')" },
 	CLI_OPT_HELP,
 	{ NULL },
 };
@@ -152,6 +156,7 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 	case RUN_STACK: o->inj.log_stack = o->stack = true; break;
 	case RUN_JSON: o->json = true; break;
 	case RUN_BTF: o->btf_path = arg; break;
+	case RUN_LIST_SITES: o->list_sites = true; break;
 	default: return EXIT_USAGE;
 	}
 	return 0;
@@ -177,23 +182,6 @@ int run_check_options(const struct cli_command *cmd, const struct run_opts *o)
 	if (o->stack && !o->log)
 		return cli_usage(cmd, "%s", "--stack goes with --log");
 	return -1;
-}
-
-/* Whether path starts like an ELF file (a BPF object); "-" is a source. */
-static bool is_elf(const char *path)
-{
-	unsigned char magic[4];
-	bool elf = false;
-	FILE *f;
-
-	if (strcmp(path, "-") == 0)
-		return false;
-	f = fopen(path, "rb");
-	if (!f)
-		return true;	/* let the object loader say why it cannot be read */
-	elf = fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
-	fclose(f);
-	return elf;
 }
 
 /* ---- the command (-- CMD) ---- */
@@ -479,7 +467,7 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 	libbpf_msgs_len = 0;
 	libbpf_set_print(keep_libbpf_msg);
 	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
-	if (from_source || !is_elf(path)) {
+	if (from_source || !cli_is_elf(path)) {
 		if (!compile) {
 			fprintf(stderr, "kfault: %s: not a BPF object; %s runs objects that 'kfault build' "
 				"made\n", path, cmd->name);
@@ -620,9 +608,10 @@ static int set_option(void *ctx, int key, const char *arg)
 	return run_set_option(rc->cmd, &rc->opts, key, arg);
 }
 
-int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_fn compile,
-	     void *ctx)
+int run_main(const struct cli_command *cmd, int argc, char **argv, const struct run_sources *src)
 {
+	run_compile_fn compile = src ? src->compile : NULL;
+	void *ctx = src ? src->ctx : NULL;
 	struct run_cmd rc = { .cmd = cmd };
 	int first, status, orig_argc = argc;
 
@@ -639,6 +628,11 @@ int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_f
 	status = run_check_options(cmd, &rc.opts);
 	if (status >= 0)
 		return status;
+	if (rc.opts.list_sites) {
+		KF_OPTS(kf_explain_opts, eo, .run = &rc.opts.inj, .session = &rc.opts.session,
+			.command = rc.opts.command, .json = rc.opts.json);
+		return list_sites(cmd, argv[first], &eo, src ? src->explain : NULL, ctx);
+	}
 	return run_injections(cmd, &rc.opts, argv[first], false, compile, ctx);
 }
 

@@ -15,13 +15,16 @@
 
 enum {
 	RUN_BACKEND = 300, RUN_PID, RUN_CHILDREN, RUN_COMM, RUN_CGROUP, RUN_DURATION,
-	RUN_STAY_ARMED, RUN_LOG, RUN_STACK, RUN_JSON, RUN_BTF,
+	RUN_STAY_ARMED, RUN_LOG, RUN_STACK, RUN_JSON, RUN_BTF, RUN_LIST_SITES,
 };
+
+struct kf_explain;
 
 struct run_opts {
 	struct kf_injector_opts inj;
 	struct kf_session_opts session;
 	bool json, log, stack;
+	bool list_sites;		/* say what would be attached, and stop */
 	const char *btf_path;		/* for a source compiled first */
 	char **command;			/* -- CMD [ARG...]: run it, targeting it alone; or NULL */
 };
@@ -40,6 +43,23 @@ typedef int (*run_compile_fn)(void *ctx, const char *path, const char *btf_path,
 			      void **obj, size_t *size);
 
 /*
+ * Fill e from the source at path, diagnostics printed as 'kfault check'
+ * prints them; targeted: the command line targets every injection. 0, or
+ * the exit status.
+ */
+typedef int (*run_explain_fn)(void *ctx, const char *path, bool targeted, struct kf_explain *e);
+
+/*
+ * What a program with the front end (kfault) gives run for sources; NULL
+ * members, or none at all (kfault-run), refuse them.
+ */
+struct run_sources {
+	run_compile_fn compile;
+	run_explain_fn explain;		/* for --list-sites */
+	void *ctx;
+};
+
+/*
  * Run path: an object, or with compile (NULL: objects only) a source; with
  * from_source, path names a source that is no file (inject's "<spec>").
  * Returns the exit status.
@@ -55,8 +75,7 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 int run_split_command(struct run_opts *o, int argc, char **argv);
 
 /* Run's command, for a program that can compile sources (compile) or not. */
-int run_main(const struct cli_command *cmd, int argc, char **argv, run_compile_fn compile,
-	     void *ctx);
+int run_main(const struct cli_command *cmd, int argc, char **argv, const struct run_sources *src);
 /* The options 'kfault run' and kfault-run take. */
 extern const struct cli_option run_options[];
 

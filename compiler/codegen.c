@@ -225,8 +225,65 @@ static void includes(struct gen *g, const struct kf_file *file)
 static uint64_t prob_scaled(double percent)
 {
 	if (percent >= 100)
-		return UINT64_C(1) << 32;
+		return KF_PROB_ALWAYS;
 	return (uint64_t)llround(percent / 100.0 * 4294967296.0);
+}
+
+/* The language's kinds of failure site are the runtime's, by number. */
+_Static_assert(KF_SITE_SLAB == (int)KF_KIND_SLAB && KF_SITE_PAGE == (int)KF_KIND_PAGE &&
+	       KF_SITE_BIO == (int)KF_KIND_BIO && KF_SITE_FUNCTION == (int)KF_KIND_FUNCTION,
+	       "enum kf_site_kind and enum kf_kind differ");
+
+/* A string into a char array of kf_meta or kf_knobs: cut to fit, NUL-ended. */
+static void set_string(char *field, size_t size, const char *value)
+{
+	size_t n = strlen(value);
+
+	n = n < size ? n : size - 1;
+	memcpy(field, value, n);
+	memset(field + n, 0, size - n);
+}
+
+void kf_codegen_injection(const struct kf_file *file, int i, struct kf_knobs *k,
+			  struct kf_meta *m)
+{
+	const struct kf_injection *inj = file->inj[i];
+	const struct kf_site *site = kf_site_by_kind(inj->kind);
+	const struct kf_settings *set = &inj->set;
+	const char *slash = strrchr(file->src->path, '/');
+	struct gen g = { .f = file };
+
+	memset(k, 0, sizeof(*k));
+	k->prob_scaled = prob_scaled(set->probability);
+	k->per_call = set->per_call;
+	k->times = set->times;
+	k->retval = inj->retval_num;
+	if (site && site->gfp_param >= 0)
+		k->gfp_nofail = 0x8000;	/* __GFP_NOFAIL; the runtime reads this kernel's */
+	k->tgid = set->pid;
+	k->children = set->children;
+	k->cgroup = set->cgroup != NULL;
+	if (set->comm)
+		set_string(k->comm, sizeof(k->comm), set->comm);
+	k->nframes = (__u32)inj->nframes;
+
+	memset(m, 0, sizeof(*m));
+	set_string(m->site, sizeof(m->site), inj->func);
+	m->kind = (__u32)inj->kind;	/* the runtime's enum kf_kind (asserted above) */
+	for (int f = 0; f < inj->nframes && f < KF_MAX_FRAMES; f++) {
+		set_string(m->frames[f], sizeof(m->frames[f]), inj->frames[f]->func);
+		m->frame_lines[f] = (__u32)shown(&g, inj->frames[f]->loc).first_line;
+	}
+	m->nframes = (__u32)inj->nframes;
+	set_string(m->source, sizeof(m->source), slash ? slash + 1 : file->src->path);
+	m->line = (__u32)shown(&g, inj->loc).first_line;
+	m->duration_ms = set->duration_ms;
+	if (set->schedule)
+		set_string(m->schedule, sizeof(m->schedule), set->schedule);
+	if (set->cgroup)
+		set_string(m->cgroup, sizeof(m->cgroup), set->cgroup);
+	m->retval_zero = inj->retval_num == 0;
+	m->per_call = set->per_call;
 }
 
 static void knobs(struct gen *g, const struct kf_file *file)
@@ -240,49 +297,54 @@ static void knobs(struct gen *g, const struct kf_file *file)
 		const struct kf_injection *inj = file->inj[i];
 		const struct kf_site *site = kf_site_by_kind(inj->kind);
 		const struct kf_settings *set = &inj->set;
+		struct kf_knobs k;
+		struct kf_meta m;
 
+		kf_codegen_injection(file, i, &k, &m);
 		origin(g, "\t", "", inj->loc);
 		emit(g, "\t[%d] = {\n", i);
-		if (set->probability >= 100)
+		if (k.prob_scaled == KF_PROB_ALWAYS)
 			emit(g, "\t\t.prob_scaled = KF_PROB_ALWAYS,\t/* probability 100%% */\n");
-		else if (set->per_call)
+		else if (k.per_call)
 			emit(g, "\t\t.prob_scaled = %" PRIu64 ",\t/* probability %g%% of 2^32, per call: "
-			     "drawn once per call of %s */\n", prob_scaled(set->probability),
+			     "drawn once per call of %s */\n", (uint64_t)k.prob_scaled,
 			     set->probability, inj->frames[0]->func);
 		else
 			emit(g, "\t\t.prob_scaled = %" PRIu64 ",\t/* probability %g%% of 2^32, per decision */\n",
-			     prob_scaled(set->probability), set->probability);
-		if (set->per_call)
+			     (uint64_t)k.prob_scaled, set->probability);
+		if (k.per_call)
 			emit(g, "\t\t.per_call = 1,\n");
-		if (set->times)
-			emit(g, "\t\t.times = %" PRIu64 "%s,\n", set->times,
-			     set->times > INT64_MAX ? "ULL" : "");
+		if (k.times)
+			emit(g, "\t\t.times = %" PRIu64 "%s,\n", (uint64_t)k.times,
+			     k.times > INT64_MAX ? "ULL" : "");
 		else
 			emit(g, "\t\t.times = 0,\t\t/* no limit */\n");
 		if (inj->retval && inj->retval->kind == KF_VAL_IDENT && inj->retval->negative)
-			emit(g, "\t\t.retval = %" PRId64 ",\t\t/* -%s */\n", inj->retval_num,
+			emit(g, "\t\t.retval = %" PRId64 ",\t\t/* -%s */\n", (int64_t)k.retval,
 			     inj->retval->text);
 		else if (site && site->retval < 0)
-			emit(g, "\t\t.retval = %" PRId64 ",\t\t/* %s */\n", site->retval, site->retval_text);
-		else if (inj->retval_num == INT64_MIN)	/* no C literal spells it */
+			emit(g, "\t\t.retval = %" PRId64 ",\t\t/* %s */\n", (int64_t)k.retval,
+			     site->retval_text);
+		else if (k.retval == INT64_MIN)	/* no C literal spells it */
 			emit(g, "\t\t.retval = -9223372036854775807LL - 1,\n");
 		else
-			emit(g, "\t\t.retval = %" PRId64 ",\n", inj->retval_num);
-		if (site && site->gfp_param >= 0)
-			emit(g, "\t\t.gfp_nofail = 0x8000,\t/* __GFP_NOFAIL; the runtime reads this kernel's */\n");
-		if (set->pid)
-			emit(g, "\t\t.tgid = %" PRIu32 ",\n", set->pid);
-		if (set->children)
+			emit(g, "\t\t.retval = %" PRId64 ",\n", (int64_t)k.retval);
+		if (k.gfp_nofail)
+			emit(g, "\t\t.gfp_nofail = 0x%llx,\t/* __GFP_NOFAIL; the runtime reads this kernel's */\n",
+			     (unsigned long long)k.gfp_nofail);
+		if (k.tgid)
+			emit(g, "\t\t.tgid = %" PRIu32 ",\n", (uint32_t)k.tgid);
+		if (k.children)
 			emit(g, "\t\t.children = 1,\n");
-		if (set->cgroup)
+		if (k.cgroup)
 			emit(g, "\t\t.cgroup = 1,\t\t/* kf_cgroups[%d]: the runtime opens the path */\n", i);
-		if (set->comm) {
-			char *s = kf_c_string(set->comm, strlen(set->comm));
+		if (k.comm[0]) {
+			char *s = kf_c_string(k.comm, strlen(k.comm));
 
 			emit(g, "\t\t.comm = %s,\n", s);
 			free(s);
 		}
-		emit(g, "\t\t.nframes = %d,\n", inj->nframes);
+		emit(g, "\t\t.nframes = %" PRIu32 ",\n", (uint32_t)k.nframes);
 		emit(g, "\t},\n");
 	}
 	g->at = (struct kf_loc){ 0 };
@@ -299,11 +361,10 @@ static const char *kind_enum(enum kf_site_kind kind)
 	return site ? site->kind_enum : "KF_KIND_FUNCTION";
 }
 
-/* A string field of kf_meta: escaped, and cut to fit its array. */
-static void meta_string(struct gen *g, const char *field, const char *value, size_t max)
+/* A string field of kf_meta, as kf_codegen_injection() cut it to fit: escaped. */
+static void meta_string(struct gen *g, const char *field, const char *value)
 {
-	size_t n = strlen(value);
-	char *s = kf_c_string(value, n < max ? n : max - 1);
+	char *s = kf_c_string(value, strlen(value));
 
 	emit(g, "\t\t.%s = %s,\n", field, s);
 	free(s);
@@ -316,35 +377,36 @@ static void metadata(struct gen *g, const struct kf_file *file)
 	emit(g, "const volatile struct kf_meta kf_meta[KF_NR_INJECTIONS] SEC(\".rodata.kfault\") = {\n");
 	for (int i = 0; i < file->ninj; i++) {
 		const struct kf_injection *inj = file->inj[i];
-		const struct kf_settings *set = &inj->set;
+		struct kf_knobs k;
+		struct kf_meta m;
 
+		kf_codegen_injection(file, i, &k, &m);
 		g->at = inj->loc;
 		emit(g, "\t[%d] = {\n", i);
-		meta_string(g, "site", inj->func, KF_NAME_LEN);
+		meta_string(g, "site", m.site);
 		emit(g, "\t\t.kind = %s,\n", kind_enum(inj->kind));
-		if (inj->nframes) {
+		if (m.nframes) {
 			emit(g, "\t\t.frames = {");
-			for (int k = 0; k < inj->nframes && k < KF_MAX_FRAMES; k++)
-				emit(g, "%s\"%s\"", k ? ", " : " ", inj->frames[k]->func);
+			for (__u32 f = 0; f < m.nframes && f < KF_MAX_FRAMES; f++)
+				emit(g, "%s\"%s\"", f ? ", " : " ", m.frames[f]);
 			emit(g, " },\n");
 			emit(g, "\t\t.frame_lines = {");
-			for (int k = 0; k < inj->nframes && k < KF_MAX_FRAMES; k++)
-				emit(g, "%s%d", k ? ", " : " ",
-				     shown(g, inj->frames[k]->loc).first_line);
+			for (__u32 f = 0; f < m.nframes && f < KF_MAX_FRAMES; f++)
+				emit(g, "%s%" PRIu32, f ? ", " : " ", (uint32_t)m.frame_lines[f]);
 			emit(g, " },\n");
 		}
-		emit(g, "\t\t.nframes = %d,\n", inj->nframes);
-		meta_string(g, "source", g->file, KF_NAME_LEN);
-		emit(g, "\t\t.line = %d,\n", shown(g, inj->loc).first_line);
-		if (set->duration_ms)
-			emit(g, "\t\t.duration_ms = %" PRIu64 ",\n", set->duration_ms);
-		if (set->schedule)
-			meta_string(g, "schedule", set->schedule, KF_SCHEDULE_LEN);
-		if (set->cgroup)
-			meta_string(g, "cgroup", set->cgroup, KF_PATH_LEN);
-		if (inj->retval_num == 0)
+		emit(g, "\t\t.nframes = %" PRIu32 ",\n", (uint32_t)m.nframes);
+		meta_string(g, "source", m.source);
+		emit(g, "\t\t.line = %" PRIu32 ",\n", (uint32_t)m.line);
+		if (m.duration_ms)
+			emit(g, "\t\t.duration_ms = %" PRIu64 ",\n", (uint64_t)m.duration_ms);
+		if (m.schedule[0])
+			meta_string(g, "schedule", m.schedule);
+		if (m.cgroup[0])
+			meta_string(g, "cgroup", m.cgroup);
+		if (m.retval_zero)
 			emit(g, "\t\t.retval_zero = 1,\n");
-		if (set->per_call)
+		if (m.per_call)
 			emit(g, "\t\t.per_call = 1,\n");
 		emit(g, "\t},\n");
 	}

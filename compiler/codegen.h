@@ -25,6 +25,16 @@ struct kf_program {
 int kf_codegen(const struct kf_file *file, struct kf_program *out);
 void kf_program_fini(struct kf_program *p);
 
+/*
+ * Injection i of a checked file: its knobs and metadata as the generated C
+ * initialises kf_knobs[i] and kf_meta[i], that is what the runtime reads of
+ * it from the object (templates/kfault.h). The C is written from these.
+ */
+struct kf_knobs;
+struct kf_meta;
+void kf_codegen_injection(const struct kf_file *file, int i, struct kf_knobs *k,
+			  struct kf_meta *m);
+
 /* The embedded templates, by file name ("kfault.h", "kfault.bpf.h"). */
 struct kf_embedded {
 	const char *name;

@@ -75,4 +75,13 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 			  const struct kf_unit_opts *opts);
 void kf_unit__fini(struct kf_unit *u);
 
+/*
+ * What a compiled unit would attach, for kf_explain__print()
+ * (runtime/explain.h): each injection's knobs and metadata as its object
+ * would hold them, with its predicates and failure value as written. 0, or
+ * -EINVAL for a unit with errors; kf_explain__fini() frees e.
+ */
+struct kf_explain;
+int kf_unit__explain(const struct kf_unit *u, struct kf_explain *e);
+
 #endif

@@ -184,6 +184,28 @@ int kf_parse_duration(const char *text, uint64_t *ms)
 	return 0;
 }
 
+char *kf_format_duration(uint64_t ms, char *buf, size_t size)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "h", 3600 * 1000 }, { "m", 60 * 1000 }, { "s", 1000 }, { "ms", 1 } };
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (!ms)
+		snprintf(buf, size, "0s");
+	for (size_t i = 0; i < ARRAY_SIZE(units) && ms; i++) {
+		uint64_t n = ms / units[i].ms;
+
+		ms %= units[i].ms;
+		if (n && len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%llu%s", (unsigned long long)n,
+						units[i].unit);
+	}
+	return buf;
+}
+
 static const struct {
 	const char *name;
 	const char *fields;

@@ -39,5 +39,7 @@ time_t kf_cron_next(const struct kf_cron *c, time_t after);
 
 /* Parse "1h30m", "500ms", "1.5h" (Go's time.ParseDuration units ms s m h). */
 int kf_parse_duration(const char *text, uint64_t *ms);
+/* The other way: "1h30m", "500ms", "0s", in buf (size: 32 is enough); buf. */
+char *kf_format_duration(uint64_t ms, char *buf, size_t size);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "injector.h"
 #include "opts.h"
+#include "plan.h"
 #include "preflight.h"
 
 #define KF_CGROUP_ROOT	"/sys/fs/cgroup"
@@ -253,6 +254,7 @@ static int choose_backend(struct kf_injector *inj)
 	struct kf_kernel *k = inj->kernel;
 	enum kf_backend b = inj->opts.backend;
 
+	/* plan.c says what of this is known before the kernel is: keep them together */
 	if (b == KF_BACKEND_AUTO)
 		b = kf_kernel__has_override(k) ? KF_BACKEND_KPROBE : KF_BACKEND_FMOD_RET;
 	if (b == KF_BACKEND_KPROBE && !kf_kernel__has_override(k))
@@ -321,7 +323,6 @@ static int preflight(struct kf_injector *inj)
 static void set_knobs(struct kf_injector *inj)
 {
 	const struct kf_injector_opts *o = &inj->opts;
-	bool override = o->pid > 0 || inj->comm || inj->cgroup;
 	int bit = kf_kernel__gfp_nofail_bit(inj->kernel);
 	bool *log_events = rodata_var(inj, "kf_log_events", sizeof(bool));
 	bool *log_stack = rodata_var(inj, "kf_log_stack", sizeof(bool));
@@ -329,15 +330,8 @@ static void set_knobs(struct kf_injector *inj)
 	for (int i = 0; i < inj->n; i++) {
 		struct kf_knobs *k = &inj->knobs[i];
 
-		if (override) {
-			/* The command line's target replaces the file's, whole. */
-			k->tgid = o->pid > 0 ? (__u32)o->pid : 0;
-			k->children = o->pid > 0 && o->children;
-			memset(k->comm, 0, sizeof(k->comm));
-			if (inj->comm)
-				strncpy(k->comm, inj->comm, sizeof(k->comm) - 1);
-			k->cgroup = inj->cgroup != NULL;
-		}
+		/* The command line's target replaces the file's, whole. */
+		kf_plan__target(k, o->pid, o->children, inj->comm, inj->cgroup);
 		if (k->gfp_nofail && bit >= 0)
 			k->gfp_nofail = 1ULL << bit;
 		inj->knobs_loaded[i] = *k;

@@ -7,6 +7,7 @@
 
 #include "cron.h"
 #include "opts.h"
+#include "plan.h"
 #include "session.h"
 
 struct kf_session {
@@ -18,6 +19,8 @@ struct kf_session {
 	struct kf_cron cron[KF_MAX_INJECTIONS];
 	double next_tick[KF_MAX_INJECTIONS];	/* when to arm next */
 	double disarm_at[KF_MAX_INJECTIONS];	/* when to disarm; 0: not armed by a tick */
+	uint64_t duration_ms;			/* how long the run lasts; 0: until stopped */
+	bool ends_with_times;			/* when every `times` is used up */
 };
 
 static double now_s(void)
@@ -58,11 +61,19 @@ struct kf_session *kf_session__new(struct kf_injector *inj, const struct kf_sess
 
 int kf_session__start(struct kf_session *s)
 {
+	const struct kf_meta *meta[KF_MAX_INJECTIONS];
+	const struct kf_knobs *knobs[KF_MAX_INJECTIONS];
 	time_t wall = time(NULL);
 
+	for (int i = 0; i < s->n; i++) {
+		meta[i] = kf_injector__meta(s->inj, i);
+		knobs[i] = kf_injector__knobs(s->inj, i);
+	}
+	s->duration_ms = kf_plan__duration_ms(meta, s->n, s->opts.duration_ms);
+	s->ends_with_times = kf_plan__ends_with_times(knobs, s->n, s->opts.stay_armed);
 	s->start = now_s();
 	for (int i = 0; i < s->n; i++) {
-		const struct kf_meta *m = kf_injector__meta(s->inj, i);
+		const struct kf_meta *m = meta[i];
 		struct kf_cron_error err;
 
 		if (m->schedule[0]) {
@@ -98,39 +109,21 @@ static void tick(struct kf_session *s, double t)
 	}
 }
 
-/* Why to stop now, or NULL. */
+/* Why to stop now, or NULL (plan.h says when). */
 static const char *should_stop(const struct kf_session *s, double t)
 {
-	bool all_used = true, any_limited = false, any_scheduled = false;
-	uint64_t dur = s->opts.duration_ms;
-
+	if (s->duration_ms && (t - s->start) * 1000 >= (double)s->duration_ms)
+		return "duration";
+	if (!s->ends_with_times)
+		return NULL;
 	for (int i = 0; i < s->n; i++) {
 		const struct kf_knobs *k = kf_injector__knobs(s->inj, i);
 		struct kf_stats st = {0};
 
-		any_scheduled |= s->has_schedule[i];
-		if (!s->opts.duration_ms && !s->has_schedule[i]) {
-			uint64_t d = kf_injector__meta(s->inj, i)->duration_ms;
-
-			if (d > dur)
-				dur = d;
-		}
-		if (!k->times) {
-			all_used = false;
-			continue;
-		}
-		any_limited = true;
 		if (kf_injector__stats(s->inj, i, &st) || st.injected < k->times)
-			all_used = false;
+			return NULL;
 	}
-	/* With a schedule, a file's duration is per tick; only opts.duration_ms ends the run. */
-	if (any_scheduled && !s->opts.duration_ms)
-		dur = 0;
-	if (dur && (t - s->start) * 1000 >= (double)dur)
-		return "duration";
-	if (any_limited && all_used && !s->opts.stay_armed)
-		return "times";
-	return NULL;
+	return "times";
 }
 
 const char *kf_session__step(struct kf_session *s, int timeout_ms, kf_event_fn fn, void *ctx)

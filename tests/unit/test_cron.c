@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Schedules: cron fields, descriptors, next tick, durations. */
+/* Schedules: cron fields, descriptors, next tick, durations (read and written). */
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -108,6 +108,27 @@ static void test_durations(void **state)
 	assert_int_equal(ms, 500);
 }
 
+/* kf_format_duration: what kf_parse_duration reads back, in the fewest units. */
+static void test_format_durations(void **state)
+{
+	static const struct {
+		uint64_t ms;
+		const char *text;
+	} cases[] = {
+		{ 0, "0s" }, { 500, "500ms" }, { 30000, "30s" }, { 60000, "1m" }, { 130000, "2m10s" },
+		{ 5400000, "1h30m" }, { 3600001, "1h1ms" }, { 360000000, "100h" },
+	};
+	char buf[32];
+	uint64_t ms;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_string_equal(kf_format_duration(cases[i].ms, buf, sizeof(buf)), cases[i].text);
+		assert_int_equal(kf_parse_duration(buf, &ms), 0);
+		assert_int_equal(ms, cases[i].ms);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_format_durations),
 	};
 	return cmocka_run_group_tests_name("cron", tests, NULL, NULL);
 }

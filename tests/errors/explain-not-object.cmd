@@ -1,0 +1,3 @@
+# an ELF file that is no kfault object
+want=3
+args=(explain /bin/true)
