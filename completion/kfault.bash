@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: MIT
 # bash completion for kfault(1): commands, their options and option values,
-# .fault files (and .bpf.o objects for 'run'). Installed as
+# .fault files (and .bpf.o objects for 'run' and 'explain'). Installed as
 # share/bash-completion/completions/kfault; works without the
 # bash-completion package too (source it).
 #
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build run convert inject templates"
+_kfault_commands="check gen build explain run convert inject templates"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -21,12 +21,13 @@ _kfault_opts()
 	gen) echo "-o --output --btf --kernel-headers -M --depfile -h --help $_kfault_ipy_opts" ;;
 	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose -h --help" \
 		"$_kfault_ipy_opts" ;;
+	explain) echo "-j --json -h --help" ;;
 	convert) echo "-o --output -h --help $_kfault_ipy_opts" ;;
 	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \
 		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
-		"--stay-armed -l --log --stack -j --json --btf -h --help" ;;
+		"--stay-armed -l --log --stack -j --json --btf --list-sites -h --help" ;;
 	templates) echo "-h --help" ;;
 	esac
 }
@@ -139,7 +140,7 @@ _kfault()
 	fi
 	case $cmd in
 	check|gen|build|convert) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" ;;
-	run) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
+	run|explain) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
 	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	esac
