@@ -45,7 +45,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_set_fn s
 {
 	size_t n = count_options(cmd->options);
 	struct option *longopts = calloc(n + 1, sizeof(*longopts));
-	char *shortopts = calloc(2 * n + 3, 1), *s;
+	char *shortopts = calloc(3 * n + 3, 1), *s;
 	int c, idx, status = -1;
 
 	if (!longopts || !shortopts) {
@@ -60,11 +60,14 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, cli_set_fn s
 		const struct cli_option *o = &cmd->options[i];
 
 		/* the value getopt returns for a long option: its index, past any letter */
-		longopts[i] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL,
-					       256 + (int)i };
+		longopts[i] = (struct option){ o->name, !o->arg ? no_argument :
+							o->arg[0] == '[' ? optional_argument :
+							required_argument, NULL, 256 + (int)i };
 		if (o->letter) {
 			*s++ = o->letter;
 			if (o->arg)
+				*s++ = ':';
+			if (o->arg && o->arg[0] == '[')
 				*s++ = ':';
 		}
 	}
@@ -116,7 +119,7 @@ void cli_help(const struct cli_command *cmd, FILE *out)
 
 		len = snprintf(head, sizeof(head), "  %c%c%s--%s%s%s", o->letter ? '-' : ' ',
 			       o->letter ? o->letter : ' ', o->letter ? ", " : "  ", o->name,
-			       o->arg ? " " : "", o->arg ? o->arg : "");
+			       o->arg && o->arg[0] != '[' ? " " : "", o->arg ? o->arg : "");
 		fputs(head, out);
 		/* the help in a column, each further line of it too */
 		if (len >= 24)

@@ -26,7 +26,8 @@ struct cli_option {
 	const char *name;	/* long name, without "--" */
 	char letter;		/* short name, or 0 */
 	int key;		/* what the command's set function gets: unique in its table */
-	const char *arg;	/* the argument's name in --help; NULL: takes none */
+	const char *arg;	/* the argument's name in --help; NULL: takes none;
+				 * "[=NAME]": an optional one, --name=VALUE */
 	const char *help;	/* --help's text; lines after the first start with '\n' */
 };
 
@@ -74,7 +75,7 @@ bool cli_is_elf(const char *path);
 
 /* The commands (one file each). */
 extern const struct cli_command cli_check, cli_gen, cli_build, cli_explain, cli_run,
-	cli_convert, cli_inject, cli_templates;
+	cli_convert, cli_inject, cli_templates, cli_vm;
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);
@@ -83,5 +84,6 @@ int cmd_run(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 
 #endif

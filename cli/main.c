@@ -56,6 +56,7 @@ static const struct {
 	{ &cli_run, cmd_run, "inject: attach, arm, report, detach" },
 	{ &cli_convert, cmd_convert, "print FILE (e.g. KernelChaos YAML) as a native .fault file" },
 	{ &cli_inject, cmd_inject, "bcc inject.py's command line, run" },
+	{ &cli_vm, cmd_vm, "build kfault's test kernel, which run --vm boots" },
 	{ &cli_templates, cmd_templates, "write kfault.h and kfault.bpf.h, which generated C includes" },
 };
 

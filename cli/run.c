@@ -28,6 +28,7 @@
 #include "list-sites.h"
 #include "opts.h"
 #include "run.h"
+#include "vm.h"
 
 static volatile sig_atomic_t stop_signal;
 /* Whether it came from the terminal (sent to CMD's process group too). */
@@ -95,8 +96,12 @@ const struct cli_option run_options[] = {
 	{ "stay-armed", 0, RUN_STAY_ARMED, NULL, "keep running when every 'times' is used up" },
 	{ "log", 'l', RUN_LOG, NULL, "print a line per injected failure" },
 	{ "stack", 0, RUN_STACK, NULL, "with --log: and the kernel stack" },
-	{ "json", 'j', RUN_JSON, NULL, "print the summary as JSON on stdout" },
+	{ "json", 'j', RUN_JSON, "[=FILE]",
+	  "print the summary as JSON on stdout; with =FILE,\nwrite it to FILE (and the summary to stderr)" },
 	{ "btf", 0, RUN_BTF, "VMLINUX", "a source is compiled against this BTF or vmlinux" },
+	{ "vm", 0, RUN_VM, "[=auto]",
+	  "run CMD in kfault's test VM (qemu; no root needed),\non a kernel that can inject, built once if need be;\n"
+	  "=auto: here when this kernel and user can inject" },
 	{ "list-sites", 0, RUN_LIST_SITES, NULL,
 	  "say what the file would attach, with these options,\nand stop: nothing is loaded ('kfault explain')" },
 	CLI_OPT_HELP,
@@ -154,9 +159,19 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 	case RUN_STAY_ARMED: o->session.stay_armed = true; break;
 	case RUN_LOG: o->inj.log_events = o->log = true; break;
 	case RUN_STACK: o->inj.log_stack = o->stack = true; break;
-	case RUN_JSON: o->json = true; break;
+	case RUN_JSON:
+		o->json = true;
+		o->json_path = arg;	/* --json=FILE; NULL: stdout */
+		if (arg && !*arg)
+			return cli_usage(cmd, "%s", "--json=FILE wants a file name");
+		break;
 	case RUN_BTF: o->btf_path = arg; break;
 	case RUN_LIST_SITES: o->list_sites = true; break;
+	case RUN_VM:
+		if (arg && strcmp(arg, "auto") != 0)
+			return cli_usage(cmd, "--vm takes no value or '=auto', not '%s'", arg);
+		o->vm = arg ? RUN_VM_AUTO : RUN_VM_ALWAYS;
+		break;
 	default: return EXIT_USAGE;
 	}
 	return 0;
@@ -177,6 +192,10 @@ int run_check_options(const struct cli_command *cmd, const struct run_opts *o)
 {
 	if (o->command && (o->inj.pid || o->inj.comm || o->inj.cgroup))
 		return cli_usage(cmd, "%s", "-- CMD targets the command: no --pid, --comm or --cgroup with it");
+	if (o->vm && !o->command)
+		return cli_usage(cmd, "%s", "--vm runs a command in the VM: give -- CMD [ARG...]");
+	if (o->vm && o->btf_path)
+		return cli_usage(cmd, "%s", "--vm compiles against the VM kernel's BTF: no --btf with it");
 	if (o->inj.children && !o->inj.pid)
 		return cli_usage(cmd, "%s", "--children goes with --pid");
 	if (o->stack && !o->log)
@@ -341,20 +360,20 @@ static void print_status(struct run *r, double t)
 	fflush(stderr);
 }
 
-static void json_string(const char *s)
+static void json_string(FILE *out, const char *s)
 {
-	putchar('"');
+	fputc('"', out);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			fprintf(out, "\\%c", c);
 		else if (c < 0x20)
-			printf("\\u%04x", c);
+			fprintf(out, "\\u%04x", c);
 		else
-			putchar(c);
+			fputc(c, out);
 	}
-	putchar('"');
+	fputc('"', out);
 }
 
 /* The command's ending in words: "exited with status 3", "killed by signal 9 (Killed)". */
@@ -367,33 +386,56 @@ static void command_ending(const struct run *r, char *buf, size_t size)
 		snprintf(buf, size, "exited with status %d", command_exit_status(r->child_status));
 }
 
-static void print_summary(struct run *r, const char *object, const char *why, double elapsed,
-			  char **command)
+/* The summary as JSON, on out (--json). */
+static void print_summary_json(struct run *r, FILE *out, const char *object, const char *why,
+			       double elapsed, char **command)
+{
+	fprintf(out, "{\"object\": ");
+	json_string(out, object);
+	fprintf(out, ", \"backend\": \"%s\", \"probes\": %d, \"elapsed_s\": %.3f, \"stopped_by\": \"%s\", ",
+		kf_backend_name(kf_injector__backend(r->inj)), kf_injector__probe_cnt(r->inj), elapsed, why);
+	if (command) {
+		fprintf(out, "\"command\": {\"argv\": [");
+		for (int i = 0; command[i]; i++) {
+			fprintf(out, "%s", i ? ", " : "");
+			json_string(out, command[i]);
+		}
+		fprintf(out, "], \"exit_status\": %d, \"signal\": %d}, ", command_exit_status(r->child_status),
+			WIFSIGNALED(r->child_status) ? WTERMSIG(r->child_status) : 0);
+	}
+	fprintf(out, "\"injections\": [");
+	for (int i = 0; i < r->n; i++) {
+		const struct kf_meta *m = kf_injector__meta(r->inj, i);
+		const struct kf_knobs *k = kf_injector__knobs(r->inj, i);
+		struct kf_stats st = {0};
+
+		kf_injector__stats(r->inj, i, &st);
+		fprintf(out, "%s{\"index\": %d, \"site\": ", i ? ", " : "", i);
+		json_string(out, m->site);
+		fprintf(out, ", \"source\": ");
+		json_string(out, m->source);
+		fprintf(out, ", \"line\": %u, \"hits\": %llu, \"decisions\": %llu, \"injected\": %llu, "
+			"\"times\": %llu, \"probability_per\": \"%s\"", m->line,
+			(unsigned long long)st.hits, (unsigned long long)st.decisions,
+			(unsigned long long)st.injected, (unsigned long long)k->times,
+			k->per_call ? "call" : "decision");
+		if (k->per_call)
+			fprintf(out, ", \"calls\": %llu, \"calls_won\": %llu",
+				(unsigned long long)st.calls, (unsigned long long)st.calls_won);
+		fputc('}', out);
+	}
+	fprintf(out, "]}\n");
+}
+
+/* The summary in words, on stderr. */
+static void print_summary_text(struct run *r, const char *why, double elapsed, char **command)
 {
 	char ending[96];
 
-	if (command)
-		command_ending(r, ending, sizeof(ending));
-	if (r->json) {
-		printf("{\"object\": ");
-		json_string(object);
-		printf(", \"backend\": \"%s\", \"probes\": %d, \"elapsed_s\": %.3f, \"stopped_by\": \"%s\", ",
-		       kf_backend_name(kf_injector__backend(r->inj)), kf_injector__probe_cnt(r->inj),
-		       elapsed, why);
-		if (command) {
-			printf("\"command\": {\"argv\": [");
-			for (int i = 0; command[i]; i++) {
-				printf("%s", i ? ", " : "");
-				json_string(command[i]);
-			}
-			printf("], \"exit_status\": %d, \"signal\": %d}, ",
-			       command_exit_status(r->child_status),
-			       WIFSIGNALED(r->child_status) ? WTERMSIG(r->child_status) : 0);
-		}
-		printf("\"injections\": [");
-	} else if (command) {
+	if (command) {
 		uint64_t hits = 0, injected = 0;
 
+		command_ending(r, ending, sizeof(ending));
 		for (int i = 0; i < r->n; i++) {
 			struct kf_stats st = {0};
 
@@ -418,43 +460,53 @@ static void print_summary(struct run *r, const char *object, const char *why, do
 		struct kf_stats st = {0};
 
 		kf_injector__stats(r->inj, i, &st);
-		if (r->json) {
-			printf("%s{\"index\": %d, \"site\": ", i ? ", " : "", i);
-			json_string(m->site);
-			printf(", \"source\": ");
-			json_string(m->source);
-			printf(", \"line\": %u, \"hits\": %llu, \"decisions\": %llu, \"injected\": %llu, "
-			       "\"times\": %llu, \"probability_per\": \"%s\"", m->line,
-			       (unsigned long long)st.hits, (unsigned long long)st.decisions,
-			       (unsigned long long)st.injected, (unsigned long long)k->times,
-			       k->per_call ? "call" : "decision");
-			if (k->per_call)
-				printf(", \"calls\": %llu, \"calls_won\": %llu",
-				       (unsigned long long)st.calls, (unsigned long long)st.calls_won);
-			putchar('}');
-		} else {
-			fprintf(stderr, "  #%d %s:%u %s: ", i, m->source, m->line, m->site);
-			if (k->per_call)
-				fprintf(stderr, "%llu calls, %llu drawn to fail; ",
-					(unsigned long long)st.calls, (unsigned long long)st.calls_won);
-			fprintf(stderr, "%llu hits, %llu decisions, %llu injected",
-				(unsigned long long)st.hits, (unsigned long long)st.decisions,
-				(unsigned long long)st.injected);
-			if (k->times)
-				fprintf(stderr, " of %llu", (unsigned long long)k->times);
-			fputc('\n', stderr);
-		}
+		fprintf(stderr, "  #%d %s:%u %s: ", i, m->source, m->line, m->site);
+		if (k->per_call)
+			fprintf(stderr, "%llu calls, %llu drawn to fail; ",
+				(unsigned long long)st.calls, (unsigned long long)st.calls_won);
+		fprintf(stderr, "%llu hits, %llu decisions, %llu injected",
+			(unsigned long long)st.hits, (unsigned long long)st.decisions,
+			(unsigned long long)st.injected);
+		if (k->times)
+			fprintf(stderr, " of %llu", (unsigned long long)k->times);
+		fputc('\n', stderr);
 	}
-	if (r->json)
-		printf("]}\n");
+}
+
+/*
+ * The summary: in words on stderr, and with --json as JSON: on stdout
+ * instead, or in the --json=FILE as well. 0, or the exit status.
+ */
+static int print_summary(struct run *r, const struct run_opts *o, const char *object,
+			 const char *why, double elapsed)
+{
+	FILE *f;
+
+	if (!o->json || o->json_path)
+		print_summary_text(r, why, elapsed, o->command);
+	if (!o->json)
+		return 0;
+	if (!o->json_path) {
+		print_summary_json(r, stdout, object, why, elapsed, o->command);
+		return 0;
+	}
+	f = fopen(o->json_path, "w");
+	if (f) {
+		print_summary_json(r, f, object, why, elapsed, o->command);
+		if (fclose(f) == 0)
+			return 0;
+	}
+	fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(errno));
+	return EXIT_FAIL;
 }
 
 /* ---- the run ---- */
 
-int run_injections(const struct cli_command *cmd, const struct run_opts *o, const char *path,
-		   bool from_source, run_compile_fn compile, void *ctx)
+/* run_injections(); *cannot: the kernel or the user cannot inject (preflight said why) */
+static int run_here(const struct cli_command *cmd, const struct run_opts *o, const char *path,
+		    bool from_source, run_compile_fn compile, void *ctx, bool *cannot)
 {
-	struct run r = { .json = o->json, .log = o->log, .stack = o->stack, .log_out = stdout };
+	struct run r = { .json = o->json && !o->json_path, .log = o->log, .stack = o->stack, .log_out = stdout };
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	bool targeted = o->inj.pid > 0 || o->inj.comm || o->inj.cgroup || o->command;
 	struct kf_injector_opts inj_opts = o->inj;
@@ -518,6 +570,7 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 	if (err) {
 		print_load_failure(r.inj);
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT : EXIT_LOAD;
+		*cannot = status == EXIT_PREFLIGHT;
 		goto destroy;
 	}
 	/* Signals end the run cleanly (with a command: they are the command's);
@@ -582,7 +635,7 @@ int run_injections(const struct cli_command *cmd, const struct run_opts *o, cons
 	/* Disarmed (duration, times) while the command runs on: wait for it. */
 	while (r.child > 0 && !command_ended(&r, true))
 		command_forward_signal(&r);
-	print_summary(&r, path, why, kf_session__elapsed(r.session), o->command);
+	status = print_summary(&r, o, path, why, kf_session__elapsed(r.session));
 	if (r.child > 0)
 		status = command_exit_status(r.child_status);
 destroy:
@@ -594,6 +647,14 @@ destroy:
 		command_ended(&r, true);
 	}
 	return status;
+}
+
+int run_injections(const struct cli_command *cmd, const struct run_opts *o, const char *path,
+		   bool from_source, run_compile_fn compile, void *ctx)
+{
+	bool cannot = false;
+
+	return run_here(cmd, o, path, from_source, compile, ctx, &cannot);
 }
 
 struct run_cmd {
@@ -614,6 +675,7 @@ int run_main(const struct cli_command *cmd, int argc, char **argv, const struct 
 	void *ctx = src ? src->ctx : NULL;
 	struct run_cmd rc = { .cmd = cmd };
 	int first, status, orig_argc = argc;
+	bool cannot = false;
 
 	run_opts_init(&rc.opts);
 	argc = run_split_command(&rc.opts, argc, argv);
@@ -633,7 +695,17 @@ int run_main(const struct cli_command *cmd, int argc, char **argv, const struct 
 			.command = rc.opts.command, .json = rc.opts.json);
 		return list_sites(cmd, argv[first], &eo, src ? src->explain : NULL, ctx);
 	}
-	return run_injections(cmd, &rc.opts, argv[first], false, compile, ctx);
+	if (rc.opts.vm == RUN_VM_ALWAYS)
+		return vm_run(cmd, &rc.opts, argv[first], compile, ctx);
+	status = run_here(cmd, &rc.opts, argv[first], false, compile, ctx, &cannot);
+	if (cannot && rc.opts.vm == RUN_VM_AUTO) {
+		fprintf(stderr, "kfault: running %s in kfault's test VM instead\n", rc.opts.command[0]);
+		return vm_run(cmd, &rc.opts, argv[first], compile, ctx);
+	}
+	if (cannot && rc.opts.command)
+		fprintf(stderr, "kfault: to run %s in kfault's test VM, on a kernel that can: "
+			"kfault run --vm %s -- %s ...\n", rc.opts.command[0], argv[first], rc.opts.command[0]);
+	return status;
 }
 
 const struct cli_command cli_run = {

@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run convert inject templates"
+_kfault_commands="check gen build explain run convert inject templates vm"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -27,7 +27,8 @@ _kfault_opts()
 		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
-		"--stay-armed -l --log --stack -j --json --btf --list-sites -h --help" ;;
+		"--stay-armed -l --log --stack -j --json --btf --list-sites --vm -h --help" ;;
+	vm) echo "-h --help" ;;
 	templates) echo "-h --help" ;;
 	esac
 }
@@ -143,6 +144,7 @@ _kfault()
 	run|explain) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
 	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
 	esac
 	return 0
 }

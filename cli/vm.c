@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kfault run --vm and kfault vm build (vm.h). The VM itself is the test
+ * harness's runner (tests/vm/run, docs in tests/vm/README.md): a bash script
+ * that boots the cached test kernel under qemu with the host's root shared
+ * read-only, and reports crashes. This file gives it one command:
+ *
+ *   run -q -S -W -R -o TMP/vm -K KERNEL -s CWD  command CWD TMP/env  kfault-run
+ *       [OPTIONS] OBJECT -- CMD [ARG...]
+ *
+ * where 'command' (tests/vm/command) runs in the guest, in the same
+ * directory (shared writable), with the caller's environment, and sends
+ * CMD's stdout and stderr to serial ports the runner copies to ours live.
+ * The object is compiled here, against the VM kernel's BTF: no compiler
+ * runs in the (emulated, slow) guest, only kfault-run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+extern char **environ;
+
+#define VM_RUN_ARGS	32		/* the runner's own and kfault-run's options, at most */
+#define VM_TIMEOUT	"3600"		/* seconds, unless $KFAULT_VM_TIMEOUT says */
+
+/* The runner's exit statuses besides the test's (tests/vm/README.md). */
+#define RUNNER_USAGE	240
+#define RUNNER_WARN	245
+
+/* snprintf() for paths: 0, or -ENAMETOOLONG when it does not fit. */
+__attribute__((format(printf, 3, 4)))
+static int pathf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* The directory of this program: "/usr/bin", ".../build/cli". */
+static int exe_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	return 0;
+}
+
+/*
+ * The VM's files: $KFAULT_VM_DIR, or share/kfault/vm beside the program's
+ * directory (bin/ installed, cli/ in the build tree, which has a copy).
+ */
+static int vm_dir(char *buf, size_t size)
+{
+	const char *env = getenv("KFAULT_VM_DIR");
+	char dir[PATH_MAX], run[PATH_MAX + 8];
+	int err;
+
+	if (env && *env) {
+		err = pathf(buf, size, "%s", env);
+	} else {
+		err = exe_dir(dir, sizeof(dir));
+		if (!err)
+			err = pathf(buf, size, "%s/../share/kfault/vm", dir);
+	}
+	if (!err)
+		err = pathf(run, sizeof(run), "%s/run", buf);
+	if (err)
+		return err;
+	if (access(run, X_OK))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Start argv (argv[0] a path), its stdout to out (-1: ours), with our
+ * environment and setenv, a NAME=VALUE, or NULL: its pid, or -1.
+ */
+static pid_t spawn(char *const argv[], int out, char *setenv)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (out >= 0 && dup2(out, STDOUT_FILENO) < 0)
+			_exit(127);
+		if (setenv)
+			putenv(setenv);	/* the child's copy */
+		execv(argv[0], argv);
+		fprintf(stderr, "kfault: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static volatile sig_atomic_t forward_signal;
+
+static void on_signal(int sig)
+{
+	forward_signal = sig;
+}
+
+/*
+ * Wait for pid, passing SIGTERM and SIGHUP on to it; SIGINT (Ctrl-C) is the
+ * terminal's, which sends it to pid too. Its wait status, or -1.
+ */
+static int wait_child(pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, ign = { .sa_handler = SIG_IGN };
+	struct sigaction old_int, old_term, old_hup;
+	int wstatus;
+
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	while (waitpid(pid, &wstatus, 0) < 0) {
+		if (errno != EINTR) {
+			wstatus = -1;
+			break;
+		}
+		if (forward_signal) {
+			kill(pid, forward_signal);
+			forward_signal = 0;
+		}
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	return wstatus;
+}
+
+/*
+ * The test kernel's cache directory, built first if need be (about 25
+ * minutes on 2 cores, once a machine: build-kernel says so and shows its
+ * progress on stderr). 0, or the exit status after saying why.
+ */
+static int vm_kernel(const char *dir, bool quiet, char *kdir, size_t size)
+{
+	const char *version = getenv("KFAULT_VM_KERNEL_VERSION");
+	char tool[PATH_MAX + 16], buf[PATH_MAX + 64];
+	char *argv[] = { tool, (char *)(version && *version ? version : "6.12"), NULL };
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], wstatus;
+	pid_t pid;
+	char *line;
+
+	if (pathf(tool, sizeof(tool), "%s/build-kernel", dir)) {
+		fprintf(stderr, "kfault: %s: %s\n", dir, strerror(ENAMETOOLONG));
+		return EXIT_FAIL;
+	}
+	if (pipe2(fds, O_CLOEXEC)) {
+		fprintf(stderr, "kfault: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	pid = spawn(argv, fds[1], quiet ? "KFAULT_VM_QUIET=1" : NULL);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		fprintf(stderr, "kfault: %s: %s\n", tool, strerror(errno));
+		return EXIT_FAIL;
+	}
+	/* its stdout: the directory, as the last line; keep the end */
+	while ((n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0 || (n < 0 && errno == EINTR)) {
+		if (n < 0)
+			continue;
+		len += (size_t)n;
+		if (len == sizeof(buf) - 1) {
+			memmove(buf, buf + len / 2, len - len / 2);
+			len -= len / 2;
+		}
+	}
+	close(fds[0]);
+	wstatus = wait_child(pid);
+	if (wstatus < 0 || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
+		fprintf(stderr, "kfault: the test kernel could not be built (%s says why, above)\n", tool);
+		return EXIT_FAIL;
+	}
+	buf[len] = '\0';
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	line = strrchr(buf, '\n');
+	if (pathf(kdir, size, "%s", line ? line + 1 : buf)) {
+		fprintf(stderr, "kfault: %s: %s\n", line ? line + 1 : buf, strerror(ENAMETOOLONG));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Write the environment CMD gets in the guest: ours, but for what names this host's /tmp or /run. */
+static int write_env(const char *path)
+{
+	static const char *const dropped[] = { "TMPDIR=", "XDG_RUNTIME_DIR=" };
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	for (char **e = environ; *e; e++) {
+		bool keep = true;
+
+		for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
+			if (strncmp(*e, dropped[i], strlen(dropped[i])) == 0)
+				keep = false;
+		if (keep)
+			fwrite(*e, 1, strlen(*e) + 1, f);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static int write_object(const char *path, const void *data, size_t size)
+{
+	int err = cli_write_file(path, data, size);
+
+	if (err)
+		fprintf(stderr, "kfault: %s: %s\n", path, strerror(-err));
+	return err ? EXIT_FAIL : 0;
+}
+
+int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *path,
+	   run_compile_fn compile, void *ctx)
+{
+	char dir[PATH_MAX], kdir[PATH_MAX], bin[PATH_MAX], cwd[PATH_MAX];
+	char tmp[PATH_MAX], out[PATH_MAX + 8], env[PATH_MAX + 8], obj_path[2 * PATH_MAX];
+	char run[PATH_MAX + 8], command[PATH_MAX + 16], guest_run[PATH_MAX + 16];
+	char status_path[PATH_MAX + 32], json_guest[PATH_MAX + 32], json_opt[PATH_MAX + 48];
+	char vmlinux[PATH_MAX + 16], duration[32];
+	const char *tmpdir = getenv("TMPDIR"), *timeout = getenv("KFAULT_VM_TIMEOUT");
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char **argv = NULL;
+	void *obj = NULL;
+	size_t obj_size = 0, ncmd = 0;
+	int status, err, wstatus, n = 0;
+	bool keep = false;
+	FILE *f;
+
+	err = vm_dir(dir, sizeof(dir));
+	if (err) {
+		fprintf(stderr, "kfault: --vm: kfault's VM files are not installed (%s/run: %s); "
+			"set KFAULT_VM_DIR to a kfault tree's tests/vm\n", dir, strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (exe_dir(bin, sizeof(bin)) || !getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "kfault: --vm: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	snprintf(guest_run, sizeof(guest_run), "%s/kfault-run", bin);
+	if (access(guest_run, X_OK)) {
+		fprintf(stderr, "kfault: --vm: %s: %s (installed next to kfault)\n", guest_run, strerror(errno));
+		return EXIT_FAIL;
+	}
+	status = vm_kernel(dir, true, kdir, sizeof(kdir));
+	if (status)
+		return status;
+
+	/* The object: a source is compiled here, for the VM's kernel. */
+	snprintf(vmlinux, sizeof(vmlinux), "%s/vmlinux", kdir);
+	if (!cli_is_elf(path)) {
+		if (!compile) {
+			fprintf(stderr, "kfault: %s: not a BPF object; %s runs objects that 'kfault build' "
+				"made\n", path, cmd->name);
+			return EXIT_FAIL;
+		}
+		status = compile(ctx, path, vmlinux, true, &obj, &obj_size);
+		if (status)
+			return status;
+	}
+
+	snprintf(tmp, sizeof(tmp), "%s/kfault-vm.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp)) {
+		fprintf(stderr, "kfault: %s: %s\n", tmp, strerror(errno));
+		free(obj);
+		return EXIT_FAIL;
+	}
+	snprintf(out, sizeof(out), "%s/vm", tmp);
+	snprintf(env, sizeof(env), "%s/env", tmp);
+	snprintf(status_path, sizeof(status_path), "%s/1-command/status", out);
+	snprintf(json_guest, sizeof(json_guest), "%s/report.json", out);
+	if (obj) {
+		snprintf(obj_path, sizeof(obj_path), "%s/%s.bpf.o", tmp, base);
+		status = write_object(obj_path, obj, obj_size);
+		free(obj);
+		if (status)
+			goto remove_tmp;
+	} else {
+		snprintf(obj_path, sizeof(obj_path), "%s", path);
+	}
+	err = write_env(env);
+	if (err) {
+		fprintf(stderr, "kfault: %s: %s\n", env, strerror(-err));
+		status = EXIT_FAIL;
+		goto remove_tmp;
+	}
+
+	for (char **c = o->command; *c; c++)
+		ncmd++;
+	argv = calloc(VM_RUN_ARGS + ncmd + 1, sizeof(*argv));
+	if (!argv) {
+		fprintf(stderr, "kfault: %s\n", strerror(errno));
+		status = EXIT_FAIL;
+		goto remove_tmp;
+	}
+	snprintf(run, sizeof(run), "%s/run", dir);
+	snprintf(command, sizeof(command), "%s/command", dir);
+	/* the runner: quiet, CMD's output streamed, a WARN is a problem, arguments as they are */
+	argv[n++] = run;
+	argv[n++] = "-qSWR";
+	argv[n++] = "-o";
+	argv[n++] = out;
+	argv[n++] = "-K";
+	argv[n++] = kdir;
+	argv[n++] = "-t";
+	argv[n++] = (char *)(timeout && *timeout ? timeout : VM_TIMEOUT);
+	argv[n++] = "-s";
+	argv[n++] = cwd;
+	argv[n++] = command;
+	argv[n++] = cwd;
+	argv[n++] = env;
+	/* kfault-run in the guest, with the run's options in their long form */
+	argv[n++] = guest_run;
+	if (o->inj.backend != KF_BACKEND_AUTO) {
+		argv[n++] = "--backend";
+		argv[n++] = (char *)kf_backend_name(o->inj.backend);
+	}
+	if (o->session.duration_ms) {
+		snprintf(duration, sizeof(duration), "%llums", (unsigned long long)o->session.duration_ms);
+		argv[n++] = "--duration";
+		argv[n++] = duration;
+	}
+	if (o->session.stay_armed)
+		argv[n++] = "--stay-armed";
+	if (o->log)
+		argv[n++] = "--log";
+	if (o->stack)
+		argv[n++] = "--stack";
+	if (o->json && o->json_path) {
+		snprintf(json_opt, sizeof(json_opt), "--json=%s", json_guest);
+		argv[n++] = json_opt;
+	} else if (o->json) {
+		argv[n++] = "--json";
+	}
+	argv[n++] = obj_path;
+	argv[n++] = "--";
+	for (size_t i = 0; i < ncmd; i++)
+		argv[n++] = o->command[i];
+
+	fflush(NULL);
+	wstatus = wait_child(spawn(argv, -1, NULL));
+	if (wstatus < 0 || !WIFEXITED(wstatus)) {
+		status = EXIT_VM;
+		keep = true;
+	} else if (WEXITSTATUS(wstatus) == RUNNER_USAGE) {
+		status = EXIT_FAIL;	/* it said why */
+	} else if (WEXITSTATUS(wstatus) > RUNNER_USAGE && WEXITSTATUS(wstatus) <= RUNNER_WARN) {
+		fprintf(stderr, "kfault: the test VM went wrong, not %s (above); its console: %s/console.log\n",
+			o->command[0], out);
+		status = EXIT_VM;
+		keep = true;
+	} else if (WEXITSTATUS(wstatus) >= 128 + 1 && WEXITSTATUS(wstatus) <= 128 + 15 &&
+		   access(status_path, F_OK)) {
+		status = WEXITSTATUS(wstatus);	/* interrupted: the runner said so */
+	} else if (!(f = fopen(status_path, "r")) || fscanf(f, "%d", &status) != 1) {
+		fprintf(stderr, "kfault: the test VM ended without %s's status; its console: %s/console.log\n",
+			o->command[0], out);
+		if (f)
+			fclose(f);
+		status = EXIT_VM;
+		keep = true;
+	} else {
+		fclose(f);
+	}
+	/* --json=FILE: written in the guest where it can write, moved here */
+	if (!keep && o->json && o->json_path && access(json_guest, F_OK) == 0) {
+		FILE *in = fopen(json_guest, "r"), *to = fopen(o->json_path, "w");
+		char buf[4096];
+		size_t len;
+
+		while (in && to && (len = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, len, to);
+		if (!in || !to || ferror(in) || fclose(to)) {
+			fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(errno));
+			to = NULL;
+		}
+		if (in)
+			fclose(in);
+	}
+remove_tmp:
+	free(argv);
+	if (!keep)
+		nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	return status;
+}
+
+/* ---- kfault vm build ---- */
+
+static const struct cli_option vm_options[] = {
+	CLI_OPT_HELP,
+	{ NULL },
+};
+
+const struct cli_command cli_vm = {
+	"vm", "vm build",
+	"Build kfault's test kernel, which 'kfault run --vm' boots under qemu, or find\n"
+	"it in the cache (~/.cache/kfault/kernel): Debian's linux-source with the\n"
+	"fault-injection options, about 25 minutes on 2 cores, once per machine, with\n"
+	"its progress shown. Prints the kernel's directory.",
+	vm_options,
+	"Environment: KFAULT_VM_KERNEL_VERSION (6.12 or 6.1), KFAULT_CACHE, KFAULT_VM_DIR.\n",
+};
+
+static int set_option(void *ctx, int key, const char *arg)
+{
+	(void)ctx;
+	(void)key;
+	(void)arg;
+	return EXIT_USAGE;	/* the table has only --help */
+}
+
+int cmd_vm(int argc, char **argv)
+{
+	char dir[PATH_MAX], kdir[PATH_MAX];
+	int first, err, status = cli_parse(&cli_vm, argc, argv, set_option, NULL, &first);
+
+	if (status >= 0)
+		return status;
+	if (first != argc - 1 || strcmp(argv[first], "build") != 0)
+		return cli_usage(&cli_vm, "%s", "the one subcommand is 'build'");
+	err = vm_dir(dir, sizeof(dir));
+	if (err) {
+		fprintf(stderr, "kfault: kfault's VM files are not installed (%s/run: %s)\n", dir, strerror(-err));
+		return EXIT_FAIL;
+	}
+	status = vm_kernel(dir, false, kdir, sizeof(kdir));
+	if (!status)
+		printf("%s\n", kdir);
+	return status;
+}
