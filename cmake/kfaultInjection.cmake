@@ -122,3 +122,46 @@ function(kfault_add_injection)
 	endif()
 	set_property(TARGET ${KF_TARGET} APPEND PROPERTY KFAULT_OUTPUTS ${outputs})
 endfunction()
+
+# kfault_add_test(): a CTest test that runs a command under an injection,
+# "my tool survives ENOMEM in mount" in three lines:
+#
+#   enable_testing()
+#   kfault_add_test(NAME name FAULT x.fault|x.bpf.o|x.yaml
+#                   COMMAND cmd [arg ...] [VM AUTO|ON|OFF])
+#
+# adds the test `name`:
+#   kfault run [--vm | --vm=auto] FAULT -- cmd arg...
+# which passes when cmd exits 0 (kfault exits with cmd's status; 125 when
+# the test VM, not cmd, went wrong: a kernel oops, panic or WARNING). VM:
+# AUTO (the default) runs cmd on the test machine when its kernel and user
+# can inject, else in kfault's test VM (no root needed; its kernel is built
+# on the first run, about 25 minutes, then cached); ON always in the VM;
+# OFF never (the test then needs root and a kernel that can inject). A
+# relative FAULT is taken from the current source directory; cmd runs in
+# the current binary directory. Other test properties: set_tests_properties().
+function(kfault_add_test)
+	cmake_parse_arguments(PARSE_ARGV 0 KF "" "NAME;FAULT;VM" "COMMAND")
+	if(NOT KF_NAME OR NOT KF_FAULT OR NOT KF_COMMAND)
+		message(FATAL_ERROR "kfault_add_test: NAME, FAULT and COMMAND are required")
+	endif()
+	if(KF_UNPARSED_ARGUMENTS)
+		message(FATAL_ERROR "kfault_add_test(${KF_NAME}): unexpected arguments: ${KF_UNPARSED_ARGUMENTS}")
+	endif()
+	if(NOT KF_VM)
+		set(KF_VM AUTO)
+	endif()
+	if(KF_VM STREQUAL "AUTO")
+		set(vm --vm=auto)
+	elseif(KF_VM STREQUAL "ON")
+		set(vm --vm)
+	elseif(KF_VM STREQUAL "OFF")
+		set(vm)
+	else()
+		message(FATAL_ERROR "kfault_add_test(${KF_NAME}): VM is AUTO, ON or OFF, not '${KF_VM}'")
+	endif()
+	get_filename_component(fault "${KF_FAULT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+	add_test(NAME ${KF_NAME}
+		COMMAND kfault::kfault run ${vm} "${fault}" -- ${KF_COMMAND}
+		WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+endfunction()
