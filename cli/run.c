@@ -360,22 +360,6 @@ static void print_status(struct run *r, double t)
 	fflush(stderr);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 /* The command's ending in words: "exited with status 3", "killed by signal 9 (Killed)". */
 static void command_ending(const struct run *r, char *buf, size_t size)
 {
@@ -391,14 +375,14 @@ static void print_summary_json(struct run *r, FILE *out, const char *object, con
 			       double elapsed, char **command)
 {
 	fprintf(out, "{\"object\": ");
-	json_string(out, object);
+	kf_json_string(out, object);
 	fprintf(out, ", \"backend\": \"%s\", \"probes\": %d, \"elapsed_s\": %.3f, \"stopped_by\": \"%s\", ",
 		kf_backend_name(kf_injector__backend(r->inj)), kf_injector__probe_cnt(r->inj), elapsed, why);
 	if (command) {
 		fprintf(out, "\"command\": {\"argv\": [");
 		for (int i = 0; command[i]; i++) {
 			fprintf(out, "%s", i ? ", " : "");
-			json_string(out, command[i]);
+			kf_json_string(out, command[i]);
 		}
 		fprintf(out, "], \"exit_status\": %d, \"signal\": %d}, ", command_exit_status(r->child_status),
 			WIFSIGNALED(r->child_status) ? WTERMSIG(r->child_status) : 0);
@@ -411,9 +395,9 @@ static void print_summary_json(struct run *r, FILE *out, const char *object, con
 
 		kf_injector__stats(r->inj, i, &st);
 		fprintf(out, "%s{\"index\": %d, \"site\": ", i ? ", " : "", i);
-		json_string(out, m->site);
+		kf_json_string(out, m->site);
 		fprintf(out, ", \"source\": ");
-		json_string(out, m->source);
+		kf_json_string(out, m->source);
 		fprintf(out, ", \"line\": %u, \"hits\": %llu, \"decisions\": %llu, \"injected\": %llu, "
 			"\"times\": %llu, \"probability_per\": \"%s\"", m->line,
 			(unsigned long long)st.hits, (unsigned long long)st.decisions,

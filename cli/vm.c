@@ -238,6 +238,28 @@ static int write_env(const char *path)
 	return fclose(f) ? -errno : 0;
 }
 
+/* Copy the file from to the file to: 0 or a negative errno. */
+static int copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "r"), *out = in ? fopen(to, "w") : NULL;
+	char buf[4096];
+	size_t len;
+	int err = 0;
+
+	if (!in || !out)
+		err = -errno;
+	while (!err && (len = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, len, out) != len)
+			err = -errno;
+	if (!err && ferror(in))
+		err = -EIO;
+	if (out && fclose(out) && !err)
+		err = -errno;
+	if (in)
+		fclose(in);
+	return err;
+}
+
 static int write_object(const char *path, const void *data, size_t size)
 {
 	int err = cli_write_file(path, data, size);
@@ -399,20 +421,11 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 	} else {
 		fclose(f);
 	}
-	/* --json=FILE: written in the guest where it can write, moved here */
+	/* --json=FILE: written in the guest where it can write, copied here */
 	if (!keep && o->json && o->json_path && access(json_guest, F_OK) == 0) {
-		FILE *in = fopen(json_guest, "r"), *to = fopen(o->json_path, "w");
-		char buf[4096];
-		size_t len;
-
-		while (in && to && (len = fread(buf, 1, sizeof(buf), in)) > 0)
-			fwrite(buf, 1, len, to);
-		if (!in || !to || ferror(in) || fclose(to)) {
-			fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(errno));
-			to = NULL;
-		}
-		if (in)
-			fclose(in);
+		err = copy_file(json_guest, o->json_path);
+		if (err)
+			fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(-err));
 	}
 remove_tmp:
 	free(argv);

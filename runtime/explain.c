@@ -92,8 +92,7 @@ static void put_quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* s as a JSON string; NULL as null. */
-static void put_json(FILE *out, const char *s)
+void kf_json_string(FILE *out, const char *s)
 {
 	if (!s) {
 		fputs("null", out);
@@ -387,40 +386,40 @@ static void json_injection(const struct view *v, int i)
 	FILE *out = v->out;
 
 	fprintf(out, "%s{\"index\": %d, \"source\": ", i ? ", " : "", i);
-	put_json(out, source_of(v, i));
+	kf_json_string(out, source_of(v, i));
 	fprintf(out, ", \"line\": %u, \"what\": ", m->line);
-	put_json(out, src ? src->what : NULL);
+	kf_json_string(out, src ? src->what : NULL);
 	fputs(", \"site\": ", out);
-	put_json(out, m->site);
+	kf_json_string(out, m->site);
 	fprintf(out, ", \"returns\": %lld, \"returns_as_written\": ", (long long)k->retval);
-	put_json(out, src ? src->retval : NULL);
+	kf_json_string(out, src ? src->retval : NULL);
 	fputs(", \"site_predicate\": ", out);
-	put_json(out, src ? src->site_pred : NULL);
+	kf_json_string(out, src ? src->site_pred : NULL);
 	fputs(", \"frames\": [", out);
 	for (__u32 f = 0; f < m->nframes; f++) {
 		fprintf(out, "%s{\"function\": ", f ? ", " : "");
-		put_json(out, m->frames[f]);
+		kf_json_string(out, m->frames[f]);
 		fprintf(out, ", \"line\": %u, \"predicate\": ", m->frame_lines[f]);
-		put_json(out, src ? src->frame_pred[f] : NULL);
+		kf_json_string(out, src ? src->frame_pred[f] : NULL);
 		fputc('}', out);
 	}
 	fputs("], \"backend\": ", out);
-	put_json(out, v->backend == KF_BACKEND_AUTO ? NULL : kf_backend_name(v->backend));
+	kf_json_string(out, v->backend == KF_BACKEND_AUTO ? NULL : kf_backend_name(v->backend));
 	fprintf(out, ", \"probability\": %g, \"probability_per\": \"%s\", \"times\": %llu, "
 		"\"duration_ms\": %llu, \"schedule\": ", percent(k), k->per_call ? "call" : "decision",
 		(unsigned long long)k->times, (unsigned long long)m->duration_ms);
-	put_json(out, or_null(m->schedule));
+	kf_json_string(out, or_null(m->schedule));
 	fprintf(out, ", \"target\": {\"pid\": %u, \"children\": %s, \"comm\": ", k->tgid,
 		k->children ? "true" : "false");
-	put_json(out, or_null(k->comm));
+	kf_json_string(out, or_null(k->comm));
 	fputs(", \"cgroup\": ", out);
-	put_json(out, k->cgroup ? (v->cgroup ? v->cgroup : m->cgroup) : NULL);
+	kf_json_string(out, k->cgroup ? (v->cgroup ? v->cgroup : m->cgroup) : NULL);
 	fputs(", \"command\": ", out);
 	if (v->command) {
 		fputc('[', out);
 		for (int a = 0; v->command[a]; a++) {
 			fputs(a ? ", " : "", out);
-			put_json(out, v->command[a]);
+			kf_json_string(out, v->command[a]);
 		}
 		fputc(']', out);
 	} else {
@@ -435,10 +434,10 @@ static void json(const struct view *v)
 	FILE *out = v->out;
 
 	fputs("{\"file\": ", out);
-	put_json(out, v->path);
+	kf_json_string(out, v->path);
 	fprintf(out, ", \"object\": %s, \"predicates_recorded\": %s, \"backend\": ",
 		e->source_path ? "false" : "true", e->source_path ? "true" : "false");
-	put_json(out, v->backend == KF_BACKEND_AUTO ? NULL : kf_backend_name(v->backend));
+	kf_json_string(out, v->backend == KF_BACKEND_AUTO ? NULL : kf_backend_name(v->backend));
 	fprintf(out, ", \"run\": {\"duration_ms\": %llu, \"ends_with_times\": %s}, \"injections\": [",
 		(unsigned long long)v->duration_ms, v->ends_with_times ? "true" : "false");
 	for (int i = 0; i < e->n; i++)

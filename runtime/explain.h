@@ -66,4 +66,7 @@ int kf_explain__print(const struct kf_explain *e, const char *path,
 
 void kf_explain__fini(struct kf_explain *e);
 
+/* s as a JSON string on out, escaped; NULL as null (explain, run's --json). */
+void kf_json_string(FILE *out, const char *s);
+
 #endif
