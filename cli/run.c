@@ -9,7 +9,7 @@
  * 1 the .fault file has errors, 2 usage, 3 other failure, 4 the kernel
  * cannot do it (preflight), 5 the kernel refused to load or attach it.
  */
-#define _GNU_SOURCE	/* pipe2 */
+#define _GNU_SOURCE	/* strsignal */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,13 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
+#include "command.h"
 #include "cron.h"
 #include "list-sites.h"
 #include "opts.h"
@@ -78,9 +78,7 @@ struct run {
 	int n;
 	bool json, log, stack, status_line;
 	FILE *log_out;		/* --log's lines: stdout, or stderr when a command runs */
-	pid_t child;		/* -- CMD: its pid while it runs */
-	int child_status;	/* its wait status, once it ended */
-	bool child_ended;
+	struct kf_command *cmd;	/* -- CMD */
 };
 
 const struct cli_option run_options[] = {
@@ -205,98 +203,6 @@ int run_check_options(const struct cli_command *cmd, const struct run_opts *o)
 
 /* ---- the command (-- CMD) ---- */
 
-/*
- * Whether name would run: a path with a '/', or found in $PATH, as execvp()
- * looks. 0, -ENOENT, or -EACCES (there, but not executable).
- */
-static int command_lookup(const char *name)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	int err = -ENOENT;
-	struct stat st;
-	char buf[4096];
-
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? 0 : -errno;
-	if (!path)
-		path = "/usr/local/bin:/bin:/usr/bin";
-	for (p = path; ; p = end + 1) {
-		size_t n;
-
-		end = strchr(p, ':');
-		n = end ? (size_t)(end - p) : strlen(p);
-		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", name) < (int)sizeof(buf) &&
-		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(buf, X_OK) == 0)
-				return 0;
-			err = -EACCES;
-		}
-		if (!end)
-			return err;
-	}
-}
-
-/*
- * Fork the command, held before its exec until command_release(): the
- * injection targets its pid (and its descendants) and is armed before it
- * runs a single instruction of its own. It dies with kfault (even kill -9),
- * so that it never outlives the injection's owner. Returns its pid and the
- * holding pipe's write end in *hold, or -1 with errno set.
- */
-static pid_t command_start(char **argv, int *hold)
-{
-	pid_t parent = getpid(), pid;
-	int p[2];
-	char go;
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[1]);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-			_exit(127);
-		if (read(p[0], &go, 1) != 1)
-			_exit(127);	/* kfault gave up before it ran: nothing to say */
-		execvp(argv[0], argv);
-		fprintf(stderr, "kfault: %s: %s\n", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(p[0]);
-	*hold = p[1];
-	return pid;
-}
-
-/* Let the held command exec. */
-static int command_release(int *hold)
-{
-	int err = write(*hold, "g", 1) == 1 ? 0 : -errno;
-
-	close(*hold);
-	*hold = -1;
-	return err;
-}
-
-/* Whether the command has ended (block: wait for it). */
-static bool command_ended(struct run *r, bool block)
-{
-	pid_t p;
-
-	if (r->child <= 0 || r->child_ended)
-		return true;
-	do
-		p = waitpid(r->child, &r->child_status, block ? 0 : WNOHANG);
-	while (p < 0 && errno == EINTR && !(block && stop_signal));
-	if (p == r->child)
-		r->child_ended = true;
-	return r->child_ended;
-}
-
 /* A signal kfault got while the command runs is the command's: passed on,
  * unless the terminal sent it to the command's process group already. */
 static void command_forward_signal(struct run *r)
@@ -304,18 +210,8 @@ static void command_forward_signal(struct run *r)
 	int sig = stop_signal;
 
 	stop_signal = 0;
-	if (sig && !stop_signal_from_tty && r->child > 0 && !r->child_ended)
-		kill(r->child, sig);
-}
-
-/* The command's ending as a shell reports it: its status, or 128+N for signal N. */
-static int command_exit_status(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return EXIT_FAIL;
+	if (sig && !stop_signal_from_tty && r->cmd)
+		kf_command__kill(r->cmd, sig);
 }
 
 /* ---- reporting ---- */
@@ -363,11 +259,12 @@ static void print_status(struct run *r, double t)
 /* The command's ending in words: "exited with status 3", "killed by signal 9 (Killed)". */
 static void command_ending(const struct run *r, char *buf, size_t size)
 {
-	if (WIFSIGNALED(r->child_status))
-		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(r->child_status),
-			 strsignal(WTERMSIG(r->child_status)));
+	int ws = kf_command__wait_status(r->cmd);
+
+	if (WIFSIGNALED(ws))
+		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(ws), strsignal(WTERMSIG(ws)));
 	else
-		snprintf(buf, size, "exited with status %d", command_exit_status(r->child_status));
+		snprintf(buf, size, "exited with status %d", kf_command__status(r->cmd));
 }
 
 /* The summary as JSON, on out (--json). */
@@ -384,8 +281,9 @@ static void print_summary_json(struct run *r, FILE *out, const char *object, con
 			fprintf(out, "%s", i ? ", " : "");
 			kf_json_string(out, command[i]);
 		}
-		fprintf(out, "], \"exit_status\": %d, \"signal\": %d}, ", command_exit_status(r->child_status),
-			WIFSIGNALED(r->child_status) ? WTERMSIG(r->child_status) : 0);
+		fprintf(out, "], \"exit_status\": %d, \"signal\": %d}, ", kf_command__status(r->cmd),
+			WIFSIGNALED(kf_command__wait_status(r->cmd)) ?
+			WTERMSIG(kf_command__wait_status(r->cmd)) : 0);
 	}
 	fprintf(out, "\"injections\": [");
 	for (int i = 0; i < r->n; i++) {
@@ -497,7 +395,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	const char *why;
 	void *obj = NULL;
 	size_t obj_size = 0;
-	int err, status = 0, hold = -1;
+	int err, status = 0;
 	double last_status = 0;
 
 	libbpf_msgs_len = 0;
@@ -519,20 +417,15 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	 * cgroup), replacing the file's targets, and is armed before it runs.
 	 */
 	if (o->command) {
-		err = command_lookup(o->command[0]);
-		if (err) {
+		r.cmd = kf_command__start(o->command, NULL);
+		if (!r.cmd) {
+			err = errno;
 			fprintf(stderr, "kfault: %s: %s\n", o->command[0],
-				err == -ENOENT ? "command not found" : strerror(-err));
+				err == ENOENT ? "command not found" : strerror(err));
 			free(obj);
-			return err == -ENOENT ? 127 : 126;
+			return err == ENOENT ? 127 : err == EACCES ? 126 : EXIT_FAIL;
 		}
-		r.child = command_start(o->command, &hold);
-		if (r.child < 0) {
-			fprintf(stderr, "kfault: cannot start %s: %s\n", o->command[0], strerror(errno));
-			free(obj);
-			return EXIT_FAIL;
-		}
-		inj_opts.pid = r.child;
+		inj_opts.pid = kf_command__pid(r.cmd);
 		inj_opts.children = true;
 		inj_opts.comm = NULL;
 		inj_opts.cgroup = NULL;
@@ -586,10 +479,11 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); running %s\n",
 			path, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
 			kf_backend_name(kf_injector__backend(r.inj)), o->command[0]);
-		err = command_release(&hold);
+		err = kf_command__release(r.cmd);
 		if (err) {
-			fprintf(stderr, "kfault: cannot start %s: %s\n", o->command[0], strerror(-err));
-			status = EXIT_FAIL;
+			/* As a shell says it: found, but the exec failed. */
+			fprintf(stderr, "kfault: %s: %s\n", o->command[0], strerror(-err));
+			status = err == -ENOENT ? 127 : 126;
 			goto destroy;
 		}
 	} else {
@@ -599,10 +493,10 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	}
 
 	for (;;) {
-		why = kf_session__step(r.session, r.child > 0 ? 20 : 100, print_event, &r);
-		if (r.child > 0 && command_ended(&r, false))
+		why = kf_session__step(r.session, r.cmd ? 20 : 100, print_event, &r);
+		if (r.cmd && !kf_command__wait(r.cmd, 0))
 			why = "command";
-		else if (stop_signal && r.child > 0)
+		else if (stop_signal && r.cmd)
 			command_forward_signal(&r);
 		else if (stop_signal)
 			why = "signal";
@@ -617,19 +511,16 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	if (r.status_line)
 		fputs("\r\033[K", stderr);
 	/* Disarmed (duration, times) while the command runs on: wait for it. */
-	while (r.child > 0 && !command_ended(&r, true))
+	while (r.cmd && kf_command__wait(r.cmd, -1))
 		command_forward_signal(&r);
 	status = print_summary(&r, o, path, why, kf_session__elapsed(r.session));
-	if (r.child > 0)
-		status = command_exit_status(r.child_status);
+	if (r.cmd)
+		status = kf_command__status(r.cmd);
 destroy:
 	kf_session__free(r.session);
 	kf_injector__destroy(r.inj);
 	free(obj);
-	if (hold >= 0) {	/* failed before the command ran: it ends, unrun */
-		close(hold);
-		command_ended(&r, true);
-	}
+	kf_command__free(r.cmd);	/* still held: it ends, unrun */
 	return status;
 }
 

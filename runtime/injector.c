@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "injector.h"
+#include "injector_priv.h"
 #include "opts.h"
 #include "plan.h"
 #include "preflight.h"
@@ -65,6 +66,16 @@ struct kf_injector {
 
 __attribute__((format(printf, 3, 4)))
 static int fail(struct kf_injector *inj, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(inj->err, sizeof(inj->err), fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -err;
+}
+
+int kf_injector_fail(struct kf_injector *inj, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -436,6 +447,21 @@ static int verifier_failure(struct kf_injector *inj, int err)
 			lines++;
 	return fail(inj, err, "%s: the kernel rejected program '%s' (%s); last lines of its verifier log:\n%s",
 		    origin, prog, strerror(-err), tail == log ? log : tail + 1);
+}
+
+int kf_injector__set_target_pid(struct kf_injector *inj, int pid, bool children)
+{
+	if (inj->loaded)
+		return -EBUSY;
+	if (pid <= 0)
+		return -EINVAL;
+	inj->opts.pid = pid;
+	inj->opts.children = children;
+	free(inj->comm);
+	free(inj->cgroup);
+	inj->comm = inj->cgroup = NULL;
+	inj->opts.comm = inj->opts.cgroup = NULL;
+	return 0;
 }
 
 int kf_injector__load(struct kf_injector *inj)

@@ -59,6 +59,14 @@ struct kf_injector *kf_injector__open_mem(const void *obj, size_t size, const ch
 					  const struct kf_injector_opts *opts);
 struct kf_injector *kf_injector__open_file(const char *path, const struct kf_injector_opts *opts);
 
+/*
+ * Before load: target process pid (and, with children, every process it
+ * starts), replacing the file's targets and the opts' comm and cgroup, as
+ * KF_INJECTOR_OPTS(.pid, .children) would. -EBUSY once loaded, -EINVAL for
+ * pid <= 0.
+ */
+int kf_injector__set_target_pid(struct kf_injector *inj, int pid, bool children);
+
 int kf_injector__load(struct kf_injector *inj);
 int kf_injector__attach(struct kf_injector *inj);
 /* Arm or disarm injection i, or all of them with i = -1. */

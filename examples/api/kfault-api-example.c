@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * libkfault from a C program: compile a .fault file, load and attach it,
- * arm it for a while, print its counters, detach.
+ * arm it for a while, print its counters, detach. Or, given a command,
+ * run that command under it (as `kfault run FILE -- CMD` does) and exit
+ * with its status.
  *
  *   kfault-api-example [--btf VMLINUX] [--backend kprobe|fmod_ret]
- *                      [--seconds N] FILE.fault
+ *                      [--seconds N] FILE.fault [-- CMD [ARG...]]
  *
  *   sudo ./kfault-api-example --seconds 10 examples/mount.fault
+ *   sudo ./kfault-api-example examples/mount.fault -- ./my-tool --mount /mnt
  *
  * Build it with pkg-config (examples/pkg-config/Makefile):
  *   cc kfault-api-example.c $(pkg-config --cflags --libs kfault)
@@ -23,7 +26,7 @@
 
 static const char usage[] =
 	"Usage: kfault-api-example [--btf VMLINUX] [--backend kprobe|fmod_ret]\n"
-	"                          [--seconds N] FILE.fault\n";
+	"                          [--seconds N] FILE.fault [-- CMD [ARG...]]\n";
 
 int main(int argc, char **argv)
 {
@@ -40,9 +43,11 @@ int main(int argc, char **argv)
 	struct kf_injector *inj = NULL;
 	const void *obj;
 	size_t size;
+	char **command = NULL;
 	int seconds = 5, opt, err, status = 1;
 
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	/* "+": options come before FILE; what follows "FILE --" is the command's. */
+	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'b': btf = optarg; break;
 		case 'B':
@@ -59,6 +64,10 @@ int main(int argc, char **argv)
 		case 'h': printf("%s", usage); return 0;
 		default: fprintf(stderr, "%s", usage); return 2;
 		}
+	}
+	if (optind + 2 < argc && !strcmp(argv[optind + 1], "--")) {
+		command = &argv[optind + 2];
+		argc = optind + 1;
 	}
 	if (optind != argc - 1 || seconds < 0) {
 		fprintf(stderr, "%s", usage);
@@ -93,6 +102,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kfault-api-example: cannot open the object: %s\n", strerror(errno));
 		goto free_compilation;
 	}
+	if (command) {
+		/* 2'. Or run the command under it: it is targeted (with whatever
+		 * it starts) and armed before its first instruction. */
+		err = kf_injector__run_command(inj, command, NULL);
+		if (err < 0) {	/* it did not run */
+			fprintf(stderr, "kfault-api-example: %s\n", kf_injector__errmsg(inj));
+			goto destroy_injector;
+		}
+		printf("%s exited with status %d\n", command[0], err);
+		status = err;
+		goto counters;
+	}
 	err = kf_injector__load(inj);
 	if (!err)
 		err = kf_injector__attach(inj);
@@ -115,6 +136,8 @@ int main(int argc, char **argv)
 		goto destroy_injector;
 	}
 	printf("detached\n");
+	status = 0;
+counters:
 	for (int i = 0; i < kf_injector__injection_cnt(inj); i++) {
 		const struct kf_meta *m = kf_injector__meta(inj, i);
 		struct kf_stats st;
@@ -122,13 +145,13 @@ int main(int argc, char **argv)
 		err = kf_injector__stats(inj, i, &st);
 		if (err) {
 			fprintf(stderr, "kfault-api-example: counters: %s\n", strerror(-err));
+			status = 1;
 			goto destroy_injector;
 		}
 		printf("injection %d (%s:%u, fails %s): hits %llu decisions %llu injected %llu\n",
 		       i, m->source, m->line, m->site, (unsigned long long)st.hits,
 		       (unsigned long long)st.decisions, (unsigned long long)st.injected);
 	}
-	status = 0;
 
 destroy_injector:
 	kf_injector__destroy(inj);

@@ -3,7 +3,8 @@
  * libkfault: kfault as a library. Compile a .fault file (or a string) to
  * BPF C and a BPF object, with its diagnostics as data; then load, attach,
  * arm and read the counters of that object with the runtime of
- * <kfault/injector.h>, which this header includes.
+ * <kfault/injector.h>, or run a command under it (<kfault/command.h>);
+ * this header includes both.
  *
  *   struct kf_compilation *c;
  *   KF_COMPILE_OPTS(copts, .btf_path = "/sys/kernel/btf/vmlinux");
@@ -24,6 +25,15 @@
  *   kf_injector__destroy(inj);
  *   kf_compilation__free(c);
  *
+ * Or run a command under it, as `kfault run FILE -- CMD` does, and get its
+ * exit status (<kfault/command.h>):
+ *
+ *   struct kf_injector *inj = kf_injector__open_mem(obj, size, "mount", NULL);
+ *   char *argv[] = { "./my-tool", "--mount", "/mnt", NULL };
+ *   int status = kf_injector__run_command(inj, argv, NULL);  // < 0: did not run
+ *   ... kf_injector__stats(inj, 0, &st) ...                  // what it got
+ *   kf_injector__destroy(inj);
+ *
  * Conventions are libbpf's: opaque objects with object__verb functions,
  * options structs that carry their size (declare them with the *_OPTS
  * macros, zero means the default), int functions returning 0 or a negative
@@ -40,6 +50,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "command.h"	/* a command under injection: kf_injector__run_command() */
 #include "injector.h"	/* the runtime: struct kf_injector, kf_injector__*() */
 
 #ifdef __cplusplus

@@ -35,3 +35,20 @@ echo "the example's counters: $injected injected"
 
 echo "after the example:"
 expect_result ok 3 "$("$victim" -c mount-loop mount 3 /tmp/mnt)"
+
+# kf_injector__run_command(): the example runs a command under the
+# injection. The file targets comm mount-loop; a command's injection targets
+# the command and what it starts instead, whatever their names.
+echo "a command under the injection (kfault-api-example FILE -- CMD):"
+out=$("$example" "$fault" -- "$victim" -c not-mount-loop mount 3 /tmp/mnt)
+echo "$out" | sed 's/^/  /'
+echo "$out" | grep -qx "ENOMEM 3" || { echo "FAILED: the command's mounts did not fail"; exit 1; }
+echo "$out" | grep -q "exited with status 0$" || { echo "FAILED: no status 0"; exit 1; }
+injected=$(echo "$out" | sed -n 's/^injection 0 .* injected \([0-9]*\)$/\1/p')
+[ "$injected" = 3 ] || { echo "FAILED: expected 3 injections, got '$injected'"; exit 1; }
+status=0
+"$example" "$fault" -- sh -c 'exit 5' >/dev/null || status=$?
+[ "$status" -eq 5 ] || { echo "FAILED: the command's status 5 came back as $status"; exit 1; }
+echo "the command's status comes back: 5"
+echo "after it, not targeted:"
+expect_result ok 3 "$("$victim" -c not-mount-loop mount 3 /tmp/mnt)"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <kfault/libkfault.h>
@@ -179,6 +180,61 @@ static void test_runtime_opts(void **state)
 	kf_compilation__free(c);
 }
 
+/*
+ * A command under injection through the exported API. What loading does
+ * depends on the host's kernel, so: a command that is not found is refused
+ * with the injector's message and nothing loaded; and whether this kernel
+ * can inject or not, the command runs only under the injection: a failure
+ * to load means it never ran, success means it ran to its status.
+ */
+static void test_run_command(void **state)
+{
+	KF_COMPILE_OPTS(opts, .btf_path = btf());
+	char marker[] = "/tmp/kf-test-api-run.XXXXXX";
+	char script[128];
+	char *missing[] = { "kfault-no-such-command", NULL };
+	char *argv[] = { "sh", "-c", script, NULL };
+	struct kf_compilation *c;
+	struct kf_injector *inj;
+	const void *obj;
+	size_t size;
+	int fd, status;
+
+	(void)state;
+	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
+	obj = kf_compilation__object(c, &size);
+	assert_non_null(obj);
+
+	inj = kf_injector__open_mem(obj, size, "mount", NULL);
+	assert_non_null(inj);
+	assert_int_equal(kf_injector__run_command(inj, missing, NULL), -ENOENT);
+	assert_string_equal(kf_injector__errmsg(inj), "kfault-no-such-command: command not found");
+	kf_injector__destroy(inj);
+
+	fd = mkstemp(marker);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(marker);
+	snprintf(script, sizeof(script), "touch %s; exit 9", marker);
+	inj = kf_injector__open_mem(obj, size, "mount", NULL);
+	assert_non_null(inj);
+	status = kf_injector__run_command(inj, argv, NULL);
+	if (status < 0) {
+		print_message("this kernel cannot inject: %s\n", kf_injector__errmsg(inj));
+		assert_true(kf_injector__errmsg(inj)[0] != '\0');
+		assert_int_equal(access(marker, F_OK), -1);	/* never ran */
+	} else {
+		assert_int_equal(status, 9);
+		assert_int_equal(access(marker, F_OK), 0);
+		unlink(marker);
+	}
+	/* Once used (loaded or not), an injector is not run again. */
+	if (status >= 0)
+		assert_int_equal(kf_injector__run_command(inj, argv, NULL), -EBUSY);
+	kf_injector__destroy(inj);
+	kf_compilation__free(c);
+}
+
 /* The API takes what the front end takes: a KernelChaos YAML file too. */
 static void test_kernelchaos(void **state)
 {
@@ -253,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_generate_only),
 		cmocka_unit_test(test_diagnostics),
 		cmocka_unit_test(test_object),
+		cmocka_unit_test(test_run_command),
 		cmocka_unit_test(test_kernelchaos),
 		cmocka_unit_test(test_bad_btf),
 		cmocka_unit_test(test_kernel_headers),
