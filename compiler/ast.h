@@ -155,6 +155,7 @@ enum kf_stmt_kind {
 	KF_STMT_CALL,
 	KF_STMT_PROBABILITY,
 	KF_STMT_TIMES,
+	KF_STMT_NTH,
 	KF_STMT_DURATION,
 	KF_STMT_SCHEDULE,
 	KF_STMT_TARGET,
@@ -187,6 +188,7 @@ struct kf_settings {
 	bool per_call;			/* drawn once per call of the outermost frame, not
 					 * at each decision (docs/semantics.md) */
 	uint64_t times;			/* 0: unlimited */
+	uint32_t nth;			/* only the nth decision may fail; 0: any */
 	uint64_t duration_ms;		/* 0: until stopped */
 	char *schedule;			/* cron text, or NULL */
 	uint32_t pid;			/* 0: any */

@@ -257,6 +257,7 @@ void kf_codegen_injection(const struct kf_file *file, int i, struct kf_knobs *k,
 	k->prob_scaled = prob_scaled(set->probability);
 	k->per_call = set->per_call;
 	k->times = set->times;
+	k->nth = set->nth;
 	k->retval = inj->retval_num;
 	if (site && site->gfp_param >= 0)
 		k->gfp_nofail = 0x8000;	/* __GFP_NOFAIL; the runtime reads this kernel's */
@@ -314,6 +315,8 @@ static void knobs(struct gen *g, const struct kf_file *file)
 			     (uint64_t)k.prob_scaled, set->probability);
 		if (k.per_call)
 			emit(g, "\t\t.per_call = 1,\n");
+		if (k.nth)
+			emit(g, "\t\t.nth = %u,\t\t/* only decision %u may fail */\n", k.nth, k.nth);
 		if (k.times)
 			emit(g, "\t\t.times = %" PRIu64 "%s,\n", (uint64_t)k.times,
 			     k.times > INT64_MAX ? "ULL" : "");
@@ -535,7 +538,12 @@ static void frame_probes(struct gen *g, const struct kf_injection *inj, int k)
 	}
 }
 
-/* The failure site: the decision as a function, then a probe per backend. */
+/*
+ * The failure site: whether it may fail (target, chain, predicates) as a
+ * function, then a probe per backend, where kf_decide() decides with the
+ * probe's context (probability, times, nth; or kfault sweep, which needs
+ * the kernel stack).
+ */
 static void site_probe(struct gen *g, const struct kf_injection *inj)
 {
 	const struct kf_site *site = kf_site_by_kind(inj->kind);
@@ -563,7 +571,7 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 		free(c);
 	}
 	g->at = inj->loc;
-	emit(g, "\treturn kf_decide(%d);\n", i);
+	emit(g, "\treturn true;\n");
 	emit(g, "}\n\n");
 
 	/* One program per backend (kf_injector chooses which it loads): the
@@ -571,7 +579,7 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	emit(g, "SEC(\"kprobe/%s\")\n", inj->func);
 	emit(g, "int BPF_KPROBE(kf%d_site_kprobe%s)\n", i, decls);
 	emit(g, "{\n");
-	emit(g, "\tif (kf%d_fails(KF_KPROBE_SP(ctx)%s))\n", i, names);
+	emit(g, "\tif (kf%d_fails(KF_KPROBE_SP(ctx)%s) && kf_decide(ctx, %d))\n", i, names, i);
 	emit(g, "\t\tkf_override(ctx, %d);\n", i);
 	emit(g, "\treturn 0;\n");
 	emit(g, "}\n\n");
@@ -580,7 +588,7 @@ static void site_probe(struct gen *g, const struct kf_injection *inj)
 	emit(g, "SEC(\"fmod_ret/%s\")\n", inj->func);
 	emit(g, "long BPF_PROG(kf%d_site_fmod_ret%s)\n", i, decls);
 	emit(g, "{\n");
-	emit(g, "\tif (kf%d_fails(KF_TRAMP_SP(ctx)%s))\n", i, names);
+	emit(g, "\tif (kf%d_fails(KF_TRAMP_SP(ctx)%s) && kf_decide(ctx, %d))\n", i, names, i);
 	emit(g, "\t\treturn kf_fmod_ret(ctx, %d);\n", i);
 	emit(g, "\treturn 0;\n");
 	emit(g, "}\n");

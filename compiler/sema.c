@@ -616,7 +616,7 @@ static void check_pred(struct sema *s, const struct scope *sc, struct kf_expr *p
 
 static const char *const stmt_names[] = {
 	[KF_STMT_HEADERS] = "headers", [KF_STMT_CALL] = "call",
-	[KF_STMT_PROBABILITY] = "probability", [KF_STMT_TIMES] = "times",
+	[KF_STMT_PROBABILITY] = "probability", [KF_STMT_TIMES] = "times", [KF_STMT_NTH] = "nth",
 	[KF_STMT_DURATION] = "duration", [KF_STMT_SCHEDULE] = "schedule",
 	[KF_STMT_TARGET] = "target",
 };
@@ -736,6 +736,25 @@ static void set_probability(struct sema *s, const struct kf_stmt *st)
 	s->inj->set.probability = p;
 	if (st->nvalues == 3)
 		set_probability_unit(s, st);
+}
+
+/* nth N: only the N-th decision (since the injection was loaded) may fail. */
+static void set_nth(struct sema *s, const struct kf_stmt *st)
+{
+	const struct kf_value *v = &st->values[0];
+	unsigned long long n;
+
+	if (v->kind != KF_VAL_INT) {
+		kf_error(s->d, v->loc, "nth is the number of the one decision that may fail, as in 'nth 3'");
+		return;
+	}
+	errno = 0;
+	n = strtoull(v->text, NULL, 0);
+	if (v->negative || n == 0 || n > UINT32_MAX || errno) {
+		kf_error(s->d, v->loc, "nth counts decisions from 1 to %u", UINT32_MAX);
+		return;
+	}
+	s->inj->set.nth = (uint32_t)n;
 }
 
 static void set_times(struct sema *s, const struct kf_stmt *st)
@@ -930,6 +949,7 @@ static void fold_statements(struct sema *s, struct kf_injection *inj)
 		case KF_STMT_HEADERS: set_headers(s, st); break;
 		case KF_STMT_PROBABILITY: set_probability(s, st); break;
 		case KF_STMT_TIMES: set_times(s, st); break;
+		case KF_STMT_NTH: set_nth(s, st); break;
 		case KF_STMT_DURATION: set_duration(s, st); break;
 		case KF_STMT_SCHEDULE: set_schedule(s, st); break;
 		default: break;

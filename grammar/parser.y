@@ -171,7 +171,7 @@ static struct kf_value value(enum kf_value_kind kind, YYLTYPE loc, char *text, b
 %token <str> STRING "string"
 %token INJECT "'inject'" CALL "'call'" WHEN "'when'" RETURNS "'returns'"
 %token FUNCTION "'function'" HEADERS "'headers'" PROBABILITY "'probability'"
-%token TIMES "'times'" DURATION "'duration'" SCHEDULE "'schedule'"
+%token TIMES "'times'" NTH "'nth'" DURATION "'duration'" SCHEDULE "'schedule'"
 %token TARGET "'target'" WITH "'with'"
 %token STRUCT "'struct'" UNION "'union'" ENUM "'enum'" CONST "'const'"
 %token VOLATILE "'volatile'" UNSIGNED "'unsigned'" SIGNED "'signed'"
@@ -348,6 +348,10 @@ stmt:
 	}
 	| TIMES value {
 		$$ = (struct kf_stmt){ .kind = KF_STMT_TIMES, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+	}
+	| NTH value {
+		$$ = (struct kf_stmt){ .kind = KF_STMT_NTH, .loc = @1 };
 		PUSH($$.values, $$.nvalues, $2);
 	}
 	| DURATION value {
@@ -674,6 +678,7 @@ ident:
 	| HEADERS	{ $$ = kf_strdup("headers"); }
 	| PROBABILITY	{ $$ = kf_strdup("probability"); }
 	| TIMES		{ $$ = kf_strdup("times"); }
+	| NTH		{ $$ = kf_strdup("nth"); }
 	| DURATION	{ $$ = kf_strdup("duration"); }
 	| SCHEDULE	{ $$ = kf_strdup("schedule"); }
 	| TARGET	{ $$ = kf_strdup("target"); }

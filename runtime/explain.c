@@ -337,6 +337,8 @@ static void words_injection(const struct view *v, int i)
 			k->times == 1 ? "" : "s");
 	else
 		fputs("no limit\n", out);
+	if (k->nth)
+		fprintf(out, LABEL "only decision %u may fail (nth)\n", "nth:", k->nth);
 
 	fprintf(out, LABEL, "duration:");
 	if (!m->duration_ms)
@@ -406,8 +408,9 @@ static void json_injection(const struct view *v, int i)
 	fputs("], \"backend\": ", out);
 	kf_json_string(out, v->backend == KF_BACKEND_AUTO ? NULL : kf_backend_name(v->backend));
 	fprintf(out, ", \"probability\": %g, \"probability_per\": \"%s\", \"times\": %llu, "
-		"\"duration_ms\": %llu, \"schedule\": ", percent(k), k->per_call ? "call" : "decision",
-		(unsigned long long)k->times, (unsigned long long)m->duration_ms);
+		"\"nth\": %u, \"duration_ms\": %llu, \"schedule\": ", percent(k),
+		k->per_call ? "call" : "decision", (unsigned long long)k->times, k->nth,
+		(unsigned long long)m->duration_ms);
 	kf_json_string(out, or_null(m->schedule));
 	fprintf(out, ", \"target\": {\"pid\": %u, \"children\": %s, \"comm\": ", k->tgid,
 		k->children ? "true" : "false");

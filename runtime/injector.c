@@ -35,7 +35,7 @@ struct kf_injector {
 	struct kf_knobs knobs_loaded[KF_MAX_INJECTIONS];
 	struct kf_meta meta[KF_MAX_INJECTIONS];
 
-	struct bpf_map *rodata, *bss, *stats, *cgroups, *tracked, *events;
+	struct bpf_map *rodata, *bss, *stats, *cgroups, *tracked, *events, *sweep;
 	void *rodata_image;		/* our copy of .rodata, handed to libbpf at load */
 	size_t rodata_size;
 	size_t armed_off;		/* of kf_armed[] in .bss */
@@ -148,8 +148,9 @@ static int find_parts(struct kf_injector *inj)
 	inj->cgroups = bpf_object__find_map_by_name(inj->obj, "kf_cgroups");
 	inj->tracked = bpf_object__find_map_by_name(inj->obj, "kf_tracked");
 	inj->events = bpf_object__find_map_by_name(inj->obj, "kf_events");
+	inj->sweep = bpf_object__find_map_by_name(inj->obj, "kf_sweep");
 	if (!meta_map || !inj->rodata || !inj->bss || !inj->stats || !inj->cgroups ||
-	    !inj->tracked || !inj->events)
+	    !inj->tracked || !inj->events || !inj->sweep)
 		return fail(inj, -EINVAL, "%s is not a kfault object (no kf_meta, kf_knobs or kfault maps)",
 			    inj->name);
 	meta = bpf_map__initial_value(meta_map, &size);
@@ -510,6 +511,27 @@ static int open_cgroup(struct kf_injector *inj, int i, const char *path)
 	return 0;
 }
 
+int kf_injector__track_pid(struct kf_injector *inj, int pid)
+{
+	__u32 key, mask;
+
+	if (!inj->loaded)
+		return fail(inj, -EINVAL, "tracking a process before load");
+	for (int i = 0; i < inj->n; i++) {
+		const struct kf_knobs *k = &inj->knobs_loaded[i];
+
+		if (!k->tgid || !k->children)
+			continue;
+		key = pid > 0 ? (__u32)pid : k->tgid;
+		mask = 0;
+		bpf_map__lookup_elem(inj->tracked, &key, sizeof(key), &mask, sizeof(mask), 0);
+		mask |= 1U << i;
+		if (bpf_map__update_elem(inj->tracked, &key, sizeof(key), &mask, sizeof(mask), BPF_ANY))
+			return fail(inj, -errno, "cannot track pid %u: %s", key, strerror(errno));
+	}
+	return 0;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct kf_injector *inj = ctx;
@@ -535,15 +557,10 @@ int kf_injector__attach(struct kf_injector *inj)
 			if (err)
 				return err;
 		}
-		if (k->tgid && k->children) {
-			__u32 pid = k->tgid, mask = 0;
-
-			bpf_map__lookup_elem(inj->tracked, &pid, sizeof(pid), &mask, sizeof(mask), 0);
-			mask |= 1U << i;
-			if (bpf_map__update_elem(inj->tracked, &pid, sizeof(pid), &mask, sizeof(mask), BPF_ANY))
-				return fail(inj, -errno, "cannot track pid %u: %s", pid, strerror(errno));
-		}
 	}
+	err = kf_injector__track_pid(inj, 0);
+	if (err)
+		return err;
 	inj->links = calloc(64, sizeof(*inj->links));
 	if (!inj->links)
 		return fail(inj, -ENOMEM, "out of memory");
@@ -600,6 +617,42 @@ int kf_injector__stats(const struct kf_injector *inj, int i, struct kf_stats *ou
 	if (!inj->loaded || i < 0 || i >= inj->n)
 		return -EINVAL;
 	if (bpf_map__lookup_elem(inj->stats, &key, sizeof(key), out, sizeof(*out), 0))
+		return -errno;
+	return 0;
+}
+
+int kf_injector__reset_stats(struct kf_injector *inj)
+{
+	struct kf_stats zero = {};
+
+	if (!inj->loaded)
+		return -EINVAL;
+	for (__u32 key = 0; key < (__u32)inj->n; key++)
+		if (bpf_map__update_elem(inj->stats, &key, sizeof(key), &zero, sizeof(zero), BPF_ANY))
+			return fail(inj, -errno, "cannot reset the counters: %s", strerror(errno));
+	return 0;
+}
+
+int kf_injector__sweep_set(struct kf_injector *inj, const struct kf_sweep *sw)
+{
+	struct kf_sweep v = *sw;
+	__u32 key = 0;
+
+	if (!inj->loaded)
+		return fail(inj, -EINVAL, "sweeping before load");
+	v.decisions = v.reached = v.injected = 0;
+	if (bpf_map__update_elem(inj->sweep, &key, sizeof(key), &v, sizeof(v), BPF_ANY))
+		return fail(inj, -errno, "cannot set the sweep: %s", strerror(errno));
+	return 0;
+}
+
+int kf_injector__sweep_get(const struct kf_injector *inj, struct kf_sweep *out)
+{
+	__u32 key = 0;
+
+	if (!inj->loaded)
+		return -EINVAL;
+	if (bpf_map__lookup_elem(inj->sweep, &key, sizeof(key), out, sizeof(*out), 0))
 		return -errno;
 	return 0;
 }

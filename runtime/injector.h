@@ -73,6 +73,23 @@ int kf_injector__attach(struct kf_injector *inj);
 int kf_injector__arm(struct kf_injector *inj, int i, bool on);
 int kf_injector__stats(const struct kf_injector *inj, int i, struct kf_stats *out);
 
+/* Zero every injection's counters (kf_stats). */
+int kf_injector__reset_stats(struct kf_injector *inj);
+
+/*
+ * After load: target pid too (and what it starts), for every injection
+ * that targets a process with its children; pid 0: the one it was loaded
+ * for. A sweep targets each run's new command this way, without a reload.
+ */
+int kf_injector__track_pid(struct kf_injector *inj, int pid);
+
+/*
+ * kfault sweep's control (struct kf_sweep in kfault.h): set the mode and
+ * the point, with its counters zeroed; read it back with the counters.
+ */
+int kf_injector__sweep_set(struct kf_injector *inj, const struct kf_sweep *sw);
+int kf_injector__sweep_get(const struct kf_injector *inj, struct kf_sweep *out);
+
 typedef int (*kf_event_fn)(void *ctx, const struct kf_event *ev);
 /* With log_events: call fn for each event that arrives within timeout_ms. */
 int kf_injector__poll(struct kf_injector *inj, int timeout_ms, kf_event_fn fn, void *ctx);

@@ -203,7 +203,7 @@ KF_SUBPROG bool kf_frame_next(__u32 i, __u32 k, __u64 sp);
 KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp);
 KF_SUBPROG void kf_frame_return(__u32 i, __u64 sp, bool kretprobe);
 KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp);
-KF_SUBPROG bool kf_decide(__u32 i);
+KF_SUBPROG bool kf_decide(void *ctx, __u32 i);
 KF_SUBPROG void kf_report(void *ctx, __u32 i);
 #else /* the runtime half */
 
@@ -232,6 +232,22 @@ struct {
 	__type(key, __u32);
 	__type(value, struct kf_stats);
 } kf_stats SEC(".maps");
+
+/* kfault sweep's control (struct kf_sweep), rewritten by the runtime between runs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kf_sweep);
+} kf_sweep SEC(".maps");
+
+/* A stack to hash when sweeping by stack (too big for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[KF_MAX_STACK]);
+} kf_stack_buf SEC(".maps");
 
 /* Slot i: the cgroup of injection i (set by the runtime). */
 struct {
@@ -361,6 +377,15 @@ static __always_inline bool kf_draw_call(__u32 i)
 	return won;
 }
 
+/* Whether kfault sweep drives the decisions (then the file's draws do not). */
+static __always_inline bool kf_sweeping(void)
+{
+	__u32 zero = 0;
+	struct kf_sweep *sw = bpf_map_lookup_elem(&kf_sweep, &zero);
+
+	return sw && sw->mode != KF_SWEEP_OFF;
+}
+
 /* Frame k matched (its predicate held): record where it sits on the stack. */
 KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 {
@@ -377,7 +402,7 @@ KF_SUBPROG void kf_frame_push(__u32 i, __u32 k, __u64 sp)
 	if (k >= KF_MAX_FRAMES || c->matched != k)
 		return;
 	if (k == 0)
-		c->lost = kf_knobs[i].per_call && !kf_draw_call(i);
+		c->lost = kf_knobs[i].per_call && !kf_sweeping() && !kf_draw_call(i);
 	c->sp[k] = sp;
 	c->matched = k + 1;
 }
@@ -422,21 +447,103 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 }
 
 /*
- * The decision, once the site's own predicate holds: draw against the
- * probability (unless it was drawn for the whole call: kf_draw_call), then
- * reserve one of `times` with an atomic add, so that concurrent threads
- * never inject more than `times` failures in all. Per call with no chain,
- * each decision is a call of its own.
+ * A stack's identity for kfault sweep: FNV-1a over its return addresses
+ * (len bytes of them, as bpf_get_stack() returned). The same in a record
+ * run and a sweep run of one loaded object: a call context.
  */
-KF_SUBPROG bool kf_decide(__u32 i)
+static __always_inline __u64 kf_stack_hash(const __u64 *stack, long len)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	/* A bounded loop (Linux 5.3), not unrolled: it runs once per sweep decision. */
+#pragma clang loop unroll(disable)
+	for (int j = 0; j < KF_MAX_STACK; j++) {
+		if (j * 8 >= len)
+			break;
+		h = (h ^ stack[j]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * kfault sweep's decision. Record: report the decision with its stack,
+ * fail nothing. Fail: fail the point only, once or each time it recurs.
+ */
+static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep *sw)
+{
+	__u64 nth = __sync_fetch_and_add(&sw->decisions, 1) + 1, hash = 0;
+	struct kf_event *ev;
+	__u32 zero = 0;
+	__u64 *stack;
+	long len;
+
+	if (sw->mode == KF_SWEEP_RECORD) {
+		ev = bpf_ringbuf_reserve(&kf_events, sizeof(*ev), 0);
+		if (!ev)
+			return false;
+		__builtin_memset(ev, 0, sizeof(*ev));
+		ev->time_ns = bpf_ktime_get_ns();
+		ev->pid = bpf_get_current_pid_tgid() >> 32;
+		ev->tid = (__u32)bpf_get_current_pid_tgid();
+		ev->injection = i;
+		ev->flags = KF_EVENT_OBSERVED;
+		ev->nth = nth;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+		len = bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0);
+		ev->stack_len = (__s32)len;
+		ev->stack_hash = kf_stack_hash(ev->stack, len);
+		bpf_ringbuf_submit(ev, 0);
+		return false;
+	}
+	if (sw->by == KF_SWEEP_BY_NTH) {
+		if (nth != sw->nth)
+			return false;
+	} else {
+		if (i != sw->injection)
+			return false;
+		stack = bpf_map_lookup_elem(&kf_stack_buf, &zero);
+		if (!stack)
+			return false;
+		len = bpf_get_stack(ctx, stack, KF_MAX_STACK * sizeof(__u64), 0);
+		hash = kf_stack_hash(stack, len);
+		if (hash != sw->stack_hash)
+			return false;
+	}
+	if (__sync_fetch_and_add(&sw->reached, 1) && !sw->always)
+		return false;
+	__sync_fetch_and_add(&sw->injected, 1);
+	return true;
+}
+
+/*
+ * The decision, once the site's own predicate holds: with `nth N`, only
+ * the N-th decision may fail; draw against the probability (unless it was
+ * drawn for the whole call: kf_draw_call), then reserve one of `times` with
+ * an atomic add, so that concurrent threads never inject more than `times`
+ * failures in all. Per call with no chain, each decision is a call of its
+ * own. kfault sweep, when it drives, decides instead.
+ */
+KF_SUBPROG bool kf_decide(void *ctx, __u32 i)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
 	struct kf_stats *st = bpf_map_lookup_elem(&kf_stats, &i);
 	bool drawn = k->per_call && k->nframes;
+	struct kf_sweep *sw;
+	__u32 zero = 0;
+	__u64 n;
 
 	if (!st)
 		return false;
-	__sync_fetch_and_add(&st->decisions, 1);
+	n = __sync_fetch_and_add(&st->decisions, 1) + 1;
+	sw = bpf_map_lookup_elem(&kf_sweep, &zero);
+	if (sw && sw->mode != KF_SWEEP_OFF) {
+		if (!kf_sweep_decide(ctx, i, sw))
+			return false;
+		__sync_fetch_and_add(&st->injected, 1);
+		return true;
+	}
+	if (k->nth && n != k->nth)
+		return false;
 	if (!drawn && k->prob_scaled < KF_PROB_ALWAYS && bpf_get_prandom_u32() >= k->prob_scaled)
 		return false;
 	if (k->times && __sync_fetch_and_add(&st->reserved, 1) >= k->times)
@@ -461,6 +568,10 @@ KF_SUBPROG void kf_report(void *ctx, __u32 i)
 	ev->pid = id >> 32;
 	ev->tid = (__u32)id;
 	ev->injection = i;
+	ev->flags = 0;
+	ev->pad = 0;
+	ev->nth = 0;
+	ev->stack_hash = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	ev->stack_len = kf_log_stack ? bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0) : 0;
 	bpf_ringbuf_submit(ev, 0);

@@ -41,7 +41,7 @@ struct kf_knobs {
 	__u32 nframes;		/* length of the call chain */
 	char comm[KF_COMM_LEN];	/* target command name; "": any */
 	__u32 per_call;		/* draw once per call of the outermost frame, not per decision */
-	__u32 pad;
+	__u32 nth;		/* `nth N`: only the N-th decision may fail; 0: any */
 };
 
 /*
@@ -76,6 +76,8 @@ struct kf_stats {
 };
 
 /* One injected failure, sent through the kf_events ring buffer. */
+#define KF_EVENT_OBSERVED	1	/* kfault sweep's record: a decision, nothing failed */
+
 struct kf_event {
 	__u64 time_ns;		/* bpf_ktime_get_ns() */
 	__u32 pid;		/* process (tgid) */
@@ -83,7 +85,43 @@ struct kf_event {
 	__u32 injection;
 	__s32 stack_len;	/* bytes in stack[], or a negative errno */
 	char comm[KF_COMM_LEN];
+	__u32 flags;		/* KF_EVENT_OBSERVED */
+	__u32 pad;
+	__u64 nth;		/* sweeping: the decision's number in the run, from 1 */
+	__u64 stack_hash;	/* sweeping: kf_stack_hash() of stack[] */
 	__u64 stack[KF_MAX_STACK];
+};
+
+/*
+ * kfault sweep: what the loaded program does at each decision, in the one
+ * entry of the kf_sweep map, so that one loaded object serves every run of
+ * a sweep (the runtime rewrites it between runs; no reload). Mode off: the
+ * file's own rules. Record: every decision is reported with its stack and
+ * nothing fails. Fail: exactly the point fails (once, or each time it
+ * recurs), whatever the file's probability, times and nth say.
+ */
+enum kf_sweep_mode {
+	KF_SWEEP_OFF = 0,
+	KF_SWEEP_RECORD = 1,
+	KF_SWEEP_FAIL = 2,
+};
+
+enum kf_sweep_by {
+	KF_SWEEP_BY_STACK = 0,	/* a call context: injection and kernel stack */
+	KF_SWEEP_BY_NTH = 1,	/* an occurrence: the N-th decision of the run */
+};
+
+struct kf_sweep {
+	__u32 mode;		/* enum kf_sweep_mode */
+	__u32 by;		/* enum kf_sweep_by */
+	__u32 injection;	/* by stack: the point's injection */
+	__u32 always;		/* fail each time the point recurs, not only the first */
+	__u64 stack_hash;	/* by stack: the point's */
+	__u64 nth;		/* by nth: the point, from 1 */
+	/* counted by the program, reset by the runtime for each run */
+	__u64 decisions;	/* decisions in this run */
+	__u64 reached;		/* ... that were the point */
+	__u64 injected;		/* ... that failed */
 };
 
 #endif /* KFAULT_H */

@@ -43,13 +43,13 @@ static __noinline bool kf0_fails(__u64 kf_sp, struct bio *bio)
 	/* bio.fault:7: when bio->bi_bdev->bd_dev == (1 << 20) */
 	if (!(BPF_CORE_READ(bio, bi_bdev, bd_dev) == (1 << 20)))
 		return false;
-	return kf_decide(0);
+	return true;
 }
 
 SEC("kprobe/should_fail_bio")
 int BPF_KPROBE(kf0_site_kprobe, struct bio *bio)
 {
-	if (kf0_fails(KF_KPROBE_SP(ctx), bio))
+	if (kf0_fails(KF_KPROBE_SP(ctx), bio) && kf_decide(ctx, 0))
 		kf_override(ctx, 0);
 	return 0;
 }
@@ -57,7 +57,7 @@ int BPF_KPROBE(kf0_site_kprobe, struct bio *bio)
 SEC("fmod_ret/should_fail_bio")
 long BPF_PROG(kf0_site_fmod_ret, struct bio *bio)
 {
-	if (kf0_fails(KF_TRAMP_SP(ctx), bio))
+	if (kf0_fails(KF_TRAMP_SP(ctx), bio) && kf_decide(ctx, 0))
 		return kf_fmod_ret(ctx, 0);
 	return 0;
 }

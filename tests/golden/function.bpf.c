@@ -39,13 +39,13 @@ static __noinline bool kf0_fails(__u64 kf_sp)
 {
 	if (!kf_site_reached(0, kf_sp))
 		return false;
-	return kf_decide(0);
+	return true;
 }
 
 SEC("kprobe/__filemap_add_folio")
 int BPF_KPROBE(kf0_site_kprobe)
 {
-	if (kf0_fails(KF_KPROBE_SP(ctx)))
+	if (kf0_fails(KF_KPROBE_SP(ctx)) && kf_decide(ctx, 0))
 		kf_override(ctx, 0);
 	return 0;
 }
@@ -53,7 +53,7 @@ int BPF_KPROBE(kf0_site_kprobe)
 SEC("fmod_ret/__filemap_add_folio")
 long BPF_PROG(kf0_site_fmod_ret)
 {
-	if (kf0_fails(KF_TRAMP_SP(ctx)))
+	if (kf0_fails(KF_TRAMP_SP(ctx)) && kf_decide(ctx, 0))
 		return kf_fmod_ret(ctx, 0);
 	return 0;
 }

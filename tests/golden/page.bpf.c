@@ -45,13 +45,13 @@ static __noinline bool kf0_fails(__u64 kf_sp, gfp_t gfp_mask, unsigned int order
 	/* page.fault:7: when order >= 2 */
 	if (!(order >= 2))
 		return false;
-	return kf_decide(0);
+	return true;
 }
 
 SEC("kprobe/should_fail_alloc_page")
 int BPF_KPROBE(kf0_site_kprobe, gfp_t gfp_mask, unsigned int order)
 {
-	if (kf0_fails(KF_KPROBE_SP(ctx), gfp_mask, order))
+	if (kf0_fails(KF_KPROBE_SP(ctx), gfp_mask, order) && kf_decide(ctx, 0))
 		kf_override(ctx, 0);
 	return 0;
 }
@@ -59,7 +59,7 @@ int BPF_KPROBE(kf0_site_kprobe, gfp_t gfp_mask, unsigned int order)
 SEC("fmod_ret/should_fail_alloc_page")
 long BPF_PROG(kf0_site_fmod_ret, gfp_t gfp_mask, unsigned int order)
 {
-	if (kf0_fails(KF_TRAMP_SP(ctx), gfp_mask, order))
+	if (kf0_fails(KF_TRAMP_SP(ctx), gfp_mask, order) && kf_decide(ctx, 0))
 		return kf_fmod_ret(ctx, 0);
 	return 0;
 }

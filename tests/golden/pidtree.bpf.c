@@ -125,13 +125,13 @@ static __noinline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpfla
 		return false;
 	if (gfpflags & kf_knobs[0].gfp_nofail)	/* never fail __GFP_NOFAIL */
 		return false;
-	return kf_decide(0);
+	return true;
 }
 
 SEC("kprobe/should_failslab")
 int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (kf0_fails(KF_KPROBE_SP(ctx), s, gfpflags))
+	if (kf0_fails(KF_KPROBE_SP(ctx), s, gfpflags) && kf_decide(ctx, 0))
 		kf_override(ctx, 0);
 	return 0;
 }
@@ -139,7 +139,7 @@ int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 SEC("fmod_ret/should_failslab")
 long BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags))
+	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags) && kf_decide(ctx, 0))
 		return kf_fmod_ret(ctx, 0);
 	return 0;
 }
@@ -151,13 +151,13 @@ static __noinline bool kf1_fails(__u64 kf_sp)
 {
 	if (!kf_site_reached(1, kf_sp))
 		return false;
-	return kf_decide(1);
+	return true;
 }
 
 SEC("kprobe/__x64_sys_readlinkat")
 int BPF_KPROBE(kf1_site_kprobe)
 {
-	if (kf1_fails(KF_KPROBE_SP(ctx)))
+	if (kf1_fails(KF_KPROBE_SP(ctx)) && kf_decide(ctx, 1))
 		kf_override(ctx, 1);
 	return 0;
 }
@@ -165,7 +165,7 @@ int BPF_KPROBE(kf1_site_kprobe)
 SEC("fmod_ret/__x64_sys_readlinkat")
 long BPF_PROG(kf1_site_fmod_ret)
 {
-	if (kf1_fails(KF_TRAMP_SP(ctx)))
+	if (kf1_fails(KF_TRAMP_SP(ctx)) && kf_decide(ctx, 1))
 		return kf_fmod_ret(ctx, 1);
 	return 0;
 }

@@ -76,13 +76,13 @@ static __noinline bool kf0_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpfla
 		return false;
 	if (gfpflags & kf_knobs[0].gfp_nofail)	/* never fail __GFP_NOFAIL */
 		return false;
-	return kf_decide(0);
+	return true;
 }
 
 SEC("kprobe/should_failslab")
 int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (kf0_fails(KF_KPROBE_SP(ctx), s, gfpflags))
+	if (kf0_fails(KF_KPROBE_SP(ctx), s, gfpflags) && kf_decide(ctx, 0))
 		kf_override(ctx, 0);
 	return 0;
 }
@@ -90,7 +90,7 @@ int BPF_KPROBE(kf0_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 SEC("fmod_ret/should_failslab")
 long BPF_PROG(kf0_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags))
+	if (kf0_fails(KF_TRAMP_SP(ctx), s, gfpflags) && kf_decide(ctx, 0))
 		return kf_fmod_ret(ctx, 0);
 	return 0;
 }
