@@ -75,7 +75,7 @@ bool cli_is_elf(const char *path);
 
 /* The commands (one file each). */
 extern const struct cli_command cli_check, cli_gen, cli_build, cli_explain, cli_run,
-	cli_convert, cli_inject, cli_templates, cli_vm;
+	cli_convert, cli_inject, cli_templates, cli_vm, cli_sweep;
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);

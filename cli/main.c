@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "list-sites.h"
 #include "run.h"
+#include "sweep-cmd.h"
 #include "source.h"
 
 #ifndef MADV_COLLAPSE
@@ -44,6 +45,15 @@ int cmd_run(int argc, char **argv)
 	return run_main(&cli_run, argc, argv, &sources);
 }
 
+/* 'sweep' compiles a source as run does (sweep.c). */
+static int cmd_sweep(int argc, char **argv)
+{
+	struct cli_source src = {0};
+	struct run_sources sources = { cli_compile_for_run, explain_source, &src };
+
+	return sweep_main(&cli_sweep, argc, argv, &sources);
+}
+
 static const struct {
 	const struct cli_command *cmd;
 	int (*fn)(int argc, char **argv);
@@ -54,6 +64,7 @@ static const struct {
 	{ &cli_build, cmd_build, "compile FILE to a BPF object (with BTF, CO-RE)" },
 	{ &cli_explain, cmd_explain, "say what FILE (or an object) would attach, loading nothing" },
 	{ &cli_run, cmd_run, "inject: attach, arm, report, detach" },
+	{ &cli_sweep, cmd_sweep, "fail each failure point of a command in turn, report what breaks" },
 	{ &cli_convert, cmd_convert, "print FILE (e.g. KernelChaos YAML) as a native .fault file" },
 	{ &cli_inject, cmd_inject, "bcc inject.py's command line, run" },
 	{ &cli_vm, cmd_vm, "build kfault's test kernel, which run --vm boots" },
@@ -84,9 +95,11 @@ static void usage(FILE *out)
 	      "  kfault explain examples/bananas.fault\n"
 	      "  sudo kfault run examples/mount.fault --comm mount-loop --duration 30s\n"
 	      "  kfault convert examples/kernelchaos.yaml -o bananas.fault\n"
+	      "  kfault sweep --vm examples/mount.fault -- examples/mount-loop 3\n"
 	      "\n"
 	      "Exit status: 0 success, 1 the file has errors, 2 bad usage, 3 other failure;\n"
-	      "run also 4 (the kernel cannot do it) and 5 (the kernel refused to load it).\n"
+	      "run also 4 (the kernel cannot do it) and 5 (the kernel refused to load it);\n"
+	      "sweep 6 (some point crashed, hung or made the kernel complain).\n"
 	      "See kfault(1) and kfault(5), and docs/tutorial.md to start.\n", out);
 }
 

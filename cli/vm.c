@@ -15,6 +15,7 @@
  * runs in the (emulated, slow) guest, only kfault-run.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -29,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sweep-cmd.h"
 #include "vm.h"
 
 extern char **environ;
@@ -269,14 +271,27 @@ static int write_object(const char *path, const void *data, size_t size)
 	return err ? EXIT_FAIL : 0;
 }
 
-int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *path,
-	   run_compile_fn compile, void *ctx)
+/*
+ * What runs in the guest besides the object and the command: the guest
+ * kfault-run's arguments (args), what to do with the guest's output
+ * directory once it ended (after), and whether a kernel WARN ends the boot
+ * as a failure (run: yes; sweep classes it itself).
+ */
+struct vm_guest {
+	int (*args)(void *ctx, char **argv, int n, const char *out, const char *cwd);
+	void (*after)(void *ctx, const char *out);
+	void *ctx;
+	bool warn_fails;
+	char **command;
+};
+
+static int vm_boot(const struct cli_command *cmd, const char *path, run_compile_fn compile,
+		   void *ctx, const struct vm_guest *g)
 {
 	char dir[PATH_MAX], kdir[PATH_MAX], bin[PATH_MAX], cwd[PATH_MAX];
 	char tmp[PATH_MAX], out[PATH_MAX + 8], env[PATH_MAX + 8], obj_path[2 * PATH_MAX];
 	char run[PATH_MAX + 8], command[PATH_MAX + 16], guest_run[PATH_MAX + 16];
-	char status_path[PATH_MAX + 32], json_guest[PATH_MAX + 32], json_opt[PATH_MAX + 48];
-	char vmlinux[PATH_MAX + 16], duration[32];
+	char status_path[PATH_MAX + 32], vmlinux[PATH_MAX + 16];
 	const char *tmpdir = getenv("TMPDIR"), *timeout = getenv("KFAULT_VM_TIMEOUT");
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	char **argv = NULL;
@@ -327,7 +342,6 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 	snprintf(out, sizeof(out), "%s/vm", tmp);
 	snprintf(env, sizeof(env), "%s/env", tmp);
 	snprintf(status_path, sizeof(status_path), "%s/1-command/status", out);
-	snprintf(json_guest, sizeof(json_guest), "%s/report.json", out);
 	if (obj) {
 		snprintf(obj_path, sizeof(obj_path), "%s/%s.bpf.o", tmp, base);
 		status = write_object(obj_path, obj, obj_size);
@@ -344,7 +358,7 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 		goto remove_tmp;
 	}
 
-	for (char **c = o->command; *c; c++)
+	for (char **c = g->command; *c; c++)
 		ncmd++;
 	argv = calloc(VM_RUN_ARGS + ncmd + 1, sizeof(*argv));
 	if (!argv) {
@@ -354,9 +368,9 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 	}
 	snprintf(run, sizeof(run), "%s/run", dir);
 	snprintf(command, sizeof(command), "%s/command", dir);
-	/* the runner: quiet, CMD's output streamed, a WARN is a problem, arguments as they are */
+	/* the runner: quiet, CMD's output streamed, a WARN a problem (for run), arguments as they are */
 	argv[n++] = run;
-	argv[n++] = "-qSWR";
+	argv[n++] = g->warn_fails ? "-qSWR" : "-qSR";
 	argv[n++] = "-o";
 	argv[n++] = out;
 	argv[n++] = "-K";
@@ -368,33 +382,13 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 	argv[n++] = command;
 	argv[n++] = cwd;
 	argv[n++] = env;
-	/* kfault-run in the guest, with the run's options in their long form */
+	/* kfault-run in the guest, with the options in their long form */
 	argv[n++] = guest_run;
-	if (o->inj.backend != KF_BACKEND_AUTO) {
-		argv[n++] = "--backend";
-		argv[n++] = (char *)kf_backend_name(o->inj.backend);
-	}
-	if (o->session.duration_ms) {
-		snprintf(duration, sizeof(duration), "%llums", (unsigned long long)o->session.duration_ms);
-		argv[n++] = "--duration";
-		argv[n++] = duration;
-	}
-	if (o->session.stay_armed)
-		argv[n++] = "--stay-armed";
-	if (o->log)
-		argv[n++] = "--log";
-	if (o->stack)
-		argv[n++] = "--stack";
-	if (o->json && o->json_path) {
-		snprintf(json_opt, sizeof(json_opt), "--json=%s", json_guest);
-		argv[n++] = json_opt;
-	} else if (o->json) {
-		argv[n++] = "--json";
-	}
+	n = g->args(g->ctx, argv, n, out, cwd);
 	argv[n++] = obj_path;
 	argv[n++] = "--";
 	for (size_t i = 0; i < ncmd; i++)
-		argv[n++] = o->command[i];
+		argv[n++] = g->command[i];
 
 	fflush(NULL);
 	wstatus = wait_child(spawn(argv, -1, NULL));
@@ -405,7 +399,7 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 		status = EXIT_FAIL;	/* it said why */
 	} else if (WEXITSTATUS(wstatus) > RUNNER_USAGE && WEXITSTATUS(wstatus) <= RUNNER_WARN) {
 		fprintf(stderr, "kfault: the test VM went wrong, not %s (above); its console: %s/console.log\n",
-			o->command[0], out);
+			g->command[0], out);
 		status = EXIT_VM;
 		keep = true;
 	} else if (WEXITSTATUS(wstatus) >= 128 + 1 && WEXITSTATUS(wstatus) <= 128 + 15 &&
@@ -413,7 +407,7 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 		status = WEXITSTATUS(wstatus);	/* interrupted: the runner said so */
 	} else if (!(f = fopen(status_path, "r")) || fscanf(f, "%d", &status) != 1) {
 		fprintf(stderr, "kfault: the test VM ended without %s's status; its console: %s/console.log\n",
-			o->command[0], out);
+			g->command[0], out);
 		if (f)
 			fclose(f);
 		status = EXIT_VM;
@@ -421,17 +415,198 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 	} else {
 		fclose(f);
 	}
-	/* --json=FILE: written in the guest where it can write, copied here */
-	if (!keep && o->json && o->json_path && access(json_guest, F_OK) == 0) {
-		err = copy_file(json_guest, o->json_path);
-		if (err)
-			fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(-err));
-	}
+	if (!keep && g->after)
+		g->after(g->ctx, out);
 remove_tmp:
 	free(argv);
 	if (!keep)
 		nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	return status;
+}
+
+/* ---- run --vm ---- */
+
+struct run_guest {
+	const struct run_opts *o;
+	char duration[32];
+	char json_guest[PATH_MAX + 32], json_opt[PATH_MAX + 48];
+};
+
+static int run_args(void *ctx, char **argv, int n, const char *out, const char *cwd)
+{
+	struct run_guest *rg = ctx;
+	const struct run_opts *o = rg->o;
+
+	(void)cwd;
+	if (o->inj.backend != KF_BACKEND_AUTO) {
+		argv[n++] = "--backend";
+		argv[n++] = (char *)kf_backend_name(o->inj.backend);
+	}
+	if (o->session.duration_ms) {
+		snprintf(rg->duration, sizeof(rg->duration), "%llums",
+			 (unsigned long long)o->session.duration_ms);
+		argv[n++] = "--duration";
+		argv[n++] = rg->duration;
+	}
+	if (o->session.stay_armed)
+		argv[n++] = "--stay-armed";
+	if (o->log)
+		argv[n++] = "--log";
+	if (o->stack)
+		argv[n++] = "--stack";
+	snprintf(rg->json_guest, sizeof(rg->json_guest), "%s/report.json", out);
+	if (o->json && o->json_path) {
+		snprintf(rg->json_opt, sizeof(rg->json_opt), "--json=%s", rg->json_guest);
+		argv[n++] = rg->json_opt;
+	} else if (o->json) {
+		argv[n++] = "--json";
+	}
+	return n;
+}
+
+/* --json=FILE: written in the guest where it can write, copied here */
+static void run_after(void *ctx, const char *out)
+{
+	struct run_guest *rg = ctx;
+	int err;
+
+	(void)out;
+	if (rg->o->json && rg->o->json_path && access(rg->json_guest, F_OK) == 0) {
+		err = copy_file(rg->json_guest, rg->o->json_path);
+		if (err)
+			fprintf(stderr, "kfault: %s: %s\n", rg->o->json_path, strerror(-err));
+	}
+}
+
+int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *path,
+	   run_compile_fn compile, void *ctx)
+{
+	struct run_guest rg = { .o = o };
+	struct vm_guest g = { run_args, run_after, &rg, true, o->command };
+
+	return vm_boot(cmd, path, compile, ctx, &g);
+}
+
+/* ---- sweep --vm ---- */
+
+struct sweep_guest {
+	const struct sweep_opts *o;
+	char timeout[32], max[32];
+	char json[PATH_MAX + 32], junit[PATH_MAX + 32], repro[PATH_MAX + 32], source[PATH_MAX];
+	bool copy_json, copy_junit, copy_repro;
+};
+
+/*
+ * Where the guest writes an output file: where it was asked, when that is
+ * in the current directory (shared writable), else in the runner's output
+ * directory, copied after (set *copy).
+ */
+static void guest_output(const char *want, const char *cwd, const char *out, const char *name,
+			 char *buf, size_t size, bool *copy)
+{
+	char abs[PATH_MAX];
+	size_t n = strlen(cwd);
+
+	if (want[0] == '/')
+		snprintf(abs, sizeof(abs), "%s", want);
+	else
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, want);
+	if (!strncmp(abs, cwd, n) && abs[n] == '/' && strcmp(cwd, "/")) {
+		snprintf(buf, size, "%s", abs);
+		*copy = false;
+	} else {
+		snprintf(buf, size, "%s/%s", out, name);
+		*copy = true;
+	}
+}
+
+static int sweep_args(void *ctx, char **argv, int n, const char *out, const char *cwd)
+{
+	struct sweep_guest *sg = ctx;
+	const struct sweep_opts *o = sg->o;
+
+	argv[n++] = "sweep";
+	argv[n++] = o->sweeper.by == KF_SWEEP_BY_NTH ? "--by=nth" : "--by=stack";
+	argv[n++] = o->sweeper.always ? "--each=always" : "--each=once";
+	snprintf(sg->timeout, sizeof(sg->timeout), "--timeout=%dms", o->sweeper.timeout_ms);
+	argv[n++] = sg->timeout;
+	if (o->sweeper.max_points) {
+		snprintf(sg->max, sizeof(sg->max), "--max-points=%d", o->sweeper.max_points);
+		argv[n++] = sg->max;
+	}
+	if (o->backend != KF_BACKEND_AUTO) {
+		argv[n++] = "--backend";
+		argv[n++] = (char *)kf_backend_name(o->backend);
+	}
+	if (o->json_path) {
+		guest_output(o->json_path, cwd, out, "sweep.json", sg->json, sizeof(sg->json), &sg->copy_json);
+		argv[n++] = "--json";
+		argv[n++] = sg->json;
+	}
+	if (o->junit_path) {
+		guest_output(o->junit_path, cwd, out, "sweep.xml", sg->junit, sizeof(sg->junit),
+			     &sg->copy_junit);
+		argv[n++] = "--junit";
+		argv[n++] = sg->junit;
+	}
+	if (o->repro_dir) {
+		guest_output(o->repro_dir, cwd, out, "repro", sg->repro, sizeof(sg->repro), &sg->copy_repro);
+		argv[n++] = "--repro";
+		argv[n++] = sg->repro;
+	}
+	if (o->source && realpath(o->source, sg->source)) {
+		argv[n++] = "--source";
+		argv[n++] = sg->source;
+	}
+	return n;
+}
+
+static void copy_out(const char *from, const char *to)
+{
+	int err = copy_file(from, to);
+
+	if (err)
+		fprintf(stderr, "kfault: %s: %s\n", to, strerror(-err));
+}
+
+static void sweep_after(void *ctx, const char *out)
+{
+	struct sweep_guest *sg = ctx;
+	const struct sweep_opts *o = sg->o;
+	char from[PATH_MAX + 300], to[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
+
+	(void)out;
+	if (sg->copy_json && access(sg->json, F_OK) == 0)
+		copy_out(sg->json, o->json_path);
+	if (sg->copy_junit && access(sg->junit, F_OK) == 0)
+		copy_out(sg->junit, o->junit_path);
+	if (!sg->copy_repro || !(d = opendir(sg->repro)))
+		return;
+	if (mkdir(o->repro_dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "kfault: %s: %s\n", o->repro_dir, strerror(errno));
+		closedir(d);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", sg->repro, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", o->repro_dir, e->d_name);
+		copy_out(from, to);
+	}
+	closedir(d);
+	fprintf(stderr, "kfault: the reproducers are in %s (the paths above are the VM's)\n", o->repro_dir);
+}
+
+int vm_sweep(const struct cli_command *cmd, const struct sweep_opts *o, const char *path,
+	     run_compile_fn compile, void *ctx)
+{
+	struct sweep_guest sg = { .o = o };
+	struct vm_guest g = { sweep_args, sweep_after, &sg, false, o->command };
+
+	return vm_boot(cmd, path, compile, ctx, &g);
 }
 
 /* ---- kfault vm build ---- */

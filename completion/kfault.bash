@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run convert inject templates vm"
+_kfault_commands="check gen build explain run sweep convert inject templates vm"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -28,6 +28,8 @@ _kfault_opts()
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
 		"--stay-armed -l --log --stack -j --json --btf --list-sites --vm -h --help" ;;
+	sweep) echo "--by --each -t --timeout --max-points -j --json --junit -r --repro -b --backend" \
+		"--btf --source --vm -h --help" ;;
 	vm) echo "-h --help" ;;
 	templates) echo "-h --help" ;;
 	esac
@@ -38,7 +40,8 @@ _kfault_takes_arg()
 {
 	case $1 in
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
-	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count) return 0 ;;
+	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
+	--by|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source) return 0 ;;
 	esac
 	return 1
 }
@@ -74,7 +77,12 @@ _kfault_value()
 		;;
 	-d|--duration) COMPREPLY=($(compgen -W "10s 30s 1m 5m 1h" -- "$cur")) ;;
 	--btf) _kfault_files "$cur" "*vmlinux*" "*.btf" ;;
-	--name) ;;
+	--name|--max-points) ;;
+	--by) COMPREPLY=($(compgen -W "stack nth" -- "$cur")) ;;
+	--each) COMPREPLY=($(compgen -W "once always" -- "$cur")) ;;
+	-t|--timeout) COMPREPLY=($(compgen -W "10s 30s 1m 5m" -- "$cur")) ;;
+	-r|--repro) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+	--source) _kfault_files "$cur" "*.fault" ;;
 	*) compopt -o filenames 2>/dev/null
 	   COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
@@ -102,8 +110,8 @@ _kfault()
 		return 0
 	fi
 
-	# run ... -- CMD [ARG...]: a command, then its own words
-	if [[ $cmd == run ]]; then
+	# run/sweep ... -- CMD [ARG...]: a command, then its own words
+	if [[ $cmd == run || $cmd == sweep ]]; then
 		for ((i = 2; i < COMP_CWORD; i++)); do
 			[[ ${COMP_WORDS[i]} == -- ]] || continue
 			if ((i + 1 == COMP_CWORD)); then
@@ -142,6 +150,7 @@ _kfault()
 	case $cmd in
 	check|gen|build|convert) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" ;;
 	run|explain) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
+	sweep) _kfault_files "$cur" "*.fault" "*.bpf.o" ;;
 	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
