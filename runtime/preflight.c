@@ -28,11 +28,17 @@ struct sym_addr {
 	size_t off;		/* of the name in syms.buf */
 };
 
+struct inject_type {
+	size_t off;		/* of the name in inject.buf */
+	int type;		/* enum kf_ei_type; KF_EI_NTYPES: unknown */
+};
+
 struct kf_kernel {
 	struct names syms;	/* text symbols of kallsyms */
 	struct sym_addr *addrs;	/* the same, by address, for symbolising stacks */
 	size_t naddrs;
 	struct names inject;	/* the error-injection list */
+	struct inject_type *types;	/* the type of each, by offset in inject.buf */
 	bool inject_readable;
 	struct btf *btf;	/* vmlinux BTF, or NULL */
 	bool override;
@@ -164,13 +170,28 @@ static int read_inject_list(struct kf_kernel *k)
 	char line[512], name[256];
 	FILE *f = fopen(INJECT_LIST, "r");
 	int err = 0, type;
+	size_t cap = 0;
 
 	if (!f)
 		return 0;	/* not readable: reported when it matters */
 	k->inject_readable = true;
-	while (!err && fgets(line, sizeof(line), f))
-		if (kf_ei_parse_line(line, name, sizeof(name), &type) == 0)
-			err = names_add(&k->inject, name);
+	while (!err && fgets(line, sizeof(line), f)) {
+		if (kf_ei_parse_line(line, name, sizeof(name), &type))
+			continue;
+		if (k->inject.n == cap) {
+			struct inject_type *v;
+
+			cap = cap ? 2 * cap : 1024;
+			v = realloc(k->types, cap * sizeof(*v));
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			k->types = v;
+		}
+		k->types[k->inject.n] = (struct inject_type){ k->inject.len, type < 0 ? KF_EI_NTYPES : type };
+		err = names_add(&k->inject, name);
+	}
 	fclose(f);
 	return err ? err : names_seal(&k->inject);
 }
@@ -222,6 +243,7 @@ void kf_kernel__free(struct kf_kernel *k)
 		return;
 	names_free(&k->syms);
 	names_free(&k->inject);
+	free(k->types);
 	free(k->addrs);
 	btf__free(k->btf);
 	free(k);
@@ -242,6 +264,29 @@ int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name)
 	if (!k->inject_readable)
 		return -ENOENT;
 	return names_has(&k->inject, name);
+}
+
+static int cmp_type_off(const void *a, const void *b)
+{
+	const struct inject_type *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+int kf_kernel__error_type(const struct kf_kernel *k, const char *name)
+{
+	struct inject_type key, *t;
+	char **found;
+
+	if (!k->inject_readable)
+		return -ENODATA;
+	found = k->inject.v ? bsearch(&name, k->inject.v, k->inject.n, sizeof(*k->inject.v), cmp_str) : NULL;
+	if (!found)
+		return -ENOENT;
+	/* types[] is in the order the names were read, which is their order in buf */
+	key.off = (size_t)(*found - k->inject.buf);
+	t = bsearch(&key, k->types, k->inject.n, sizeof(*k->types), cmp_type_off);
+	return t ? t->type : KF_EI_NTYPES;
 }
 
 bool kf_kernel__has_btf(const struct kf_kernel *k)
