@@ -135,11 +135,7 @@ int kf_ksyms__btf_functions(struct kf_ksyms *k, const char *const **names, size_
 
 static bool btf_has_func(struct kf_ksyms *k, const char *name)
 {
-	const char *const *names;
-	size_t n;
-
-	kf_ksyms__btf_functions(k, &names, &n);
-	return n && bsearch(&name, names, n, sizeof(*names), cmp_str);
+	return kf_btf__find_func(k->btf, name) > 0;
 }
 
 static void add_sym(struct kf_ksyms *k, const char *name, unsigned long long addr, int kind)
@@ -265,16 +261,16 @@ static void read_elf(struct kf_ksyms *k)
 			if (!gelf_getsym(data, (int)i, &s) || !(name = elf_strptr(k->elf, sh.sh_link, s.st_name)))
 				continue;
 			type = GELF_ST_TYPE(s.st_info);
-			if (type == STT_FUNC) {
-				add_sym(k, name, s.st_value, KF_KSYM_FUNC);
-			} else if (type == STT_OBJECT) {
-				add_sym(k, name, s.st_value, KF_KSYM_VAR);
-			} else if (strcmp(name, "__start_error_injection_whitelist") == 0) {
+			if (strcmp(name, "__start_error_injection_whitelist") == 0) {
 				start = s;
 				has_start = true;
 			} else if (strcmp(name, "__stop_error_injection_whitelist") == 0) {
 				stop = s;
 				has_stop = true;
+			} else if (type == STT_FUNC) {
+				add_sym(k, name, s.st_value, KF_KSYM_FUNC);
+			} else if (type == STT_OBJECT) {
+				add_sym(k, name, s.st_value, KF_KSYM_VAR);
 			}
 		}
 	}
@@ -372,8 +368,8 @@ static void read_ei(struct kf_ksyms *k)
 	} else {
 		read_syms(k);
 		if (!k->ei_known && !k->ei_why)
-			k->ei_why = kf_strfmt("%s is not a vmlinux with a symbol table, which holds the list",
-					      k->path ? k->path : "the BTF");
+			k->ei_why = kf_strdup("the kernel's BTF does not come from a vmlinux with its "
+					      "symbol table, where the error-injection list is");
 	}
 	if (k->nei)
 		qsort(k->ei, k->nei, sizeof(*k->ei), cmp_ei);
