@@ -8,15 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "depfile.h"
+#include "ksyms.h"
 #include "skel.h"
 #include "source.h"
 #include "util.h"
 
 enum {
 	OPT_OUTPUT = 256, OPT_BTF, OPT_EMIT, OPT_NAME, OPT_DEPFILE, OPT_KERNEL_HEADERS,
-	OPT_INJECTPY,
+	OPT_INJECTPY, OPT_NO_BTF,
 };
 
 #define OPT_BTF_ENTRY { "btf", 0, OPT_BTF, "VMLINUX",				\
@@ -30,7 +32,9 @@ enum {
 	"also write a make rule to FILE listing what the\noutput depends on (written only on success)" }
 
 static const struct cli_option check_options[] = {
-	OPT_BTF_ENTRY,
+	{ "btf", 0, OPT_BTF, "VMLINUX",
+	  "check against this BTF or vmlinux (default\n/sys/kernel/btf/vmlinux when it exists)" },
+	{ "no-btf", 0, OPT_NO_BTF, NULL, "check without kernel BTF: the syntax and what\nneeds no kernel" },
 	OPT_KHEADERS_ENTRY,
 	OPT_INJECTPY_ENTRY,
 	IPY_OPTIONS,
@@ -77,8 +81,10 @@ static const char file_note[] =
 
 const struct cli_command cli_check = {
 	"check", "check [OPTIONS] FILE",
-	"Check FILE and print its diagnostics, against the running kernel's BTF when\n"
-	"--btf is given.",
+	"Check FILE and print its diagnostics. With kernel BTF (the running kernel's,\n"
+	"/sys/kernel/btf/vmlinux, when it exists, or --btf's), FILE is checked as\n"
+	"'kfault build' checks it: kernel functions, types, members and error\n"
+	"injection; --no-btf checks only what needs no kernel.",
 	check_options,
 	"FILE may be - for standard input, and may be KernelChaos YAML (Chaos Mesh's\n"
 	"resource, .yaml or .yml; see docs/compat.md).\n\n"
@@ -109,6 +115,7 @@ struct compile_opts {
 	const struct cli_command *cmd;
 	struct cli_source src;
 	const char *output, *emit, *depfile, *name;
+	bool no_btf;
 };
 
 static int set_option(void *ctx, int key, const char *arg)
@@ -123,6 +130,7 @@ static int set_option(void *ctx, int key, const char *arg)
 	case OPT_DEPFILE: o->depfile = arg; break;
 	case OPT_KERNEL_HEADERS: o->src.kernel_headers = arg; break;
 	case OPT_INJECTPY: o->src.inject_py = true; break;
+	case OPT_NO_BTF: o->no_btf = true; break;
 	default: return cli_source_ipy_option(o->cmd, &o->src, key, arg);
 	}
 	return 0;
@@ -210,9 +218,15 @@ int cmd_check(int argc, char **argv)
 	struct kf_unit u;
 	int status = parse(&o, argc, argv);
 
+	bool use_btf;
+
 	if (status >= 0)
 		return status;
-	status = cli_compile(&o.src, &u, o.src.btf_path != NULL, NULL, false, NULL);
+	if (o.no_btf && o.src.btf_path)
+		return cli_usage(o.cmd, "%s", "--btf and --no-btf exclude each other");
+	/* as build checks it: against the running kernel's BTF when there is one */
+	use_btf = !o.no_btf && (o.src.btf_path || access(KF_RUNNING_BTF, F_OK) == 0);
+	status = cli_compile(&o.src, &u, use_btf, NULL, false, NULL);
 	kf_unit__fini(&u);
 	return status;
 }

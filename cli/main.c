@@ -12,6 +12,7 @@
  *   kfault convert FILE [-o OUT]               the native .fault text (convert.c)
  *   kfault inject [-I H]... [-P P] [-c N] [-v] MODE SPEC   bcc inject.py's command (inject.c)
  *   kfault templates DIR                       the headers generated C includes (templates.c)
+ *   kfault list [GLOB]                         kernel functions, which can fail (list.c)
  *
  * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
  * 'run' adds 4 (the kernel cannot do it) and 5 (the kernel refused it).
@@ -63,6 +64,7 @@ static const struct {
 	{ &cli_gen, cmd_gen, "print the BPF C generated for FILE" },
 	{ &cli_build, cmd_build, "compile FILE to a BPF object (with BTF, CO-RE)" },
 	{ &cli_explain, cmd_explain, "say what FILE (or an object) would attach, loading nothing" },
+	{ &cli_list, cmd_list, "list kernel functions, their prototypes, which can fail" },
 	{ &cli_run, cmd_run, "inject: attach, arm, report, detach" },
 	{ &cli_sweep, cmd_sweep, "fail each failure point of a command in turn, report what breaks" },
 	{ &cli_convert, cmd_convert, "print FILE (e.g. KernelChaos YAML) as a native .fault file" },
@@ -93,6 +95,7 @@ static void usage(FILE *out)
 	      "  kfault gen examples/bananas.fault -o bananas.bpf.c\n"
 	      "  kfault build examples/mount.fault -o mount.bpf.o\n"
 	      "  kfault explain examples/bananas.fault\n"
+	      "  kfault list 'ext4_fill_*'\n"
 	      "  sudo kfault run examples/mount.fault --comm mount-loop --duration 30s\n"
 	      "  kfault convert examples/kernelchaos.yaml -o bananas.fault\n"
 	      "  kfault sweep --vm examples/mount.fault -- examples/mount-loop 3\n"

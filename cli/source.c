@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "btf_types.h"
+#include "ksyms.h"
 #include "source.h"
 #include "util.h"
 
@@ -81,7 +82,8 @@ int cli_compile(struct cli_source *s, struct kf_unit *u, bool use_btf, struct kf
 		kf_btf__free(kbtf);
 		return EXIT_FAIL;
 	}
-	KF_OPTS(kf_unit_opts, uo, .btf = kbtf, .macros = s->kernel_headers != NULL,
+	KF_OPTS(kf_unit_opts, uo, .btf = kbtf, .btf_path = s->btf_path ? s->btf_path : KF_RUNNING_BTF,
+		.macros = s->kernel_headers != NULL,
 		.target_given = s->targeted);
 	s->ipy.btf = kbtf;
 	if (s->inject_py) {

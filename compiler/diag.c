@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "knames.h"
 #include "util.h"
 
 struct kf_source *kf_source__from_string(const char *path, const char *text, size_t len)
@@ -438,40 +439,7 @@ void kf_diags__print(struct kf_diags *d, FILE *out)
 	kf_buf_free(&b);
 }
 
-/* Levenshtein distance, capped: names are short. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb];
-}
-
 const char *kf_closest(const char *word, const char *const *names, size_t n)
 {
-	size_t best = (size_t)-1, limit = strlen(word) / 3 + 1;
-	const char *found = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t dist = edit_distance(word, names[i]);
-
-		if (dist < best && dist <= limit && dist > 0) {
-			best = dist;
-			found = names[i];
-		}
-	}
-	return found;
+	return kf_closest_name(word, names, n);
 }

@@ -4,6 +4,7 @@
 
 #include "frontend.h"
 #include "kernelchaos.h"
+#include "ksyms.h"
 #include "parse.h"
 #include "sema.h"
 
@@ -32,6 +33,7 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 {
 	kf_translate_fn translate = opts->translate;
 	const struct kf_source *text = src;
+	struct kf_ksyms *ksyms;
 	int err;
 
 	/* KernelChaos YAML is accepted wherever a .fault file is (kernelchaos.h) */
@@ -67,7 +69,9 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 	}
 	u->file->target_given = opts->target_given;
 	/* Check even after syntax errors: the parser kept what it could. */
-	kf_sema_macros(u->file, &u->diags, opts->btf, opts->macros);
+	ksyms = opts->btf ? kf_ksyms__new(opts->btf, opts->btf_path) : NULL;
+	kf_sema_kernel(u->file, &u->diags, opts->btf, opts->macros, ksyms);
+	kf_ksyms__free(ksyms);
 	if (u->diags.errors)
 		return -EINVAL;
 	return kf_codegen(u->file, &u->prog);

@@ -50,6 +50,14 @@ int kf_unit__compile_as(struct kf_unit *u, struct kf_source *src, kf_translate_f
 struct kf_unit_opts {
 	size_t sz;			/* sizeof(struct kf_unit_opts) */
 	struct kf_btf *btf;		/* kernel BTF to check against, or NULL */
+	/*
+	 * Where btf came from: a vmlinux ELF file, KF_RUNNING_BTF
+	 * (ksyms.h), another BTF file or NULL. With btf, frames and
+	 * 'inject function' must name functions of that kernel (BTF's, or
+	 * its symbols'), and 'inject function' one its error-injection list
+	 * holds, which a vmlinux or the running kernel has.
+	 */
+	const char *btf_path;
 	/* another format: translate(src, ..., translate_ctx) first (NULL: native or YAML) */
 	kf_translate_fn translate;
 	void *translate_ctx;

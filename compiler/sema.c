@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cron.h"
+#include "knames.h"
+#include "ksyms.h"
 #include "sites.h"
 #include "sema.h"
 #include "sema_btf.h"
@@ -21,6 +23,8 @@ struct sema {
 	struct kf_btf *btf;	/* kernel BTF, or NULL: see sema_btf.h */
 	bool macros;		/* headers mode: an unknown name may be a kernel macro */
 	bool target_given;	/* the command line targets every injection */
+	struct kf_ksyms *ksyms;	/* the kernel's functions, or NULL: see ksyms.h */
+	bool ei_noted;		/* said that the error-injection list is checked at run time */
 };
 
 /* ---- failure sites (sites.c) ---- */
@@ -968,12 +972,81 @@ static void fold_statements(struct sema *s, struct kf_injection *inj)
 	}
 }
 
+/* ---- the kernel's functions (ksyms.h) ---- */
+
+/* Whether name is a function of this kernel; says why not at loc. */
+static bool check_kernel_function(struct sema *s, const char *name, struct kf_loc loc, bool frame)
+{
+	enum kf_ksym_kind kind = kf_ksyms__lookup(s->ksyms, name);
+	const char *near;
+
+	switch (kind) {
+	case KF_KSYM_FUNC:
+		return true;
+	case KF_KSYM_VAR:
+	case KF_KSYM_TYPE:
+		kf_error(s->d, loc, "'%s' is a %s of this kernel, not a function", name,
+			 kind == KF_KSYM_VAR ? "variable" : "type");
+		kf_diag_hint(s->d, frame ? "'call' names a function that the call chain goes through" :
+					   "'inject function' names the function to fail");
+		return false;
+	default:
+		kf_error(s->d, loc, "'%s' is not a function of this kernel", name);
+		near = kf_ksyms__suggest(s->ksyms, name);
+		if (near)
+			kf_diag_hint(s->d, "did you mean '%s'?", near);
+		else
+			kf_diag_hint(s->d, "'kfault list PATTERN' lists this kernel's functions");
+		return false;
+	}
+}
+
+/*
+ * 'inject function' against the kernel's error-injection list: the
+ * function is in it, and the `returns` value (when it had no error) fits
+ * its type.
+ */
+static void check_injectable(struct sema *s, struct kf_injection *inj, bool retval_ok)
+{
+	const struct kf_value *v = inj->retval;
+	int type = kf_ksyms__error_type(s->ksyms, inj->func);
+	const char *why;
+
+	if (type == -ENODATA) {
+		if (!s->ei_noted) {
+			kf_ksyms__error_list(s->ksyms, &why);
+			kf_diag(s->d, KF_NOTE, inj->func_loc,
+				"whether errors can be injected into '%s' is checked when it runs: %s",
+				inj->func, why);
+			s->ei_noted = true;
+		}
+		return;
+	}
+	if (type == -ENOENT) {
+		kf_error(s->d, inj->func_loc, "'%s' is not in this kernel's error-injection list: "
+			 "errors cannot be injected into it", inj->func);
+		kf_diag_hint(s->d, "the kernel lets only the functions it marks with ALLOW_ERROR_INJECTION "
+			     "fail; 'kfault list --injectable' lists them");
+		return;
+	}
+	if (retval_ok && v && !kf_ei_type_allows(type, inj->retval_num)) {
+		kf_error(s->d, v->loc, "'returns %s%s' does not fit %s, whose error-injection type is %s: "
+			 "it fails with %s", v->negative ? "-" : "", v->text, inj->func,
+			 kf_ei_type_name(type), kf_ei_type_means(type));
+		kf_diag_hint(s->d, "write 'returns %s'", kf_ei_type_example(type));
+	}
+}
+
 static void check_injection(struct sema *s, struct kf_injection *inj)
 {
 	struct scope sc;
+	int errors = s->d->errors;
 
 	s->inj = inj;
 	resolve_site(s, inj);
+	if (s->ksyms && inj->kind == KF_SITE_FUNCTION &&
+	    check_kernel_function(s, inj->func, inj->func_loc, false))
+		check_injectable(s, inj, s->d->errors == errors);
 	if (s->btf)
 		kf_sema_btf_params(s->d, s->btf, inj->func, inj->func_loc,
 				   inj->has_params || inj->kind != KF_SITE_FUNCTION,
@@ -987,6 +1060,8 @@ static void check_injection(struct sema *s, struct kf_injection *inj)
 	for (int i = 0; i < inj->nframes; i++) {
 		struct kf_frame *f = inj->frames[i];
 
+		if (s->ksyms)
+			check_kernel_function(s, f->func, f->func_loc, true);
 		if (s->btf)
 			kf_sema_btf_params(s->d, s->btf, f->func, f->func_loc, f->has_params,
 					   &f->params, &f->nparams);
@@ -1024,7 +1099,14 @@ int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf)
 
 int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros)
 {
-	struct sema s = { .d = d, .btf = btf, .macros = macros, .target_given = file->target_given };
+	return kf_sema_kernel(file, d, btf, macros, NULL);
+}
+
+int kf_sema_kernel(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros,
+		   struct kf_ksyms *ksyms)
+{
+	struct sema s = { .d = d, .btf = btf, .macros = macros, .target_given = file->target_given,
+			  .ksyms = btf ? ksyms : NULL };
 	int errors = d->errors;
 
 	if (file->ninj == 0 && d->errors == 0) {

@@ -40,6 +40,15 @@ int kf_sema_btf(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf);
  * (__GFP_NOWARN); clang reports it if the headers do not define it.
  */
 int kf_sema_macros(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros);
+/*
+ * The same, with btf's kernel's functions (ksyms.h; NULL: kf_sema_macros):
+ * a frame or 'inject function' must name one of its functions, and
+ * 'inject function' one in its error-injection list, with a `returns`
+ * value that fits the function's error-injection type.
+ */
+struct kf_ksyms;
+int kf_sema_kernel(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf, bool macros,
+		   struct kf_ksyms *ksyms);
 
 
 /*

@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run sweep convert inject templates vm"
+_kfault_commands="check gen build explain run sweep convert inject templates vm list"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -17,7 +17,7 @@ _kfault_ipy_opts="--inject-py -I --include -P --probability -c --count -v --verb
 _kfault_opts()
 {
 	case $1 in
-	check) echo "--btf --kernel-headers -h --help $_kfault_ipy_opts" ;;
+	check) echo "--btf --no-btf --kernel-headers -h --help $_kfault_ipy_opts" ;;
 	gen) echo "-o --output --btf --kernel-headers -M --depfile -h --help $_kfault_ipy_opts" ;;
 	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose -h --help" \
 		"$_kfault_ipy_opts" ;;
@@ -32,6 +32,7 @@ _kfault_opts()
 		"--btf --source --vm -h --help" ;;
 	vm) echo "-h --help" ;;
 	templates) echo "-h --help" ;;
+	list) echo "--btf -i --injectable -h --help" ;;
 	esac
 }
 
@@ -154,6 +155,7 @@ _kfault()
 	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
+	list) ;;	# a pattern of kernel function names
 	esac
 	return 0
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "btf_types.h"
+#include "ksyms.h"
 #include "build.h"
 #include "frontend.h"
 #include "libkfault.h"
@@ -87,7 +88,8 @@ static int compile(struct kf_source *src, const struct kf_compile_opts *opts,
 			goto export;
 		}
 	}
-	KF_OPTS(kf_unit_opts, uo, .btf = btf, .macros = kheaders != NULL);
+	KF_OPTS(kf_unit_opts, uo, .btf = btf, .btf_path = btf_path ? btf_path : KF_RUNNING_BTF,
+		.macros = kheaders != NULL);
 	err = kf_unit__compile_opts(&c->unit, src, &uo);
 	if (!err && want_obj) {
 		/* in a forked child: safe to repeat in a long-lived process */

@@ -16,6 +16,7 @@
 
 #include "injector.h"
 #include "injector_priv.h"
+#include "knames.h"
 #include "opts.h"
 #include "plan.h"
 #include "preflight.h"
@@ -326,6 +327,13 @@ static int preflight(struct kf_injector *inj)
 			return fail(inj, -EPERM, "%s:%u: '%s' cannot be failed: it is not in the kernel's "
 				    "error-injection list (/sys/kernel/debug/error_injection/list)",
 				    m->source, m->line, m->site);
+		/* what the kernel lets it fail with (knames.h), as the build checked where it could */
+		err = kf_kernel__error_type(inj->kernel, m->site);
+		if (err >= 0 && !kf_ei_type_allows(err, inj->knobs[i].retval))
+			return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' cannot fail with %lld: its error-injection "
+				    "type is %s, it fails with %s", m->source, m->line, m->site,
+				    (long long)inj->knobs[i].retval, kf_ei_type_name(err),
+				    kf_ei_type_means(err));
 	}
 	return choose_backend(inj);
 }

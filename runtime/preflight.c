@@ -8,6 +8,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "knames.h"
 #include "preflight.h"
 
 #define KALLSYMS	"/proc/kallsyms"
@@ -27,11 +28,17 @@ struct sym_addr {
 	size_t off;		/* of the name in syms.buf */
 };
 
+struct inject_type {
+	size_t off;		/* of the name in inject.buf */
+	int type;		/* enum kf_ei_type; KF_EI_NTYPES: unknown */
+};
+
 struct kf_kernel {
 	struct names syms;	/* text symbols of kallsyms */
 	struct sym_addr *addrs;	/* the same, by address, for symbolising stacks */
 	size_t naddrs;
 	struct names inject;	/* the error-injection list */
+	struct inject_type *types;	/* the type of each, by offset in inject.buf */
 	bool inject_readable;
 	struct btf *btf;	/* vmlinux BTF, or NULL */
 	bool override;
@@ -162,14 +169,29 @@ static int read_inject_list(struct kf_kernel *k)
 {
 	char line[512], name[256];
 	FILE *f = fopen(INJECT_LIST, "r");
-	int err = 0;
+	int err = 0, type;
+	size_t cap = 0;
 
 	if (!f)
 		return 0;	/* not readable: reported when it matters */
 	k->inject_readable = true;
-	while (!err && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%255s", name) == 1)
-			err = names_add(&k->inject, name);
+	while (!err && fgets(line, sizeof(line), f)) {
+		if (kf_ei_parse_line(line, name, sizeof(name), &type))
+			continue;
+		if (k->inject.n == cap) {
+			struct inject_type *v;
+
+			cap = cap ? 2 * cap : 1024;
+			v = realloc(k->types, cap * sizeof(*v));
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			k->types = v;
+		}
+		k->types[k->inject.n] = (struct inject_type){ k->inject.len, type < 0 ? KF_EI_NTYPES : type };
+		err = names_add(&k->inject, name);
+	}
 	fclose(f);
 	return err ? err : names_seal(&k->inject);
 }
@@ -221,6 +243,7 @@ void kf_kernel__free(struct kf_kernel *k)
 		return;
 	names_free(&k->syms);
 	names_free(&k->inject);
+	free(k->types);
 	free(k->addrs);
 	btf__free(k->btf);
 	free(k);
@@ -231,61 +254,9 @@ bool kf_kernel__has_symbol(const struct kf_kernel *k, const char *name)
 	return names_has(&k->syms, name);
 }
 
-static size_t edit_distance(const char *a, const char *b, size_t limit)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[128], cur[128];
-
-	if (la >= 127 || lb >= 127 || (la > lb ? la - lb : lb - la) > limit)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t best = cur[0] = i;
-
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			if (cur[j] < best)
-				best = cur[j];
-		}
-		if (best > limit)
-			return SIZE_MAX;
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb];
-}
-
 const char *kf_kernel__suggest(const struct kf_kernel *k, const char *name)
 {
-	static const char *const prefixes[] = { "__x64_sys_", "__arm64_sys_", "__s390x_sys_",
-						"__riscv_sys_", "__se_sys_" };
-	static char buf[256];
-	const char *base = name, *best = NULL;
-	size_t best_d = strlen(name) / 3 + 1;
-
-	/* Syscall entry points carry an arch prefix since 4.17: SyS_mount, sys_mount. */
-	if (strncmp(name, "SyS_", 4) == 0 || strncmp(name, "sys_", 4) == 0)
-		base = name + 4;
-	else if (strncmp(name, "__x64_sys_", 10) == 0)
-		base = name + 10;
-	if (base != name) {
-		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-			snprintf(buf, sizeof(buf), "%s%s", prefixes[i], base);
-			if (names_has(&k->syms, buf))
-				return buf;
-		}
-	}
-	for (size_t i = 0; i < k->syms.n; i++) {
-		size_t d = edit_distance(name, k->syms.v[i], best_d);
-
-		if (d != SIZE_MAX && (!best || d < best_d)) {
-			best_d = d;
-			best = k->syms.v[i];
-		}
-	}
-	return best;
+	return kf_suggest_function(name, (const char *const *)k->syms.v, k->syms.n);
 }
 
 int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name)
@@ -293,6 +264,29 @@ int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name)
 	if (!k->inject_readable)
 		return -ENOENT;
 	return names_has(&k->inject, name);
+}
+
+static int cmp_type_off(const void *a, const void *b)
+{
+	const struct inject_type *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+int kf_kernel__error_type(const struct kf_kernel *k, const char *name)
+{
+	struct inject_type key, *t;
+	char **found;
+
+	if (!k->inject_readable)
+		return -ENODATA;
+	found = k->inject.v ? bsearch(&name, k->inject.v, k->inject.n, sizeof(*k->inject.v), cmp_str) : NULL;
+	if (!found)
+		return -ENOENT;
+	/* types[] is in the order the names were read, which is their order in buf */
+	key.off = (size_t)(*found - k->inject.buf);
+	t = bsearch(&key, k->types, k->inject.n, sizeof(*k->types), cmp_type_off);
+	return t ? t->type : KF_EI_NTYPES;
 }
 
 bool kf_kernel__has_btf(const struct kf_kernel *k)

@@ -21,6 +21,11 @@ bool kf_kernel__has_symbol(const struct kf_kernel *k, const char *name);
 const char *kf_kernel__suggest(const struct kf_kernel *k, const char *name);
 /* Listed in /sys/kernel/debug/error_injection/list. -ENOENT: the list is not readable. */
 int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name);
+/*
+ * Its error-injection type there (enum kf_ei_type, knames.h), -ENOENT when
+ * it is not listed, -ENODATA when the list is not readable.
+ */
+int kf_kernel__error_type(const struct kf_kernel *k, const char *name);
 /* A function in the kernel's BTF, which fentry/fexit/fmod_ret need. */
 bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name);
 bool kf_kernel__has_btf(const struct kf_kernel *k);

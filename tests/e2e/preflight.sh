@@ -2,11 +2,12 @@
 # Preflight: each problem stops kfault before anything is loaded, with one
 # line saying what is wrong, and exit status 4: a chain function that does
 # not exist (with the name it probably meant), a function that cannot be
-# failed, and a user without the privileges.
+# failed, a value its error-injection type does not allow, and a user
+# without the privileges.
 #
-#   preflight.sh KFAULT TYPO-OBJECT NOT-INJECTABLE-OBJECT GOOD-OBJECT
+#   preflight.sh KFAULT TYPO-OBJECT NOT-INJECTABLE-OBJECT GOOD-OBJECT RETURNS-TYPE-OBJECT
 set -euo pipefail
-KFAULT=$1 typo=$2 nope=$3 good=$4
+KFAULT=$1 typo=$2 nope=$3 good=$4 type=$5
 
 expect_refusal() { # PATTERN CMD...: CMD exits 4 and says PATTERN
 	local pattern=$1 status=0
@@ -21,6 +22,8 @@ expect_refusal "typo.fault:3: 'SyS_mount' is not a function of this kernel; did 
 	"$KFAULT" run "$typo"
 expect_refusal "not-injectable.fault:2: 'vfs_read' cannot be failed: it is not in the kernel's error-injection list" \
 	"$KFAULT" run "$nope"
+expect_refusal "returns-type.fault:3: 'should_failslab' cannot fail with 0: its error-injection type is ERRNO" \
+	"$KFAULT" run "$type"
 # The unprivileged user must be able to read the object (a tree under
 # /root is not): give it a copy on the guest's tmpfs.
 cp "$good" /tmp/preflight.bpf.o
