@@ -17,6 +17,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "command.h"
 #include "cron.h"
 #include "explain.h"
 #include "sweep.h"
@@ -122,6 +123,21 @@ static bool plumbing(const char *name)
 	       !strncmp(name, "ftrace", 6) || !strncmp(name, "arch_ftrace", 11);
 }
 
+/* The allocator's own frames: the same in every point, they say nothing. */
+static bool allocator(const char *name)
+{
+	static const char *const prefixes[] = {
+		"kmem_cache_alloc", "__kmalloc", "kmalloc", "__kmem_cache_alloc", "slab_alloc",
+		"__alloc_pages", "alloc_pages", "__folio_alloc", "folio_alloc", "alloc_frozen_pages",
+		"should_fail", "kvmalloc", "__kvmalloc",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 /* Frame j of p's stack as a function name (no offset), into buf. */
 static const char *frame_name(struct kf_injector *inj, const struct kf_sweep_point *p, int j,
 			      char *buf, size_t size)
@@ -131,27 +147,33 @@ static const char *frame_name(struct kf_injector *inj, const struct kf_sweep_poi
 	return buf;
 }
 
-/* "site < caller < ... < __x64_sys_mount": at most 6 names, innermost first. */
+/*
+ * "site < caller < ... < __x64_sys_mount", innermost first: the site, the
+ * first five frames past the allocator's and the plumbing, "...", and the
+ * outermost (the system call).
+ */
 static void short_stack(struct kf_injector *inj, const struct kf_sweep_point *p, char *out,
 			size_t size)
 {
 	char name[KF_NAME_LEN + 32];
-	int shown = 0, kept[KF_MAX_STACK], nkept = 0;
+	int kept[KF_MAX_STACK], nkept = 0;
 	size_t len = 0;
 
-	for (int j = 0; j < p->stack_depth; j++)
-		if (!plumbing(frame_name(inj, p, j, name, sizeof(name))))
-			kept[nkept++] = j;
+	for (int j = 0; j < p->stack_depth; j++) {
+		frame_name(inj, p, j, name, sizeof(name));
+		if (plumbing(name) || (nkept && allocator(name)))
+			continue;
+		kept[nkept++] = j;
+	}
 	out[0] = '\0';
 	for (int k = 0; k < nkept && len + 1 < size; k++) {
-		/* the innermost four, then the outermost (the system call) */
-		if (nkept > 6 && k == 4) {
+		if (nkept > 7 && k == 6) {
 			len += (size_t)snprintf(out + len, size - len, " < ...");
 			k = nkept - 2;
 			continue;
 		}
 		frame_name(inj, p, kept[k], name, sizeof(name));
-		len += (size_t)snprintf(out + len, size - len, "%s%s", shown++ ? " < " : "", name);
+		len += (size_t)snprintf(out + len, size - len, "%s%s", k ? " < " : "", name);
 	}
 	if (len >= size)
 		out[size - 1] = '\0';
@@ -488,6 +510,12 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 	int status = 0, err, n, bad = 0;
 
 	libbpf_set_print(quiet_libbpf);
+	err = kf_command_lookup(o->command[0]);
+	if (err) {
+		fprintf(stderr, "kfault: %s: %s\n", o->command[0],
+			err == -ENOENT ? "command not found" : strerror(-err));
+		return err == -ENOENT ? 127 : 126;
+	}
 	if (!cli_is_elf(path)) {
 		if (!compile) {
 			fprintf(stderr, "kfault: %s: not a BPF object; %s sweeps objects that 'kfault build' "

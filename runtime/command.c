@@ -41,7 +41,7 @@ struct kf_command {
  * Whether name would run, looked up as execvp() does: a path with a '/',
  * else each $PATH entry. 0, -ENOENT, or -EACCES (there, not executable).
  */
-static int lookup(const char *name)
+int kf_command_lookup(const char *name)
 {
 	const char *path = getenv("PATH"), *p, *end;
 	int err = -ENOENT;
@@ -109,7 +109,7 @@ struct kf_command *kf_command__start(char *const argv[], const struct kf_command
 		errno = EINVAL;
 		return NULL;
 	}
-	err = lookup(argv[0]);
+	err = kf_command_lookup(argv[0]);
 	if (err) {
 		errno = -err;
 		return NULL;

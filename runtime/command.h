@@ -53,6 +53,8 @@ struct kf_command;
  * argv), or what fork/pipe failed with.
  */
 struct kf_command *kf_command__start(char *const argv[], const struct kf_command_opts *opts);
+/* Whether name would run, looked up as kf_command__start() does: 0, -ENOENT or -EACCES. */
+int kf_command_lookup(const char *name);
 /* Its pid, to target. */
 pid_t kf_command__pid(const struct kf_command *cmd);
 /*

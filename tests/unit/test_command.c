@@ -137,6 +137,9 @@ static void test_lookup(void **state)
 	int fd;
 
 	(void)state;
+	assert_int_equal(kf_command_lookup("sh"), 0);
+	assert_int_equal(kf_command_lookup("kfault-no-such-command"), -ENOENT);
+	assert_int_equal(kf_command_lookup(""), -ENOENT);
 	errno = 0;
 	assert_null(kf_command__start(missing, NULL));
 	assert_int_equal(errno, ENOENT);

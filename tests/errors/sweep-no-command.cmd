@@ -1,0 +1,3 @@
+# no command to sweep
+want=2
+args=(sweep examples/mount.fault)
