@@ -381,6 +381,15 @@ static bool is_member_chain(const struct kf_expr *e)
 	return e->kind == KF_EXPR_MEMBER;
 }
 
+/* Whether e is in kernel memory, where '.' can reach into it: p->a, p->arr[i], p[i], *p. */
+static bool is_place(const struct kf_expr *e)
+{
+	while (e->kind == KF_EXPR_PAREN)
+		e = e->lhs;
+	return e->kind == KF_EXPR_MEMBER || e->kind == KF_EXPR_INDEX ||
+	       (e->kind == KF_EXPR_UNARY && e->op == '*');
+}
+
 static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e);
 
 static void check_string_builtin(struct sema *s, const struct scope *sc, struct kf_expr *e)
@@ -551,11 +560,13 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 		if (e->lhs->tkind == KF_T_INT) {
 			kf_error(s->d, e->loc, "member reference base is not a structure or a pointer to one");
 		} else if (!e->arrow && e->lhs->tkind == KF_T_PTR) {
-			kf_error(s->d, e->loc, "'%s' is a pointer; did you mean '->'?",
-				 e->lhs->kind == KF_EXPR_IDENT || e->lhs->kind == KF_EXPR_MEMBER ?
-				 e->lhs->name : "the left side");
-		} else if (!e->arrow && !is_member_chain(e->lhs)) {
-			kf_error(s->d, e->loc, "'.' applies to a member reached with '->', as in p->a.b");
+			char *l = kf_expr_str(e->lhs);
+
+			kf_error(s->d, e->loc, "'%s' is a pointer; did you mean '->'?", l);
+			free(l);
+		} else if (!e->arrow && !is_place(e->lhs)) {
+			kf_error(s->d, e->loc, "'.' applies to a structure in kernel memory, "
+				 "as in p->a.b, p->arr[0].b or (*p).b");
 		}
 		return;
 	case KF_EXPR_INDEX:
