@@ -47,7 +47,11 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 				translate == opts->translate ? opts->translate_ctx : NULL);
 		if (!err && u->diags.errors)
 			err = -EINVAL;
-		if (err)
+		/*
+		 * KernelChaos translates what it could read and leaves out what
+		 * it reported: that is checked too, so one run reports all.
+		 */
+		if (err && (err != -EINVAL || translate != kf_kernelchaos__translate))
 			return err;
 		u->native = kf_xlate__source(&u->xlate);
 		if (!u->native)
@@ -65,7 +69,8 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 		u->file->map = kf_xlate__map;
 		u->file->map_ctx = &u->xlate;
 	}
-	u->file->target_given = opts->target_given;
+	/* after errors nothing runs: no warning about what it would affect */
+	u->file->target_given = opts->target_given || (translate && u->diags.errors);
 	/* Check even after syntax errors: the parser kept what it could. */
 	kf_sema_macros(u->file, &u->diags, opts->btf, opts->macros);
 	if (u->diags.errors)

@@ -1002,12 +1002,18 @@ static void translate_resource(struct kc *k, yaml_node_t *root)
 		},
 		.probability = 100,
 	};
-	int errors = k->d->errors;
+	int errors = k->d->errors, before_chain;
 
 	if (!read_header(k, &r) || !read_spec(k, &r) || !read_fkr(k, &r))
 		return;
+	before_chain = k->d->errors;
 	read_callchain(k, &r);
-	if (k->d->errors > errors)
+	/*
+	 * A frame in error is reported and left out; the rest is translated
+	 * all the same, so that what the translation's checks find (headers,
+	 * predicates, BTF) is reported in the same run (frontend.c).
+	 */
+	if (before_chain > errors)
 		return;
 	emit_comments(k, &r);
 	emit_injection(k, &r);
