@@ -35,6 +35,7 @@ struct kf_parser {
 	struct kf_loc brace;	/* that '{' */
 	int head_line;		/* the line of the last 'inject' or 'call' not followed by 'when' */
 	int pending;		/* a token to pass next (one without a value), 0 if none */
+	bool synthetic_brace;	/* the token passed last is the '}' of a block left open */
 	struct kf_loc pending_loc;
 };
 

@@ -719,6 +719,7 @@ static int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct kf_parser *p)
 {
 	int t;
 
+	p->synthetic_brace = false;
 	if (p->pending) {
 		t = p->pending;	/* 'inject' or the end: no value */
 		*lloc = p->pending_loc;
@@ -738,6 +739,7 @@ static int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct kf_parser *p)
 			kf_diag_hint(p->diags, "end the block with '}'");
 		p->pending = t;
 		p->pending_loc = *lloc;
+		p->synthetic_brace = true;
 		t = '}';
 	}
 	if (t == '{') {
@@ -809,11 +811,17 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
 	int n = yypcontext_expected_tokens(ctx, exp, MAX);
 	struct kf_buf msg = {0};
 	const YYLTYPE *loc = yypcontext_location(ctx);
-	bool stmt_here = n > 0 && expects(exp, n, YYSYMBOL_CALL) && expects(exp, n, YYSYMBOL_TARGET);
+	bool stmt_here = n > 0 && expects(exp, n, YYSYMBOL_CALL) && expects(exp, n, YYSYMBOL_TARGET) &&
+			 expects_named(exp, n, "'}'");
 	bool is_word = tok == YYSYMBOL_IDENT || tok == YYSYMBOL_TYPENAME;
 	/* an identifier is at most 127 characters; a longer one was reported */
 	char *word = is_word && p->tok_len ? kf_strndup(p->tok, p->tok_len < 127 ? p->tok_len : 127) : NULL;
 
+	if (p->synthetic_brace) {
+		/* the '}' next_token() gave for a block left open: that was reported */
+		free(word);
+		return 0;
+	}
 	if (n < 0)
 		n = 0;
 	kf_buf_printf(&msg, "unexpected %s", yysymbol_name(tok));
