@@ -736,11 +736,13 @@ static yaml_node_t *want_duration(struct kc *k, const struct field *f)
 	clean = slen(d) == strlen(sval(d));
 	for (size_t i = 0; i < slen(d); i++)
 		clean &= is_ident_char((unsigned char)sval(d)[i], false) || sval(d)[i] == '.';
-	if (clean && (!err || err == -ERANGE))
+	if (clean && (!err || err == -ERANGE) && !memchr(sval(d), 'd', slen(d)))
 		return d;
 	s = printable(d, 64);
 	kf_error(k->d, loc_node(k, d), "%s '%s' is not a duration kfault reads", f->name, s);
-	if (strstr(s, "ns") || strstr(s, "us") || strstr(s, "\xc2\xb5s"))
+	if (clean && !err)	/* kfault's own 'd' (days): not Go's, so not Kubernetes' either */
+		kf_diag_hint(k->d, "Go's durations have no days: write hours, as in \"24h\"");
+	else if (strstr(s, "ns") || strstr(s, "us") || strstr(s, "\xc2\xb5s"))
 		kf_diag_hint(k->d, "kfault counts time in milliseconds: use ms, s, m or h");
 	else
 		kf_diag_hint(k->d, "a number and a unit ms, s, m or h, repeated: \"30s\", \"1h30m\", \"1.5h\"");
