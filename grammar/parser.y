@@ -799,10 +799,11 @@ static bool expects_named(const yysymbol_kind_t *v, int n, const char *name)
 
 /*
  * A syntax error: "unexpected X" and what the grammar expects there, from
- * the parser's own tables (with LAC, exactly the tokens that can follow).
- * Up to four are listed in the message, as bison does; where a statement
- * may start, the hint names the statements instead; where 'when' may come
- * and an expression did, the hint says that 'when' is missing.
+ * the parser's own tables. Up to four are listed in the message, as bison
+ * does; where a statement may start, the hint names the statements the
+ * grammar has (or the one a misspelt word is closest to) instead; after
+ * 'inject SITE' or 'call NAME' on the same line, an expression is missing
+ * its 'when'.
  */
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
 {
@@ -847,11 +848,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
 		struct kf_buf hint = {0};
 		const char *near = NULL;
 
-		for (int i = 0; i < n; i++)
-			if (exp[i] != YYSYMBOL_YYEOF && exp[i] != YYSYMBOL_INJECT &&
-			    exp[i] != YYSYMBOL_YYUNDEF && yysymbol_name(exp[i])[0] == '\'' &&
-			    yysymbol_name(exp[i])[1] != '}' && yysymbol_name(exp[i])[1] != ';')
-				names[k] = word_of(exp[i], bufs[k], sizeof(bufs[k])), k++;
+		/* the keywords that may come here: the statements' first words */
+		for (int i = 0; i < n; i++) {
+			const char *name = yysymbol_name(exp[i]);
+
+			if (name[0] == '\'' && name[1] != '}' && name[1] != ';') {
+				names[k] = word_of(exp[i], bufs[k], sizeof(bufs[k]));
+				k++;
+			}
+		}
 		if (word)
 			near = kf_closest(word, names, (size_t)k);
 		if (near) {
@@ -860,8 +865,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
 			for (int i = 0; i < k; i++)
 				kf_buf_printf(&hint, "%s'%s'", i == 0 ? "" : i == k - 1 ? " or " : ", ",
 					      names[i]);
-			kf_diag_hint(p->diags, "a statement here starts with %s%s", hint.s ? hint.s : "",
-				     expects_named(exp, n, "'}'") ? ", and '}' ends the block" : "");
+			kf_diag_hint(p->diags, "a statement here starts with %s, and '}' ends the block",
+				     hint.s ? hint.s : "?");
 			kf_buf_free(&hint);
 		}
 	}
