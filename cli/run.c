@@ -382,6 +382,39 @@ static int print_summary(struct run *r, const struct run_opts *o, const char *ob
 	return EXIT_FAIL;
 }
 
+/*
+ * With --json, a run that ends before its injections are armed still writes
+ * one JSON object, on stdout or in the --json=FILE, so that a script always
+ * gets one: {"object": PATH, "armed": false, "stage": STAGE, "error": MESSAGE,
+ * "exit_status": N}. The message in words went to stderr as usual. Returns
+ * status.
+ */
+static int json_failure(const struct run_opts *o, const char *object, const char *stage,
+			const char *error, int status)
+{
+	FILE *out = stdout;
+
+	if (!o->json)
+		return status;
+	if (o->json_path) {
+		out = fopen(o->json_path, "w");
+		if (!out) {
+			fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(errno));
+			return status;
+		}
+	}
+	fprintf(out, "{\"object\": ");
+	kf_json_string(out, object);
+	fprintf(out, ", \"armed\": false, \"stage\": \"%s\", \"error\": ", stage);
+	kf_json_string(out, error);
+	fprintf(out, ", \"exit_status\": %d}\n", status);
+	if (o->json_path && fclose(out))
+		fprintf(stderr, "kfault: %s: %s\n", o->json_path, strerror(errno));
+	else if (!o->json_path)
+		fflush(out);
+	return status;
+}
+
 /* ---- the run ---- */
 
 /* run_injections(); *cannot: the kernel or the user cannot inject (preflight said why) */
@@ -405,11 +438,13 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		if (!compile) {
 			fprintf(stderr, "kfault: %s: not a BPF object; %s runs objects that 'kfault build' "
 				"made\n", path, cmd->name);
-			return EXIT_FAIL;
+			return json_failure(o, path, "open", "not a BPF object", EXIT_FAIL);
 		}
 		status = compile(ctx, path, o->btf_path, targeted, &obj, &obj_size);
 		if (status)
-			return status;
+			return json_failure(o, path, "compile", status == EXIT_DIAG ?
+					    "the file has errors (on stderr)" : "it could not be compiled",
+					    status);
 	}
 	/*
 	 * -- CMD: started now, held before its exec; the injection targets its
@@ -423,7 +458,9 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 			fprintf(stderr, "kfault: %s: %s\n", o->command[0],
 				err == ENOENT ? "command not found" : strerror(err));
 			free(obj);
-			return err == ENOENT ? 127 : err == EACCES ? 126 : EXIT_FAIL;
+			return json_failure(o, path, "command",
+					    err == ENOENT ? "command not found" : strerror(err),
+					    err == ENOENT ? 127 : err == EACCES ? 126 : EXIT_FAIL);
 		}
 		inj_opts.pid = kf_command__pid(r.cmd);
 		inj_opts.children = true;
@@ -436,9 +473,14 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	else
 		r.inj = kf_injector__open_file(path, &inj_opts);
 	if (!r.inj) {
-		fprintf(stderr, "kfault: %s: %s\n", path,
-			errno == EINVAL ? "not a kfault object (build one with 'kfault build')" : strerror(errno));
-		status = EXIT_FAIL;
+		/* libbpf's own errors (LIBBPF_ERRNO__*: not an ELF object it reads) too */
+		bool not_object = errno == EINVAL ||
+				  (errno >= __LIBBPF_ERRNO__START && errno < __LIBBPF_ERRNO__END);
+		const char *msg = not_object ? "not a kfault object (build one with 'kfault build')" :
+				  strerror(errno);
+
+		fprintf(stderr, "kfault: %s: %s\n", path, msg);
+		status = json_failure(o, path, "open", msg, EXIT_FAIL);
 		goto destroy;
 	}
 	r.n = kf_injector__injection_cnt(r.inj);
@@ -448,6 +490,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		print_load_failure(r.inj);
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT : EXIT_LOAD;
 		*cannot = status == EXIT_PREFLIGHT;
+		json_failure(o, path, *cannot ? "preflight" : "load", kf_injector__errmsg(r.inj), status);
 		goto destroy;
 	}
 	/* Signals end the run cleanly (with a command: they are the command's);
@@ -461,17 +504,20 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	err = kf_injector__attach(r.inj);
 	if (err) {
 		print_load_failure(r.inj);
-		status = EXIT_LOAD;
+		status = json_failure(o, path, "attach", kf_injector__errmsg(r.inj), EXIT_LOAD);
 		goto destroy;
 	}
 	r.session = kf_session__new(r.inj, &o->session);
 	err = r.session ? kf_session__start(r.session) : -errno;
 	if (err) {
+		const char *msg = err == -EINVAL ? "a schedule of this object does not parse" :
+				  kf_injector__errmsg(r.inj);
+
 		if (err == -EINVAL)
-			fprintf(stderr, "kfault: %s: a schedule of this object does not parse\n", path);
+			fprintf(stderr, "kfault: %s: %s\n", path, msg);
 		else
-			fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(r.inj));
-		status = EXIT_FAIL;
+			fprintf(stderr, "kfault: %s\n", msg);
+		status = json_failure(o, path, "session", msg, EXIT_FAIL);
 		goto destroy;
 	}
 	r.status_line = isatty(STDERR_FILENO) && !r.json && !o->command;

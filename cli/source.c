@@ -71,8 +71,13 @@ int cli_compile(struct cli_source *s, struct kf_unit *u, bool use_btf, struct kf
 		kbtf = kf_btf__open_indexed(s->btf_path);
 		if (!kbtf) {
 			fprintf(stderr, "kfault: cannot read kernel BTF from %s: %s\n",
-				s->btf_path ? s->btf_path : "/sys/kernel/btf/vmlinux", strerror(errno));
-			fprintf(stderr, "kfault: the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX\n");
+				s->btf_path ? s->btf_path : "/sys/kernel/btf/vmlinux",
+				kf_btf__strerror(errno));
+			if (s->btf_path)
+				fprintf(stderr, "kfault: --btf takes a vmlinux with a .BTF section "
+					"(CONFIG_DEBUG_INFO_BTF) or a raw BTF file such as /sys/kernel/btf/vmlinux\n");
+			else
+				fprintf(stderr, "kfault: the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX\n");
 			return EXIT_FAIL;
 		}
 	}

@@ -136,3 +136,75 @@ char *kf_ctype_decl(const struct kf_ctype *t, const char *name)
 		kf_buf_printf(&b, "[%ld]", t->array);
 	return kf_buf_steal(&b);
 }
+
+static const char *const op_text[] = {
+	[KF_OP_MUL] = "*", [KF_OP_DIV] = "/", [KF_OP_MOD] = "%", [KF_OP_ADD] = "+",
+	[KF_OP_SUB] = "-", [KF_OP_SHL] = "<<", [KF_OP_SHR] = ">>", [KF_OP_LT] = "<",
+	[KF_OP_GT] = ">", [KF_OP_LE] = "<=", [KF_OP_GE] = ">=", [KF_OP_EQ] = "==",
+	[KF_OP_NE] = "!=", [KF_OP_BITAND] = "&", [KF_OP_BITXOR] = "^", [KF_OP_BITOR] = "|",
+	[KF_OP_AND] = "&&", [KF_OP_OR] = "||",
+};
+
+/* depth: how many operands deep; past a few, an operand is written "..." */
+static void expr_str(struct kf_buf *b, const struct kf_expr *e, int depth)
+{
+	if (depth > 8 || b->len > 80) {
+		kf_buf_puts(b, "...");
+		return;
+	}
+	switch (e->kind) {
+	case KF_EXPR_IDENT:
+		kf_buf_puts(b, e->name);
+		return;
+	case KF_EXPR_INT:
+	case KF_EXPR_CHAR:
+		kf_buf_puts(b, e->text);
+		return;
+	case KF_EXPR_STRING:
+		kf_buf_puts(b, "\"...\"");
+		return;
+	case KF_EXPR_UNARY:
+		kf_buf_putc(b, (char)e->op);
+		expr_str(b, e->lhs, depth + 1);
+		return;
+	case KF_EXPR_BINARY:
+		expr_str(b, e->lhs, depth + 1);
+		kf_buf_printf(b, " %s ", op_text[e->op]);
+		expr_str(b, e->rhs, depth + 1);
+		return;
+	case KF_EXPR_MEMBER:
+		expr_str(b, e->lhs, depth + 1);
+		kf_buf_printf(b, "%s%s", e->arrow ? "->" : ".", e->name);
+		return;
+	case KF_EXPR_INDEX:
+		expr_str(b, e->lhs, depth + 1);
+		kf_buf_putc(b, '[');
+		expr_str(b, e->rhs, depth + 1);
+		kf_buf_putc(b, ']');
+		return;
+	case KF_EXPR_CALL:
+		kf_buf_printf(b, "%s(...)", e->name);
+		return;
+	case KF_EXPR_CAST: {
+		char *t = kf_ctype_decl(e->cast, NULL);
+
+		kf_buf_printf(b, "(%s)", t);
+		free(t);
+		expr_str(b, e->lhs, depth + 1);
+		return;
+	}
+	case KF_EXPR_PAREN:
+		kf_buf_putc(b, '(');
+		expr_str(b, e->lhs, depth + 1);
+		kf_buf_putc(b, ')');
+		return;
+	}
+}
+
+char *kf_expr_str(const struct kf_expr *e)
+{
+	struct kf_buf b = {0};
+
+	expr_str(&b, e, 0);
+	return kf_buf_steal(&b);
+}

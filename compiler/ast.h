@@ -242,6 +242,12 @@ void kf_frame_free(struct kf_frame *f);
 void kf_injection_free(struct kf_injection *inj);
 void kf_file_free(struct kf_file *file);
 
+/*
+ * An expression as C spells it, for messages: "bio->bi_io_vec[1]". Long
+ * operands are shortened to "...". malloc'd.
+ */
+char *kf_expr_str(const struct kf_expr *e);
+
 /* Render a declaration: "const struct qstr *name" (name may be NULL). */
 char *kf_ctype_decl(const struct kf_ctype *t, const char *name);
 

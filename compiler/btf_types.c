@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #define KF_VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
@@ -1315,10 +1316,64 @@ static struct kf_btf *kf_btf_index(struct kf_btf *kf, int err)
 	return kf;
 }
 
+/*
+ * A file load_file() does not take, through libbpf's reader, which prints
+ * nothing meanwhile: what is wrong is said by the error, in kfault's words
+ * (kf_btf__strerror). -ENOEXEC for a file that is neither BTF nor ELF (libbpf
+ * would say "failed to get EHDR" and "Unknown error 4001"), -ENODATA for an
+ * ELF file without a .BTF section, -EBADMSG for BTF libbpf cannot read.
+ */
+static int load_other(struct kf_btf *kf, const char *path)
+{
+	unsigned char magic[4] = {0};
+	libbpf_print_fn_t print;
+	struct btf *btf;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n < 0)
+		return -errno;
+	bool is_elf = n == 4 && memcmp(magic, ELFMAG, SELFMAG) == 0;
+	bool is_btf = n >= 2 && (memcmp(magic, "\x9f\xeb", 2) == 0 || memcmp(magic, "\xeb\x9f", 2) == 0);
+
+	if (!is_elf && !is_btf)
+		return -ENOEXEC;
+	print = libbpf_set_print(NULL);
+	btf = btf__parse(path, NULL);
+	err = btf ? 0 : -errno;
+	libbpf_set_print(print);
+	if (btf) {
+		err = load_libbpf(kf, btf);
+		btf__free(btf);
+		return err;
+	}
+	if (is_elf && err == -ENOENT)
+		return -ENODATA;
+	return err == -ENOMEM ? err : -EBADMSG;
+}
+
+const char *kf_btf__strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ENOEXEC:
+		return "it is neither BTF nor an ELF file with a .BTF section";
+	case ENODATA:
+		return "it is an ELF file without a .BTF section";
+	case EBADMSG:
+		return "its BTF is damaged or of a format kfault does not read";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
+
 struct kf_btf *kf_btf__open_opts(const char *path, const struct kf_btf_open_opts *opts)
 {
 	struct kf_btf *kf = kf_btf_new();
-	struct btf *btf;
 	int err;
 
 	if (!kf)
@@ -1328,9 +1383,7 @@ struct kf_btf *kf_btf__open_opts(const char *path, const struct kf_btf_open_opts
 	err = load_file(kf, path, opts ? opts->index_dir : NULL);
 	if (err == -EPROTO) {
 		unload(kf);
-		btf = btf__parse(path, NULL);
-		err = btf ? load_libbpf(kf, btf) : -errno;
-		btf__free(btf);
+		err = load_other(kf, path);
 	}
 	return kf_btf_index(kf, err);
 }

@@ -27,6 +27,12 @@ struct kf_btf;
  * or any object built with clang -g).
  */
 struct kf_btf *kf_btf__open(const char *path);
+/*
+ * Why an open failed (errno), in words for "cannot read kernel BTF from
+ * PATH: ...": ENOEXEC a file that is neither BTF nor ELF, ENODATA an ELF
+ * file without .BTF, EBADMSG BTF that cannot be read; else strerror().
+ */
+const char *kf_btf__strerror(int err);
 
 struct kf_btf_open_opts {
 	/* A directory for the index of each BTF file opened (the type

@@ -758,14 +758,16 @@ struct kf_btf *kf_build_open_btf(struct kf_diags *d, const char *path)
 	struct kf_btf *kbtf;
 	int err;
 
-	if (!path)
-		path = "/sys/kernel/btf/vmlinux";
 	kbtf = kf_btf__open_indexed(path);
 	if (!kbtf) {
 		err = errno;
 		kf_error(d, KF_NOLOC, "cannot read kernel BTF from %s: %s",
-			 path, strerror(err));
-		kf_diag_hint(d, "the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX");
+			 path ? path : "/sys/kernel/btf/vmlinux", kf_btf__strerror(err));
+		if (path)
+			kf_diag_hint(d, "--btf takes a vmlinux with a .BTF section (CONFIG_DEBUG_INFO_BTF) "
+				     "or a raw BTF file such as /sys/kernel/btf/vmlinux");
+		else
+			kf_diag_hint(d, "the kernel needs CONFIG_DEBUG_INFO_BTF, or pass --btf VMLINUX");
 		errno = err;
 	}
 	return kbtf;

@@ -138,11 +138,34 @@ struct kf_loc kf_diags__origin(const struct kf_diags *d, struct kf_loc loc)
 	return d->map && loc.first_line ? d->map(d->map_ctx, loc) : loc;
 }
 
+/*
+ * A second error at exactly the range of an earlier one is its consequence
+ * (a bad number the lexer reported, then sema's word on the value it stands
+ * for; one parameter checked by two stages): it counts, and is not shown.
+ */
+static bool is_consequence(const struct kf_diags *d, struct kf_loc loc)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct kf_loc *l = &d->v[i].loc;
+
+		if (d->v[i].severity == KF_ERROR && l->first_line == loc.first_line &&
+		    l->first_column == loc.first_column && l->last_line == loc.last_line &&
+		    l->last_column == loc.last_column)
+			return true;
+	}
+	return false;
+}
+
 static void vdiag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
 		  const char *fmt, va_list ap)
 {
 	struct kf_diag *g;
 
+	if (sev == KF_ERROR && loc.first_line && is_consequence(d, kf_diags__origin(d, loc))) {
+		d->errors++;
+		d->dropped_last = true;	/* and its hint */
+		return;
+	}
 	if (sev == KF_ERROR)
 		d->errors++;
 	else if (sev == KF_WARNING)

@@ -49,7 +49,11 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 				translate == opts->translate ? opts->translate_ctx : NULL);
 		if (!err && u->diags.errors)
 			err = -EINVAL;
-		if (err)
+		/*
+		 * KernelChaos translates what it could read and leaves out what
+		 * it reported: that is checked too, so one run reports all.
+		 */
+		if (err && (err != -EINVAL || translate != kf_kernelchaos__translate))
 			return err;
 		u->native = kf_xlate__source(&u->xlate);
 		if (!u->native)
@@ -67,7 +71,8 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 		u->file->map = kf_xlate__map;
 		u->file->map_ctx = &u->xlate;
 	}
-	u->file->target_given = opts->target_given;
+	/* after errors nothing runs: no warning about what it would affect */
+	u->file->target_given = opts->target_given || (translate && u->diags.errors);
 	/* Check even after syntax errors: the parser kept what it could. */
 	ksyms = opts->btf ? kf_ksyms__new(opts->btf, opts->btf_path) : NULL;
 	kf_sema_kernel(u->file, &u->diags, opts->btf, opts->macros, ksyms);

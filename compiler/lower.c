@@ -65,24 +65,50 @@ static bool reads_nothing(const struct kf_expr *e)
 	}
 }
 
-static void collect(struct chain *c, const struct kf_expr *e)
+/* Whether e is in kernel memory, an lvalue lowering can address: p->a, p->a[i], p[i], *p. */
+static bool is_place(const struct kf_expr *e)
 {
 	e = unparen(e);
-	if (!e->arrow) {
-		/* p->a.b: extend the accessor; sema made sure the left is a chain */
-		collect(c, e->lhs);
+	return e->kind == KF_EXPR_MEMBER || e->kind == KF_EXPR_INDEX ||
+	       (e->kind == KF_EXPR_UNARY && e->op == '*');
+}
+
+static void elem_addr(struct kf_buf *b, const struct kf_expr *e);
+
+static void collect(struct chain *c, const struct kf_expr *e)
+{
+	const struct kf_expr *l;
+
+	e = unparen(e);
+	l = unparen(e->lhs);
+	if (!e->arrow && is_chain(l)) {
+		/* p->a.b: extend the accessor */
+		collect(c, l);
 		kf_buf_putc(&c->acc[c->n - 1], '.');
 		kf_buf_puts(&c->acc[c->n - 1], e->name);
 		return;
 	}
-	if (is_chain(e->lhs)) {
-		collect(c, e->lhs);
+	if (e->arrow && is_chain(l)) {
+		collect(c, l);
 	} else {
 		struct kf_buf base = {0};
 
-		rvalue(&base, e->lhs);
+		/*
+		 * The chain starts from a pointer: the left side's value for
+		 * "->"; for ".", the address of the structure on the left,
+		 * an element (p->arr[i].b from &p->arr[i]) or *p ((*p).b is p->b).
+		 */
+		if (e->arrow) {
+			rvalue(&base, l);
+			c->base_reads = !reads_nothing(l);
+		} else if (l->kind == KF_EXPR_INDEX) {
+			elem_addr(&base, l);
+			c->base_reads = true;
+		} else {
+			rvalue(&base, l->lhs);
+			c->base_reads = !reads_nothing(l->lhs);
+		}
 		c->base = kf_buf_steal(&base);
-		c->base_reads = !reads_nothing(e->lhs);
 	}
 	c->acc = kf_realloc_array(c->acc, (size_t)c->n + 1, sizeof(*c->acc));
 	memset(&c->acc[c->n], 0, sizeof(*c->acc));
@@ -133,6 +159,66 @@ static void chain_op(struct kf_buf *b, const struct kf_expr *e, const char *pre,
 		kf_buf_printf(b, "; %s___kf_p->%s%s; })", pre, c.acc[c.n - 1].s, post);
 	}
 	chain_free(&c);
+}
+
+static void index_op(struct kf_buf *b, const struct kf_expr *e, const char *macro);
+
+/*
+ * pre LV post for any place e (is_place): a member chain as chain_op does;
+ * an element or *p through a pointer to it, read into a local first.
+ */
+static void place_op(struct kf_buf *b, const struct kf_expr *e, const char *pre, const char *post)
+{
+	e = unparen(e);
+	if (e->kind == KF_EXPR_MEMBER) {
+		chain_op(b, e, pre, post);
+		return;
+	}
+	kf_buf_puts(b, "({ __auto_type ___kf_e = ");
+	if (e->kind == KF_EXPR_INDEX)
+		elem_addr(b, e);
+	else
+		rvalue(b, e->lhs);
+	kf_buf_printf(b, "; %s(*___kf_e)%s; })", pre, post);
+}
+
+/*
+ * lhs[i] with the macro KF_INDEX (its value) or KF_ELEM (its address), lhs
+ * a place: macro(LV, i), i read into a local first if it reads.
+ */
+static void index_op(struct kf_buf *b, const struct kf_expr *e, const char *macro)
+{
+	struct kf_buf post = {0};
+	bool hoist = !reads_nothing(e->rhs);
+
+	if (hoist) {
+		kf_buf_puts(b, "({ __auto_type ___kf_i = ");
+		rvalue(b, e->rhs);
+		kf_buf_puts(b, "; ");
+		kf_buf_puts(&post, ", ___kf_i)");
+	} else {
+		kf_buf_puts(&post, ", ");
+		rvalue(&post, e->rhs);
+		kf_buf_putc(&post, ')');
+	}
+	place_op(b, e->lhs, macro, post.s);
+	if (hoist)
+		kf_buf_puts(b, "; })");
+	kf_buf_free(&post);
+}
+
+/* The address of the element e = lhs[i]: KF_ELEM of a place, else pointer arithmetic. */
+static void elem_addr(struct kf_buf *b, const struct kf_expr *e)
+{
+	if (is_place(e->lhs)) {
+		index_op(b, e, "KF_ELEM(");
+		return;
+	}
+	kf_buf_putc(b, '(');
+	rvalue(b, e->lhs);
+	kf_buf_puts(b, " + ");
+	rvalue(b, e->rhs);
+	kf_buf_putc(b, ')');
 }
 
 /* KF_DEREF(e), e read into a local first if it reads */
@@ -290,25 +376,8 @@ static void rvalue(struct kf_buf *b, const struct kf_expr *e)
 		return;
 	}
 	case KF_EXPR_INDEX:
-		if (is_chain(e->lhs)) {
-			struct kf_buf post = {0};
-			bool hoist = !reads_nothing(e->rhs);
-
-			/* KF_INDEX(lv, i), i read into a local first if it reads */
-			if (hoist) {
-				kf_buf_puts(b, "({ __auto_type ___kf_i = ");
-				rvalue(b, e->rhs);
-				kf_buf_puts(b, "; ");
-				kf_buf_puts(&post, ", ___kf_i)");
-			} else {
-				kf_buf_puts(&post, ", ");
-				rvalue(&post, e->rhs);
-				kf_buf_putc(&post, ')');
-			}
-			chain_op(b, e->lhs, "KF_INDEX(", post.s);
-			if (hoist)
-				kf_buf_puts(b, "; })");
-			kf_buf_free(&post);
+		if (is_place(e->lhs)) {
+			index_op(b, e, "KF_INDEX(");
 		} else if (reads_nothing(e->lhs) && reads_nothing(e->rhs)) {
 			kf_buf_puts(b, "KF_DEREF(");
 			rvalue(b, e->lhs);

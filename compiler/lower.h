@@ -9,6 +9,9 @@
  *   bio->bi_bdev->bd_disk      BPF_CORE_READ(bio, bi_bdev, bd_disk)
  *   *p, p[i]                   KF_DEREF(p), KF_DEREF(p + i)
  *   s->member[i]               KF_INDEX(s->member, i)    (array or pointer member)
+ *   s->member[i].len           ({ __auto_type ___kf_b = KF_ELEM(s->member, i);
+ *                                 BPF_CORE_READ(___kf_b, len); })
+ *   s->grid[i][j]              KF_INDEX of *KF_ELEM(s->grid, i), at j
  *   STRNCMP(name->name, "x", 2)  kf_streq_n(KF_STR(name->name), "x", 2)
  *
  * The macros are in templates/kfault.bpf.h. Lowering only reads the tree;

@@ -378,11 +378,84 @@ struct scope {
 
 static const char *const builtins[] = { "STRNCMP", "STRCMP" };
 
+/* The site whose kernel function is func, or NULL. */
+static const struct kf_site *site_of(const char *func)
+{
+	for (size_t i = 0; i < kf_nsites; i++)
+		if (strcmp(kf_sites[i].func, func) == 0)
+			return &kf_sites[i];
+	return NULL;
+}
+
+/*
+ * A site's parameter named as another site names the same thing: gfp_mask
+ * (page's) in a slab predicate is slab's gfpflags, a parameter of the same
+ * type. NULL when func is no site or there is no such parameter.
+ */
+static const char *same_role(const char *func, const char *name)
+{
+	const struct kf_site *here = site_of(func);
+
+	if (!here)
+		return NULL;
+	for (size_t i = 0; i < kf_nsites; i++) {
+		for (int j = 0; j < kf_sites[i].nparams; j++) {
+			const struct kf_site_param *other = &kf_sites[i].params[j];
+
+			if (strcmp(other->name, name) != 0)
+				continue;
+			for (int k = 0; k < here->nparams; k++)
+				if (here->params[k].kind == other->kind && here->params[k].ptr == other->ptr &&
+				    strcmp(here->params[k].base, other->base) == 0)
+					return here->params[k].name;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A name that looks like a kernel macro (__GFP_NOWARN, PAGE_SIZE): BTF has
+ * no macros. Hints at headers mode, or for a GFP flag at the enumerator BTF
+ * has. Returns whether it gave a hint.
+ */
+static bool macro_hint(struct sema *s, const char *name)
+{
+	const char *c = name;
+
+	while (*c == '_')
+		c++;
+	if (!*c)
+		return false;
+	for (const char *d = c; *d; d++)
+		if (!((*d >= 'A' && *d <= 'Z') || (*d >= '0' && *d <= '9') || *d == '_'))
+			return false;
+	if (!s->btf && strncmp(name, "___", 3) == 0)
+		kf_diag_hint(s->d, "'%s' may be an enumerator of the kernel: those come from kernel "
+			     "BTF (--btf VMLINUX)", name);
+	else if (strncmp(name, "__GFP_", 6) == 0 && name[6] != '_')
+		kf_diag_hint(s->d, "'%s' is a kernel macro, and BTF has no macros: write "
+			     "(1 << ___GFP_%s_BIT), an enumerator BTF has, or pass --kernel-headers DIR "
+			     "to use the kernel's macros", name, name + 6);
+	else
+		kf_diag_hint(s->d, "'%s' looks like a kernel macro, and BTF has no macros: pass "
+			     "--kernel-headers DIR to use the kernel's macros", name);
+	return true;
+}
+
 static bool is_member_chain(const struct kf_expr *e)
 {
 	while (e->kind == KF_EXPR_PAREN)
 		e = e->lhs;
 	return e->kind == KF_EXPR_MEMBER;
+}
+
+/* Whether e is in kernel memory, where '.' can reach into it: p->a, p->arr[i], p[i], *p. */
+static bool is_place(const struct kf_expr *e)
+{
+	while (e->kind == KF_EXPR_PAREN)
+		e = e->lhs;
+	return e->kind == KF_EXPR_MEMBER || e->kind == KF_EXPR_INDEX ||
+	       (e->kind == KF_EXPR_UNARY && e->op == '*');
 }
 
 static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e);
@@ -494,8 +567,15 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 				if (sc->params[i].name)
 					names[n++] = sc->params[i].name;
 			const char *near = kf_closest(e->name, names, (size_t)n);
+			if (!near)
+				near = same_role(sc->func, e->name);
 			if (near)
 				kf_diag_hint(s->d, "did you mean '%s'?", near);
+			else if (!macro_hint(s, e->name) && site_of(sc->func))
+				kf_diag_hint(s->d, "the parameters of %s are: %s", sc->func,
+					     site_of(sc->func)->params_c);
+		} else if (macro_hint(s, e->name)) {
+			/* said */
 		} else if (!sc->declared) {
 			kf_diag_hint(s->d, "declare the parameters of %s to use them: call %s(TYPE NAME, ...)",
 				     sc->func, sc->func);
@@ -555,11 +635,13 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 		if (e->lhs->tkind == KF_T_INT) {
 			kf_error(s->d, e->loc, "member reference base is not a structure or a pointer to one");
 		} else if (!e->arrow && e->lhs->tkind == KF_T_PTR) {
-			kf_error(s->d, e->loc, "'%s' is a pointer; did you mean '->'?",
-				 e->lhs->kind == KF_EXPR_IDENT || e->lhs->kind == KF_EXPR_MEMBER ?
-				 e->lhs->name : "the left side");
-		} else if (!e->arrow && !is_member_chain(e->lhs)) {
-			kf_error(s->d, e->loc, "'.' applies to a member reached with '->', as in p->a.b");
+			char *l = kf_expr_str(e->lhs);
+
+			kf_error(s->d, e->loc, "'%s' is a pointer; did you mean '->'?", l);
+			free(l);
+		} else if (!e->arrow && !is_place(e->lhs)) {
+			kf_error(s->d, e->loc, "'.' applies to a structure in kernel memory, "
+				 "as in p->a.b, p->arr[0].b or (*p).b");
 		}
 		return;
 	case KF_EXPR_INDEX:
@@ -787,7 +869,7 @@ static void set_duration(struct sema *s, const struct kf_stmt *st)
 	uint64_t ms;
 
 	if (v->kind == KF_VAL_INT) {
-		kf_error(s->d, v->loc, "duration needs a unit: ms, s, m or h");
+		kf_error(s->d, v->loc, "duration needs a unit: ms, s, m, h or d");
 		kf_diag_hint(s->d, "write 'duration %ss'", v->text);
 		return;
 	}
@@ -847,6 +929,19 @@ static void set_target(struct sema *s, const struct kf_stmt *st)
 	static const char *const kinds[] = { "pid", "comm", "cgroup" };
 	int k;
 
+	if (!st->target_kind) {
+		/* "target "x"": the parser kept the value, without a kind */
+		kf_error(s->d, v->loc, "'target' needs a kind before its value");
+		if (v->kind == KF_VAL_INT)
+			kf_diag_hint(s->d, "write 'target pid %s'", v->text);
+		else if (v->kind == KF_VAL_STRING && v->len && v->text[0] == '/')
+			kf_diag_hint(s->d, "write 'target cgroup \"%s\"'", v->text);
+		else if (v->kind == KF_VAL_STRING)
+			kf_diag_hint(s->d, "write 'target comm \"%s\"'", v->text);
+		else
+			kf_diag_hint(s->d, "a target is 'pid N', 'comm \"NAME\"' or 'cgroup \"PATH\"'");
+		return;
+	}
 	for (k = 0; k < 3; k++)
 		if (strcmp(st->target_kind, kinds[k]) == 0)
 			break;

@@ -455,12 +455,17 @@ static void member_names(struct kf_btf *kbtf, const struct btf_type *t, const ch
 	}
 }
 
-/* What the left side of a member access is called in messages. */
-static const char *what(const struct kf_expr *e)
+/*
+ * An error about e, which the message names as its first '%s' (C's spelling
+ * of e, so that "'bio->bi_io_vec[1]' is a structure" says which one).
+ */
+static void error_about(struct kf_diags *d, struct kf_loc loc, const char *fmt,
+			const struct kf_expr *e, const char *arg)
 {
-	while (e->kind == KF_EXPR_PAREN)
-		e = e->lhs;
-	return e->kind == KF_EXPR_IDENT || e->kind == KF_EXPR_MEMBER ? e->name : "the left side";
+	char *text = kf_expr_str(e);
+
+	kf_error(d, loc, fmt, text, arg);
+	free(text);
 }
 
 static void check_member(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr *e)
@@ -475,7 +480,7 @@ static void check_member(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr
 	if (!known(l))
 		return;
 	if (e->arrow && lk == KF_T_RECORD) {
-		kf_error(d, e->loc, "'%s' is a structure, not a pointer; did you mean '.'?", what(l));
+		error_about(d, e->loc, "'%s' is a structure, not a pointer; did you mean '.'?", l, NULL);
 		return;
 	}
 	if (e->arrow && lk != KF_T_PTR)
@@ -485,7 +490,7 @@ static void check_member(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr
 	if (e->arrow && deref(kbtf, l, &id, &ptr))
 		return;
 	if (ptr) {
-		kf_error(d, e->loc, "'%s' points to a pointer, not to a structure", what(l));
+		error_about(d, e->loc, "'%s' points to a pointer, not to a structure", l, NULL);
 		return;
 	}
 	rt = type_of(kbtf, strip(kbtf, id, true));
@@ -496,7 +501,7 @@ static void check_member(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr
 		if (rt && btf_is_fwd(rt))
 			kf_error(d, e->loc, "'%s' has no definition in this kernel's BTF", rname);
 		else
-			kf_error(d, e->loc, "'%s' is '%s', not a structure", what(l), rname);
+			error_about(d, e->loc, "'%s' is '%s', not a structure", l, rname);
 		goto free_name;
 	}
 	err = kf_btf__member(kbtf, id, e->name, &m);
@@ -525,6 +530,43 @@ free_name:
 	free(rname);
 }
 
+/*
+ * A constant index into an array of known size: within it. (A flexible array
+ * member, "struct bio_vec bi_inline_vecs[]", has no size to check against.)
+ */
+static void check_bounds(struct kf_diags *d, struct kf_btf *kbtf, const struct kf_expr *e)
+{
+	const struct kf_expr *i = e->rhs;
+	const struct btf_type *t;
+	bool negative = false;
+	__u32 n;
+
+	while (i->kind == KF_EXPR_PAREN)
+		i = i->lhs;
+	if (i->kind == KF_EXPR_UNARY && i->op == '-') {
+		negative = true;
+		i = i->lhs;
+	}
+	if ((i->kind != KF_EXPR_INT && i->kind != KF_EXPR_CHAR) || e->lhs->btf_ptr)
+		return;
+	t = type_of(kbtf, strip(kbtf, e->lhs->btf_id, true));
+	if (!t || !btf_is_array(t))
+		return;
+	n = btf_array(t)->nelems;
+	if (negative && i->ival) {
+		error_about(d, e->rhs->loc, "a negative index is before the start of '%s'",
+			    e->lhs, NULL);
+		kf_diag_hint(d, "an array's first element is [0]");
+	} else if (n && !negative && i->ival >= n) {
+		char *a = kf_expr_str(e->lhs);
+
+		kf_error(d, e->rhs->loc, "index %llu is past the end of '%s', an array of %u element%s",
+			 (unsigned long long)i->ival, a, n, n == 1 ? "" : "s");
+		kf_diag_hint(d, "its last element is [%u]", n - 1);
+		free(a);
+	}
+}
+
 void kf_sema_btf_expr(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr *e)
 {
 	int id, ptr, err;
@@ -548,10 +590,12 @@ void kf_sema_btf_expr(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr *e
 			return;
 		err = deref(kbtf, e->lhs, &id, &ptr);
 		if (err == -EINVAL)
-			kf_error(d, e->loc, "'%s' is a 'void *': cast it to what it points to first",
-				 what(e->lhs));
+			error_about(d, e->loc, "'%s' is a 'void *': cast it to what it points to first",
+				    e->lhs, NULL);
 		else if (!err)
 			set_type(kbtf, e, id, ptr);
+		if (!err && e->kind == KF_EXPR_INDEX)
+			check_bounds(d, kbtf, e);
 		return;
 	case KF_EXPR_MEMBER:
 		check_member(d, kbtf, e);
@@ -560,7 +604,7 @@ void kf_sema_btf_expr(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr *e
 		if (e->lhs->tkind == KF_T_RECORD || e->rhs->tkind == KF_T_RECORD) {
 			const struct kf_expr *r = e->lhs->tkind == KF_T_RECORD ? e->lhs : e->rhs;
 
-			kf_error(d, r->loc, "'%s' is a structure; compare one of its members", what(r));
+			error_about(d, r->loc, "'%s' is a structure; compare one of its members", r, NULL);
 			return;
 		}
 		if (e->tkind == KF_T_PTR) {

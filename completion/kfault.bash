@@ -22,7 +22,7 @@ _kfault_opts()
 	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose -h --help" \
 		"$_kfault_ipy_opts" ;;
 	explain) echo "-j --json -h --help" ;;
-	convert) echo "-o --output -h --help $_kfault_ipy_opts" ;;
+	convert) echo "-o --output -h --help $_kfault_ipy_opts --pid --children --comm --cgroup --duration" ;;
 	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \
 		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
 		"--log --stack --json" ;;

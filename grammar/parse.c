@@ -24,6 +24,13 @@ struct kf_file *kf_parse(const struct kf_source *src, struct kf_diags *diags)
 			 "the file is larger than %d bytes (1 MiB), the limit", KF_MAX_SOURCE);
 		return p.file;
 	}
+	/* an object file given where source is wanted: said in words, no bytes shown */
+	if (src->len >= 4 && memcmp(src->text, "\x7f" "ELF", 4) == 0) {
+		kf_error(diags, KF_NOLOC, "this is an ELF file (an object or a program), not kfault source (a .fault file)");
+		kf_diag_hint(diags, "for an object kfault built, 'kfault explain %s' says what it injects",
+			     src->path ? src->path : "FILE");
+		return p.file;
+	}
 	/*
 	 * A NUL byte has no place in a .fault file (strings write it "\0"), and
 	 * flex rescans the token so far at each one: many of them in one token

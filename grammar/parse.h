@@ -27,6 +27,16 @@ struct kf_parser {
 	struct kf_diags *diags;
 	struct kf_file *file;
 	int line, col;		/* the lexer's cursor */
+	const char *tok;	/* the last token's text, tok_len bytes (in the lexer's buffer) */
+	size_t tok_len;
+	/* parser.y's next_token(): blocks, and a token held back */
+	int prev;		/* the last token passed to the parser */
+	bool open_block;	/* between a '{' and its '}' */
+	struct kf_loc brace;	/* that '{' */
+	int head_line;		/* the line of the last 'inject' or 'call' not followed by 'when' */
+	int pending;		/* a token to pass next (one without a value), 0 if none */
+	bool synthetic_brace;	/* the token passed last is the '}' of a block left open */
+	struct kf_loc pending_loc;
 };
 
 /*

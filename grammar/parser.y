@@ -23,7 +23,8 @@ int yylex(YYSTYPE *lvalp, YYLTYPE *llocp, void *scanner);
 #include "util.h"
 
 static void yyerror(YYLTYPE *loc, struct kf_parser *p, const char *msg);
-#define scanner (p->scanner)
+static int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct kf_parser *p);
+#define yylex(lval, lloc, scanner) next_token(lval, lloc, p)
 
 /*
  * Growable arrays built by the list rules. The capacity is the next power of
@@ -128,7 +129,7 @@ static struct kf_value value(enum kf_value_kind kind, YYLTYPE loc, char *text, b
 
 %define api.pure full
 %define api.location.type {struct kf_loc}
-%define parse.error detailed
+%define parse.error custom
 %locations
 %expect 0
 %parse-param {struct kf_parser *p}
@@ -366,7 +367,12 @@ stmt:
 	;
 
 target:
-	  TARGET IDENT value {
+	  TARGET value {
+		/* 'target "x"': no kind; sema says which to write */
+		$$ = (struct kf_stmt){ .kind = KF_STMT_TARGET, .loc = @1 };
+		PUSH($$.values, $$.nvalues, $2);
+	}
+	| TARGET IDENT value {
 		$$ = (struct kf_stmt){ .kind = KF_STMT_TARGET, .loc = @1,
 				       .target_kind = $2, .target_kind_loc = @2 };
 		PUSH($$.values, $$.nvalues, $3);
@@ -698,17 +704,177 @@ member_name:
 
 %%
 
-/*
- * Bison's detailed messages read "syntax error, unexpected X, expecting Y";
- * we keep the part after "syntax error, ".
- */
+/* Only "memory exhausted" comes here: syntax errors go to yyreport_syntax_error(). */
 static void yyerror(YYLTYPE *loc, struct kf_parser *p, const char *msg)
 {
-	const char *prefix = "syntax error, ";
+	(void)loc;
+	(void)p;
+	(void)msg;	/* the stack is full: kf_parse() says the input nests too deeply */
+}
 
-	if (strcmp(msg, "memory exhausted") == 0)
-		return;	/* the stack is full: kf_parse() says the input nests too deeply */
-	if (strncmp(msg, prefix, strlen(prefix)) == 0)
-		msg += strlen(prefix);
-	kf_error(p->diags, *loc, "%s", msg);
+/*
+ * The lexer's next token, through a block's bookkeeping. A block is open
+ * from its '{' to its '}'; 'inject' (not a member name after '.' or '->')
+ * or the end of the file inside one is reported at the '{' left open, and
+ * the parser gets the '}' that was missing first: so the next injection is
+ * one of its own, not statements merged into this one, and the end of the
+ * file ends the block, not the parse.
+ */
+static int next_token(YYSTYPE *lval, YYLTYPE *lloc, struct kf_parser *p)
+{
+	int t;
+
+	p->synthetic_brace = false;
+	if (p->pending) {
+		t = p->pending;	/* 'inject' or the end: no value */
+		*lloc = p->pending_loc;
+		p->pending = 0;
+	} else {
+		t = (yylex)(lval, lloc, p->scanner);
+	}
+	if (p->open_block && ((t == INJECT && p->prev != '.' && p->prev != ARROW) || t == YYEOF)) {
+		struct kf_loc brace = p->brace;
+
+		kf_error(p->diags, brace, "'{' on line %d is never closed",
+			 kf_diags__origin(p->diags, brace).first_line);
+		if (t == INJECT)
+			kf_diag_hint(p->diags, "end the block with '}' before the 'inject' on line %d",
+				     kf_diags__origin(p->diags, *lloc).first_line);
+		else
+			kf_diag_hint(p->diags, "end the block with '}'");
+		p->pending = t;
+		p->pending_loc = *lloc;
+		p->synthetic_brace = true;
+		t = '}';
+	}
+	if (t == '{') {
+		p->open_block = true;
+		p->brace = *lloc;
+	} else if (t == '}') {
+		p->open_block = false;
+	} else if (t == INJECT || t == CALL) {
+		p->head_line = lloc->first_line;	/* a head, where 'when' may come */
+	} else if (t == WHEN) {
+		p->head_line = 0;
+	}
+	p->prev = t;
+	return t;
+}
+
+/* A token's name for messages: "'call'" as "call", "identifier" as it is. */
+static const char *word_of(yysymbol_kind_t t, char *buf, size_t size)
+{
+	const char *name = yysymbol_name(t);
+	size_t n = strlen(name);
+
+	if (n > 2 && name[0] == '\'' && name[n - 1] == '\'' && n - 2 < size) {
+		memcpy(buf, name + 1, n - 2);
+		buf[n - 2] = '\0';
+		return buf;
+	}
+	return name;
+}
+
+static bool expects(const yysymbol_kind_t *v, int n, yysymbol_kind_t t)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == t)
+			return true;
+	return false;
+}
+
+static bool starts_expr(yysymbol_kind_t t)
+{
+	static const char *const ops = "(!~-+*&";
+	const char *name = yysymbol_name(t);
+
+	if (t == YYSYMBOL_IDENT || t == YYSYMBOL_TYPENAME || t == YYSYMBOL_INTEGER ||
+	    t == YYSYMBOL_CHARLIT)
+		return true;
+	return name[0] == '\'' && name[1] && name[2] == '\'' && strchr(ops, name[1]);
+}
+
+static bool expects_named(const yysymbol_kind_t *v, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(yysymbol_name(v[i]), name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A syntax error: "unexpected X" and what the grammar expects there, from
+ * the parser's own tables. Up to four are listed in the message, as bison
+ * does; where a statement may start, the hint names the statements the
+ * grammar has (or the one a misspelt word is closest to) instead; after
+ * 'inject SITE' or 'call NAME' on the same line, an expression is missing
+ * its 'when'.
+ */
+static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
+{
+	enum { MAX = 64 };
+	yysymbol_kind_t exp[MAX], tok = yypcontext_token(ctx);
+	int n = yypcontext_expected_tokens(ctx, exp, MAX);
+	struct kf_buf msg = {0};
+	const YYLTYPE *loc = yypcontext_location(ctx);
+	bool stmt_here = n > 0 && expects(exp, n, YYSYMBOL_CALL) && expects(exp, n, YYSYMBOL_TARGET) &&
+			 expects_named(exp, n, "'}'");
+	bool is_word = tok == YYSYMBOL_IDENT || tok == YYSYMBOL_TYPENAME;
+	/* an identifier is at most 127 characters; a longer one was reported */
+	char *word = is_word && p->tok_len ? kf_strndup(p->tok, p->tok_len < 127 ? p->tok_len : 127) : NULL;
+
+	if (p->synthetic_brace) {
+		/* the '}' next_token() gave for a block left open: that was reported */
+		free(word);
+		return 0;
+	}
+	if (n < 0)
+		n = 0;
+	kf_buf_printf(&msg, "unexpected %s", yysymbol_name(tok));
+	if (word)
+		kf_buf_printf(&msg, " '%s'", word);
+	if (n > 0 && n <= 4 && !stmt_here) {
+		for (int i = 0; i < n; i++)
+			kf_buf_printf(&msg, "%s%s", i ? " or " : ", expecting ", yysymbol_name(exp[i]));
+	}
+	kf_error(p->diags, *loc, "%s", msg.s);
+	kf_buf_free(&msg);
+
+	if (p->head_line == loc->first_line && starts_expr(tok)) {
+		/* on the line of 'inject' or 'call', no 'when' yet, and an expression */
+		if (stmt_here)
+			kf_diag_hint(p->diags, "a frame's predicate is written after 'when', as in 'call NAME when EXPR'");
+		else
+			kf_diag_hint(p->diags, "a predicate is written after 'when', as in 'inject slab when EXPR {'");
+	} else if (stmt_here) {
+		const char *names[MAX];
+		char bufs[MAX][16];
+		int k = 0;
+		struct kf_buf hint = {0};
+		const char *near = NULL;
+
+		/* the keywords that may come here: the statements' first words */
+		for (int i = 0; i < n; i++) {
+			const char *name = yysymbol_name(exp[i]);
+
+			if (name[0] == '\'' && name[1] != '}' && name[1] != ';') {
+				names[k] = word_of(exp[i], bufs[k], sizeof(bufs[k]));
+				k++;
+			}
+		}
+		if (word)
+			near = kf_closest(word, names, (size_t)k);
+		if (near) {
+			kf_diag_hint(p->diags, "did you mean '%s'?", near);
+		} else {
+			for (int i = 0; i < k; i++)
+				kf_buf_printf(&hint, "%s'%s'", i == 0 ? "" : i == k - 1 ? " or " : ", ",
+					      names[i]);
+			kf_diag_hint(p->diags, "a statement here starts with %s, and '}' ends the block",
+				     hint.s ? hint.s : "?");
+			kf_buf_free(&hint);
+		}
+	}
+	free(word);
+	return 0;
 }

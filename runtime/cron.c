@@ -173,6 +173,9 @@ int kf_parse_duration(const char *text, uint64_t *ms)
 		} else if (*s == 'h') {
 			unit = 3600 * 1000;
 			s++;
+		} else if (*s == 'd') {
+			unit = 24 * 3600 * 1000;
+			s++;
 		} else {
 			return -EINVAL;
 		}
@@ -243,7 +246,7 @@ int kf_cron_parse(const char *text, struct kf_cron *out, struct kf_cron_error *e
 				return fail(err, i, 6, "@every needs a duration, as in '@every 5m'");
 			if (kf_parse_duration(text + d, &out->every_ms))
 				return fail(err, d, len - d,
-					    "'%s' is not a duration (use ms, s, m, h: '5m', '1h30m')", text + d);
+					    "'%s' is not a duration (use ms, s, m, h, d: '5m', '1h30m')", text + d);
 			if (out->every_ms < 1000)
 				return fail(err, d, len - d, "@every needs at least 1s");
 			return 0;

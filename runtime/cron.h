@@ -37,7 +37,7 @@ int kf_cron_parse(const char *text, struct kf_cron *out, struct kf_cron_error *e
  */
 time_t kf_cron_next(const struct kf_cron *c, time_t after);
 
-/* Parse "1h30m", "500ms", "1.5h" (Go's time.ParseDuration units ms s m h). */
+/* Parse "1h30m", "500ms", "1.5h", "2d": Go's time.ParseDuration units ms s m h, and d (days). */
 int kf_parse_duration(const char *text, uint64_t *ms);
 /* The other way: "1h30m", "500ms", "0s", in buf (size: 32 is enough); buf. */
 char *kf_format_duration(uint64_t ms, char *buf, size_t size);

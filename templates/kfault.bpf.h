@@ -166,6 +166,16 @@ struct kf_chain {
 	__builtin_choose_expr(KF_IS_ARRAY(lv), KF_READ((lv)[i]),	\
 			      KF_DEREF(KF_READ(lv) + (i)))
 
+/*
+ * &lv[i], the address of an element, for lv an array (its address, CO-RE
+ * relocated, nothing read) or a pointer (read, plus i): where a member of
+ * an element (p->arr[i].len) or the next index (p->grid[i][j]) is read from.
+ */
+#define KF_ELEM(lv, i)							\
+	__builtin_choose_expr(KF_IS_ARRAY(lv),				\
+			      __builtin_preserve_access_index(&(lv)[i]),	\
+			      KF_READ(lv) + (i))
+
 /* Where a string member's bytes are: the array itself, or where the pointer points. */
 #define KF_STR(lv)							\
 	__builtin_choose_expr(KF_IS_ARRAY(lv), (const void *)&(lv)[0],	\

@@ -631,15 +631,31 @@ enum { SPEC_FKR, SPEC_DURATION, SPEC_SCHEDULER, SPEC_MODE, SPEC_VALUE, SPEC_SELE
        SPEC_CONTAINERS, SPEC_REMOTE, SPEC_N };
 enum { FKR_FAILTYPE, FKR_HEADERS, FKR_CALLCHAIN, FKR_PROBABILITY, FKR_TIMES, FKR_N };
 
-/* One resource while it is read: its fields, then what they say. */
+enum kc_kind { KC_KERNELCHAOS, KC_SCHEDULE, KC_WORKFLOW };
+
+/*
+ * One injection while it is read: its resource's fields, those of its
+ * KernelChaos spec (a KernelChaos's spec, a Schedule's spec.kernelChaos, a
+ * Workflow template's kernelChaos), then what they say.
+ */
 struct resource {
 	yaml_node_t *root;
+	enum kc_kind kind;
 	struct field top[TOP_N], spec[SPEC_N], fkr[FKR_N];
+	const struct field *specf;	/* the field whose value is the KernelChaos spec */
 	yaml_node_t *name, *ns, *duration, *cron;
+	yaml_node_t *tmpl;		/* a Workflow's template: its name */
+	const yaml_node_t *deadline;	/* its deadline: the duration, unless the spec has one */
+	const struct field *kept[4];	/* more fields kept for Kubernetes (a Schedule's) */
+	int nkept;
 	struct frame frames[KF_MAX_FRAMES + 1], hook;
 	int nframes;
 	uint64_t failtype, probability, times;
 	bool has_probability, has_times;
+};
+
+static const char *const kind_words[] = {
+	[KC_KERNELCHAOS] = "KernelChaos", [KC_SCHEDULE] = "Schedule", [KC_WORKFLOW] = "Workflow",
 };
 
 /* kind, apiVersion, metadata: whether this is a KernelChaos resource to read on. */
@@ -660,21 +676,20 @@ static bool read_header(struct kc *k, struct resource *r)
 			     "' and 'kind: KernelChaos'");
 		return false;
 	}
-	if (!str_is(top[TOP_KIND].value, "KernelChaos")) {
+	for (r->kind = 0; r->kind < KF_ARRAY_SIZE(kind_words); r->kind++)
+		if (str_is(top[TOP_KIND].value, kind_words[r->kind]))
+			break;
+	if (r->kind == KF_ARRAY_SIZE(kind_words)) {
 		const yaml_node_t *v = top[TOP_KIND].value;
-		static const char *const kc[] = { "KernelChaos" };
+		const char *near;
 
 		s = v->type == YAML_SCALAR_NODE ? printable(v, 64) : kf_strdup(what(v));
-		kf_error(k->d, loc_node(k, v), "kfault reads KernelChaos resources, not '%s'", s);
-		if (kf_closest(s, kc, 1))
-			kf_diag_hint(k->d, "did you mean 'KernelChaos'?");
+		kf_error(k->d, loc_node(k, v), "kfault reads KernelChaos resources (alone, or in a "
+			 "Schedule or a Workflow), not '%s'", s);
+		near = kf_closest(s, kind_words, KF_ARRAY_SIZE(kind_words));
+		if (near)
+			kf_diag_hint(k->d, "did you mean '%s'?", near);
 		free(s);
-		return false;
-	}
-	if (++k->resources > KF_MAX_INJECTIONS) {
-		kf_error(k->d, loc_node(k, top[TOP_KIND].value),
-			 "a file holds at most %d injections: this is KernelChaos resource %d",
-			 KF_MAX_INJECTIONS, k->resources);
 		return false;
 	}
 	if (!top[TOP_API].key) {
@@ -688,7 +703,7 @@ static bool read_header(struct kc *k, struct resource *r)
 		s = top[TOP_API].value->type == YAML_SCALAR_NODE ? printable(top[TOP_API].value, 64) :
 		    kf_strdup(what(top[TOP_API].value));
 		kf_error(k->d, loc_node(k, top[TOP_API].value),
-			 "KernelChaos is in apiVersion " KC_API_VERSION ", not '%s'", s);
+			 "%s is in apiVersion " KC_API_VERSION ", not '%s'", kind_words[r->kind], s);
 		free(s);
 	}
 	if (top[TOP_META].key && !is_null(top[TOP_META].value) && want_map(k, &top[TOP_META])) {
@@ -706,54 +721,63 @@ static bool read_header(struct kc *k, struct resource *r)
 	return true;
 }
 
-/* spec: duration and scheduler; whether it has a failKernRequest to read. */
+/* A duration kfault reads ("30s", "1h30m"): the node, or NULL (reported). */
+static yaml_node_t *want_duration(struct kc *k, const struct field *f)
+{
+	yaml_node_t *d = want_scalar(k, f, "a duration such as \"30s\"");
+	uint64_t ms;
+	int err;
+	bool clean;
+	char *s;
+
+	if (!d)
+		return NULL;
+	err = kf_parse_duration(sval(d), &ms);
+	clean = slen(d) == strlen(sval(d));
+	for (size_t i = 0; i < slen(d); i++)
+		clean &= is_ident_char((unsigned char)sval(d)[i], false) || sval(d)[i] == '.';
+	if (clean && (!err || err == -ERANGE) && !memchr(sval(d), 'd', slen(d)))
+		return d;
+	s = printable(d, 64);
+	kf_error(k->d, loc_node(k, d), "%s '%s' is not a duration kfault reads", f->name, s);
+	if (clean && !err)	/* kfault's own 'd' (days): not Go's, so not Kubernetes' either */
+		kf_diag_hint(k->d, "Go's durations have no days: write hours, as in \"24h\"");
+	else if (strstr(s, "ns") || strstr(s, "us") || strstr(s, "\xc2\xb5s"))
+		kf_diag_hint(k->d, "kfault counts time in milliseconds: use ms, s, m or h");
+	else
+		kf_diag_hint(k->d, "a number and a unit ms, s, m or h, repeated: \"30s\", \"1h30m\", \"1.5h\"");
+	free(s);
+	return NULL;
+}
+
+/* The KernelChaos spec (r->specf): duration and scheduler; whether it has a failKernRequest to read. */
 static bool read_spec(struct kc *k, struct resource *r)
 {
 	struct field *spec = r->spec, sched[1] = { { .name = "cron" } };
+	const char *where = r->kind == KC_KERNELCHAOS ? "spec" : "kernelChaos";
 	yaml_node_t *specmap;
-	char *s;
 
-	if (!r->top[TOP_SPEC].key) {
-		kf_error(k->d, loc_node(k, r->top[TOP_KIND].key), "this resource has no 'spec'");
-		kf_diag_hint(k->d, "the failure is described in spec.failKernRequest");
-		return false;
-	}
-	specmap = want_map(k, &r->top[TOP_SPEC]);
+	specmap = want_map(k, r->specf);
 	if (!specmap)
 		return false;
-	get_fields(k, specmap, "spec", spec, SPEC_N);
+	get_fields(k, specmap, where, spec, SPEC_N);
 	if (!spec[SPEC_FKR].key) {
-		kf_error(k->d, loc_node(k, r->top[TOP_SPEC].key), "spec has no 'failKernRequest'");
+		kf_error(k->d, loc_node(k, r->specf->key), "%s has no 'failKernRequest'", where);
 		kf_diag_hint(k->d, "it says what to fail: failtype 0 (slab), 1 (page) or 2 (bio), "
 			     "and under which callchain");
 		return false;
 	}
-	if (spec[SPEC_DURATION].key && !is_null(spec[SPEC_DURATION].value)) {
-		r->duration = want_scalar(k, &spec[SPEC_DURATION], "a duration such as \"30s\"");
-		if (r->duration) {
-			const yaml_node_t *d = r->duration;
-			uint64_t ms;
-			int err = kf_parse_duration(sval(d), &ms);
-			bool clean = slen(d) == strlen(sval(d));
-
-			for (size_t i = 0; i < slen(d); i++)
-				clean &= is_ident_char((unsigned char)sval(d)[i], false) || sval(d)[i] == '.';
-			if (!clean || (err && err != -ERANGE)) {
-				s = printable(d, 64);
-				kf_error(k->d, loc_node(k, d), "duration '%s' is not a duration kfault reads", s);
-				if (strstr(s, "ns") || strstr(s, "us") || strstr(s, "\xc2\xb5s"))
-					kf_diag_hint(k->d, "kfault counts time in milliseconds: use ms, s, m or h");
-				else
-					kf_diag_hint(k->d, "a number and a unit ms, s, m or h, repeated: \"30s\", \"1h30m\", \"1.5h\"");
-				free(s);
-				r->duration = NULL;
-			}
-		}
-	}
+	if (spec[SPEC_DURATION].key && !is_null(spec[SPEC_DURATION].value))
+		r->duration = want_duration(k, &spec[SPEC_DURATION]);
+	else if (r->deadline)
+		r->duration = (yaml_node_t *)r->deadline;
 	if (spec[SPEC_SCHEDULER].key && !is_null(spec[SPEC_SCHEDULER].value)) {
 		yaml_node_t *m = want_map(k, &spec[SPEC_SCHEDULER]);
 
-		if (m) {
+		if (m && r->cron) {
+			kf_error(k->d, loc_node(k, spec[SPEC_SCHEDULER].key),
+				 "a Schedule's kernelChaos has no scheduler: the Schedule's 'schedule' is its cron");
+		} else if (m) {
 			get_fields(k, m, "scheduler", sched, 1);
 			if (!sched[0].key)
 				kf_error(k->d, loc_node(k, spec[SPEC_SCHEDULER].key), "scheduler has no 'cron'");
@@ -871,7 +895,7 @@ static void emit_comments(struct kc *k, const struct resource *r)
 
 	if (k->resources > 1)
 		kf_xlate__emit(k->x, at, "\n");
-	kf_buf_puts(&b, "# KernelChaos ");
+	kf_buf_printf(&b, "# %s ", kind_words[r->kind]);
 	s = r->name ? printable(r->name, 128) : kf_strdup("(no name)");
 	kf_buf_puts(&b, s);
 	free(s);
@@ -880,15 +904,26 @@ static void emit_comments(struct kc *k, const struct resource *r)
 		kf_buf_printf(&b, " in namespace %s", s);
 		free(s);
 	}
+	if (r->tmpl) {
+		s = printable(r->tmpl, 128);
+		kf_buf_printf(&b, ", template %s", s);
+		free(s);
+	}
 	s = kf_strdup(k->src->path);
 	for (char *c = s; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
-	kf_buf_printf(&b, ", from %s line %d\n", s, loc_mark(k, r->root->start_mark).first_line);
+	kf_buf_printf(&b, ", from %s line %d\n", s,
+		      loc_mark(k, (r->tmpl ? r->specf->key : r->root)->start_mark).first_line);
 	free(s);
 	kf_xlate__emit(k->x, at, "%s", b.s);
 	kf_buf_free(&b);
 
+	for (int i = 0; i < r->nkept; i++) {
+		kf_buf_printf(&names, "%s%s", names.len ? ", " : "", r->kept[i]->name);
+		if (!first)
+			first = r->kept[i];
+	}
 	for (size_t i = 0; i < KF_ARRAY_SIZE(kept); i++) {
 		if (!spec[kept[i]].key)
 			continue;
@@ -907,6 +942,8 @@ static void emit_comments(struct kc *k, const struct resource *r)
 			       "--pid, --comm or --cgroup):\n");
 	if (top[TOP_META].key)
 		put_kept(k, &top[TOP_META]);
+	for (int i = 0; i < r->nkept; i++)
+		put_kept(k, r->kept[i]);
 	for (size_t i = 0; i < KF_ARRAY_SIZE(kept); i++)
 		if (spec[kept[i]].key)
 			put_kept(k, &spec[kept[i]]);
@@ -982,35 +1019,241 @@ static void emit_injection(struct kc *k, const struct resource *r)
 	kf_xlate__emit(k->x, at, "}\n");
 }
 
-/* One resource: read and check it, then write it as native text if it has no error. */
+static void resource_init(struct resource *r, yaml_node_t *root)
+{
+	static const char *const top[TOP_N] = { "apiVersion", "kind", "metadata", "spec", "status" };
+	static const char *const spec[SPEC_N] = {
+		"failKernRequest", "duration", "scheduler", "mode", "value", "selector",
+		"containerNames", "remoteCluster",
+	};
+	static const char *const fkr[FKR_N] = { "failtype", "headers", "callchain", "probability", "times" };
+
+	memset(r, 0, sizeof(*r));
+	r->root = root;
+	for (int i = 0; i < TOP_N; i++)
+		r->top[i].name = top[i];
+	for (int i = 0; i < SPEC_N; i++)
+		r->spec[i].name = spec[i];
+	for (int i = 0; i < FKR_N; i++)
+		r->fkr[i].name = fkr[i];
+	r->probability = 100;
+}
+
+/* One injection, from the KernelChaos spec r->specf: read and check it, then write it as native text. */
+static void translate_spec(struct kc *k, struct resource *r)
+{
+	int errors = k->d->errors, before_chain;
+
+	if (++k->resources > KF_MAX_INJECTIONS) {
+		kf_error(k->d, loc_node(k, r->kind == KC_WORKFLOW ? r->specf->key : r->top[TOP_KIND].value),
+			 "a file holds at most %d injections: this is KernelChaos %s %d",
+			 KF_MAX_INJECTIONS, r->kind == KC_WORKFLOW ? "template" : "resource", k->resources);
+		return;
+	}
+	if (!read_spec(k, r) || !read_fkr(k, r))
+		return;
+	before_chain = k->d->errors;
+	read_callchain(k, r);
+	/*
+	 * A frame in error is reported and left out; the rest is translated
+	 * all the same, so that what the translation's checks find (headers,
+	 * predicates, BTF) is reported in the same run (frontend.c).
+	 */
+	if (before_chain > errors)
+		return;
+	emit_comments(k, r);
+	emit_injection(k, r);
+}
+
+/*
+ * A Schedule's spec, or a Workflow template's schedule: its cron becomes
+ * kfault's schedule, its kernelChaos the injection; what only Kubernetes
+ * uses is kept as comments.
+ */
+static void translate_schedule(struct kc *k, struct resource *r, const struct field *specf,
+			       const char *where)
+{
+	enum { SCH_SCHEDULE, SCH_TYPE, SCH_KC, SCH_DEADLINE, SCH_CONCURRENCY, SCH_HISTORY, SCH_N };
+	struct field f[SCH_N] = {
+		{ .name = "schedule" }, { .name = "type" }, { .name = "kernelChaos" },
+		{ .name = "startingDeadlineSeconds" }, { .name = "concurrencyPolicy" },
+		{ .name = "historyLimit" },
+	};
+	yaml_node_t *map = want_map(k, specf);
+	char *s;
+
+	if (!map)
+		return;
+	/* the type first: a Schedule of another kind has keys of its own */
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *v = node(k, p->value);
+
+		if (!str_is(node(k, p->key), "type") || !v || str_is(v, "KernelChaos"))
+			continue;
+		s = v->type == YAML_SCALAR_NODE ? printable(v, 64) : kf_strdup(what(v));
+		kf_error(k->d, loc_node(k, v), "kfault reads a Schedule of KernelChaos, not of '%s'", s);
+		free(s);
+		return;
+	}
+	get_fields(k, map, where, f, SCH_N);
+	if (!f[SCH_SCHEDULE].key) {
+		kf_error(k->d, loc_node(k, specf->key), "%s has no 'schedule'", where);
+		kf_diag_hint(k->d, "the cron schedule of the injections, as in schedule: '@every 10m'");
+	} else {
+		r->cron = want_scalar(k, &f[SCH_SCHEDULE], "a cron schedule such as \"@every 10m\"");
+	}
+	if (!f[SCH_KC].key) {
+		kf_error(k->d, loc_node(k, specf->key), "%s has no 'kernelChaos'", where);
+		kf_diag_hint(k->d, "type: KernelChaos, and kernelChaos: the KernelChaos spec "
+			     "(failKernRequest, duration...)");
+		return;
+	}
+	for (int i = SCH_DEADLINE; i < SCH_N; i++)
+		if (f[i].key)
+			r->kept[r->nkept++] = &f[i];
+	if (!r->cron)
+		return;
+	r->specf = &f[SCH_KC];
+	translate_spec(k, r);
+}
+
+/*
+ * A Workflow: each template of type KernelChaos (or Schedule of
+ * KernelChaos) is an injection, all armed at once: the workflow's order
+ * (Serial, Parallel, Suspend) is not kept, and is said once; a template
+ * that is no KernelChaos (another kind of chaos, a Task, a StatusCheck) is
+ * an error.
+ */
+static void translate_workflow(struct kc *k, struct resource *wf)
+{
+	enum { WF_ENTRY, WF_TEMPLATES, WF_N };
+	enum { T_NAME, T_TYPE, T_DEADLINE, T_KC, T_SCHEDULE, T_CHILDREN, T_TASK, T_BRANCHES,
+	       T_STATUSCHECK, T_ABORT, T_N };
+	struct field f[WF_N] = { { .name = "entry" }, { .name = "templates" } };
+	yaml_node_t *map, *list;
+	bool order_said = false;
+
+	if (!wf->top[TOP_SPEC].key) {
+		kf_error(k->d, loc_node(k, wf->top[TOP_KIND].key), "this resource has no 'spec'");
+		kf_diag_hint(k->d, "a Workflow's spec has 'entry' and 'templates'");
+		return;
+	}
+	map = want_map(k, &wf->top[TOP_SPEC]);
+	if (!map)
+		return;
+	get_fields(k, map, "a Workflow's spec", f, WF_N);
+	if (!f[WF_TEMPLATES].key || f[WF_TEMPLATES].value->type != YAML_SEQUENCE_NODE) {
+		kf_error(k->d, loc_node(k, f[WF_TEMPLATES].key ? f[WF_TEMPLATES].value : wf->top[TOP_SPEC].key),
+			 "a Workflow's spec has a list of 'templates'");
+		return;
+	}
+	list = f[WF_TEMPLATES].value;
+	for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(k, *it);
+		struct field t[T_N] = {
+			{ .name = "name" }, { .name = "templateType" }, { .name = "deadline" },
+			{ .name = "kernelChaos" }, { .name = "schedule" }, { .name = "children" },
+			{ .name = "task" }, { .name = "conditionalBranches" }, { .name = "statusCheck" },
+			{ .name = "abortWithStatusCheck" },
+		};
+		struct resource r;
+		char *s;
+
+		if (!item)
+			continue;
+		if (item->type != YAML_MAPPING_NODE) {
+			kf_error(k->d, loc_node(k, item), "a template is a mapping (name, templateType...), not %s",
+				 what(item));
+			continue;
+		}
+		/* the type first: a template of another kind has keys of its own */
+		for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++)
+			if (str_is(node(k, p->key), "templateType")) {
+				t[T_TYPE].key = node(k, p->key);
+				t[T_TYPE].value = node(k, p->value);
+			}
+		if (!t[T_TYPE].key) {
+			kf_error(k->d, loc_node(k, item), "this template has no 'templateType'");
+			kf_diag_hint(k->d, "templateType: KernelChaos, with kernelChaos: its spec");
+			continue;
+		}
+		if (str_is(t[T_TYPE].value, "Serial") || str_is(t[T_TYPE].value, "Parallel") ||
+		    str_is(t[T_TYPE].value, "Suspend")) {
+			if (!order_said)
+				kf_warning(k->d, loc_node(k, t[T_TYPE].value),
+					   "kfault arms every KernelChaos template at once: a workflow's "
+					   "order (Serial, Parallel, Suspend) is not kept");
+			order_said = true;
+			continue;
+		}
+		if (!str_is(t[T_TYPE].value, "KernelChaos") && !str_is(t[T_TYPE].value, "Schedule")) {
+			s = printable(t[T_TYPE].value, 64);
+			kf_error(k->d, loc_node(k, t[T_TYPE].value),
+				 "kfault runs a Workflow's KernelChaos templates, not '%s'", s);
+			kf_diag_hint(k->d, "Serial, Parallel and Suspend are read (the order is not kept); "
+				     "a Task, a StatusCheck or another kind of chaos is not");
+			free(s);
+			continue;
+		}
+		t[T_TYPE].key = t[T_TYPE].value = NULL;	/* get_fields finds it again */
+		get_fields(k, item, "a Workflow template", t, T_N);
+		for (int i = T_CHILDREN; i < T_N; i++)
+			if (t[i].key)
+				kf_error(k->d, loc_node(k, t[i].key), "'%s' is not part of a KernelChaos template",
+					 t[i].name);
+		resource_init(&r, wf->root);
+		r.kind = KC_WORKFLOW;
+		memcpy(r.top, wf->top, sizeof(r.top));
+		r.name = wf->name;
+		r.ns = wf->ns;
+		r.tmpl = t[T_NAME].key && t[T_NAME].value->type == YAML_SCALAR_NODE ? t[T_NAME].value : NULL;
+		if (str_is(t[T_TYPE].value, "Schedule")) {
+			/* its deadline ends the whole schedule: no per-tick duration of kfault's */
+			if (t[T_DEADLINE].key)
+				r.kept[r.nkept++] = &t[T_DEADLINE];
+			if (!t[T_SCHEDULE].key) {
+				kf_error(k->d, loc_node(k, t[T_TYPE].value), "a Schedule template has no 'schedule'");
+				continue;
+			}
+			translate_schedule(k, &r, &t[T_SCHEDULE], "a template's schedule");
+			continue;
+		}
+		if (t[T_DEADLINE].key && !is_null(t[T_DEADLINE].value))
+			r.deadline = want_duration(k, &t[T_DEADLINE]);
+		if (!t[T_KC].key) {
+			kf_error(k->d, loc_node(k, t[T_TYPE].value), "a KernelChaos template has no 'kernelChaos'");
+			kf_diag_hint(k->d, "kernelChaos: the KernelChaos spec (failKernRequest, duration...)");
+			continue;
+		}
+		r.specf = &t[T_KC];
+		translate_spec(k, &r);
+	}
+}
+
+/* One resource: read and check it, then write what it injects as native text. */
 static void translate_resource(struct kc *k, yaml_node_t *root)
 {
-	struct resource r = {
-		.root = root,
-		.top = {
-			{ .name = "apiVersion" }, { .name = "kind" }, { .name = "metadata" },
-			{ .name = "spec" }, { .name = "status" },
-		},
-		.spec = {
-			{ .name = "failKernRequest" }, { .name = "duration" }, { .name = "scheduler" },
-			{ .name = "mode" }, { .name = "value" }, { .name = "selector" },
-			{ .name = "containerNames" }, { .name = "remoteCluster" },
-		},
-		.fkr = {
-			{ .name = "failtype" }, { .name = "headers" }, { .name = "callchain" },
-			{ .name = "probability" }, { .name = "times" },
-		},
-		.probability = 100,
-	};
-	int errors = k->d->errors;
+	struct resource r;
 
-	if (!read_header(k, &r) || !read_spec(k, &r) || !read_fkr(k, &r))
+	resource_init(&r, root);
+	if (!read_header(k, &r))
 		return;
-	read_callchain(k, &r);
-	if (k->d->errors > errors)
+	if (r.kind == KC_WORKFLOW) {
+		translate_workflow(k, &r);
 		return;
-	emit_comments(k, &r);
-	emit_injection(k, &r);
+	}
+	if (!r.top[TOP_SPEC].key) {
+		kf_error(k->d, loc_node(k, r.top[TOP_KIND].key), "this resource has no 'spec'");
+		kf_diag_hint(k->d, r.kind == KC_SCHEDULE ? "a Schedule's spec has 'schedule', 'type: "
+			     "KernelChaos' and 'kernelChaos'" : "the failure is described in spec.failKernRequest");
+		return;
+	}
+	if (r.kind == KC_SCHEDULE) {
+		translate_schedule(k, &r, &r.top[TOP_SPEC], "a Schedule's spec");
+		return;
+	}
+	r.specf = &r.top[TOP_SPEC];
+	translate_spec(k, &r);
 }
 
 /* ---- the file ---- */

@@ -8,6 +8,8 @@ set(kc_cases
 	"docs-flow|${kc_dir}/kernelchaos-docs-flow.yaml|${kc_dir}/kernelchaos-docs.fault|"
 	"example|${PROJECT_SOURCE_DIR}/examples/kernelchaos.yaml|${kc_dir}/kernelchaos-bananas.fault|"
 	"several|${kc_dir}/kernelchaos-several.yaml|${kc_dir}/kernelchaos-several.fault|"
+	"schedule|${kc_dir}/kernelchaos-schedule.yaml|${kc_dir}/kernelchaos-schedule.fault|"
+	"workflow|${kc_dir}/kernelchaos-workflow.yaml|${kc_dir}/kernelchaos-workflow.fault|"
 	"near-miss|${PROJECT_SOURCE_DIR}/examples/kernelchaos.yaml|${kc_dir}/kernelchaos-near-miss.fault|--expect-differ"
 	"other-program|${kc_dir}/kernelchaos-docs.yaml|${kc_dir}/kernelchaos-bananas.fault|--expect-differ")
 foreach(case ${kc_cases})

@@ -392,15 +392,27 @@ static void test_members(void **state)
 	kf_unit__fini(&u);
 
 	assert_int_equal(check(&u, "inject bio when bio->bi_iter->bi_size == 0 { }"), -EINVAL);
-	assert_true(has_diag(&u, "'bi_iter' is a structure, not a pointer; did you mean '.'?"));
+	assert_true(has_diag(&u, "'bio->bi_iter' is a structure, not a pointer; did you mean '.'?"));
 	kf_unit__fini(&u);
 
 	assert_int_equal(check(&u, "inject bio when bio->bi_bdev.bd_dev == 0 { }"), -EINVAL);
-	assert_true(has_diag(&u, "'bi_bdev' is a pointer; did you mean '->'?"));
+	assert_true(has_diag(&u, "'bio->bi_bdev' is a pointer; did you mean '->'?"));
 	kf_unit__fini(&u);
 
 	assert_int_equal(check(&u, "inject bio when bio->bi_bdev == 0 && bio->bi_iter == 0 { }"), -EINVAL);
-	assert_true(has_diag(&u, "'bi_iter' is a structure; compare one of its members"));
+	assert_true(has_diag(&u, "'bio->bi_iter' is a structure; compare one of its members"));
+	kf_unit__fini(&u);
+
+	/* elements: a member of one, a pointer element, the element named as written */
+	assert_int_equal(check(&u, "inject bio when bio->bi_io_vec[0].bv_len == 4096 { target pid 1 }"), 0);
+	kf_unit__fini(&u);
+	assert_int_equal(check(&u, "inject bio when bio->bi_io_vec[1]->bv_len == 0 { }"), -EINVAL);
+	assert_true(has_diag(&u, "'bio->bi_io_vec[1]' is a structure, not a pointer; did you mean '.'?"));
+	kf_unit__fini(&u);
+	assert_int_equal(check(&u, "inject bio when bio->bi_io_vec[0].bv_lem == 0 { }"), -EINVAL);
+	assert_true(has_diag(&u, "no member named 'bv_lem' in 'struct bio_vec'"));
+	kf_unit__fini(&u);
+	assert_int_equal(check(&u, "inject slab when s->node[0]->nr_partial > 0 { target pid 1 }"), 0);
 	kf_unit__fini(&u);
 
 	/* an enumerator of the kernel is a constant */

@@ -96,6 +96,8 @@ static void test_durations(void **state)
 	assert_int_equal(ms, 5400000);
 	assert_int_equal(kf_parse_duration("2m10s", &ms), 0);
 	assert_int_equal(ms, 130000);
+	assert_int_equal(kf_parse_duration("2d", &ms), 0);
+	assert_int_equal(ms, 2 * 86400000);
 	assert_int_equal(kf_parse_duration("10", &ms), -EINVAL);
 	assert_int_equal(kf_parse_duration("s", &ms), -EINVAL);
 	assert_int_equal(kf_parse_duration("", &ms), -EINVAL);

@@ -68,12 +68,34 @@ static void test_nested_reads(void **state)
 	assert_lowers("int *p, struct qstr *q", "p[q->len]",
 		      "({ __auto_type ___kf_p = p + BPF_CORE_READ(q, len); KF_DEREF(___kf_p); })");
 	assert_lowers("struct dentry **pp", "(*pp)->d_flags",
-		      "({ __auto_type ___kf_b = (KF_DEREF(pp)); BPF_CORE_READ(___kf_b, d_flags); })");
+		      "({ __auto_type ___kf_b = KF_DEREF(pp); BPF_CORE_READ(___kf_b, d_flags); })");
 	assert_lowers("struct dentry *d", "*&d->d_parent->d_flags",
 		      "({ __auto_type ___kf_p = ({ __auto_type ___kf_p = BPF_CORE_READ(d, d_parent); "
 		      "&(___kf_p->d_flags); }); KF_DEREF(___kf_p); })");
 	assert_lowers("struct dentry *d", "(d->d_parent)->d_flags + ((struct dentry *)d)->d_flags",
-		      "BPF_CORE_READ(d, d_parent, d_flags) + BPF_CORE_READ((((struct dentry *)d)), d_flags)");
+		      "BPF_CORE_READ(d, d_parent, d_flags) + BPF_CORE_READ(((struct dentry *)d), d_flags)");
+}
+
+/* Members of array elements: the element's address, then a chain from it. */
+static void test_elements(void **state)
+{
+	(void)state;
+	assert_lowers("struct bio *bio", "bio->bi_io_vec[0].bv_len",
+		      "({ __auto_type ___kf_b = KF_ELEM(bio->bi_io_vec, 0); "
+		      "BPF_CORE_READ(___kf_b, bv_len); })");
+	assert_lowers("struct kmem_cache *s", "s->node[1]->nr_partial",
+		      "({ __auto_type ___kf_b = KF_INDEX(s->node, 1); BPF_CORE_READ(___kf_b, nr_partial); })");
+	assert_lowers("struct zone *z", "z->free_area[3].free_list[1].next",
+		      "({ __auto_type ___kf_b = ({ __auto_type ___kf_p = KF_ELEM(z->free_area, 3); "
+		      "KF_ELEM(___kf_p->free_list, 1); }); BPF_CORE_READ(___kf_b, next); })");
+	assert_lowers("char **argv", "argv[1][2]",
+		      "({ __auto_type ___kf_e = (argv + 1); KF_INDEX((*___kf_e), 2); })");
+	assert_lowers("struct grid *g", "g->next->cell[1][2]",
+		      "({ __auto_type ___kf_e = ({ __auto_type ___kf_p = BPF_CORE_READ(g, next); "
+		      "KF_ELEM(___kf_p->cell, 1); }); KF_INDEX((*___kf_e), 2); })");
+	assert_lowers("struct bio_vec *v", "(*v).bv_len + v[1].bv_len",
+		      "BPF_CORE_READ(v, bv_len) + ({ __auto_type ___kf_b = (v + 1); "
+		      "BPF_CORE_READ(___kf_b, bv_len); })");
 }
 
 static void test_strings(void **state)
@@ -118,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_member_chains),
 		cmocka_unit_test(test_derefs_and_index),
 		cmocka_unit_test(test_nested_reads),
+		cmocka_unit_test(test_elements),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_c_string),

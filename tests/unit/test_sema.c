@@ -61,6 +61,12 @@ static void test_settings(void **state)
 	assert_string_equal(set->cgroup, "/sys/fs/cgroup/x");
 	assert_int_equal(set->nheaders, 2);
 	kf_unit__fini(&u);
+
+	/* days (issue 22) */
+	unit_parse(&u, "inject slab {\n  target pid 1\n  duration 1d12h\n}\n", true);
+	assert_int_equal(u.diags.errors, 0);
+	assert_int_equal(u.file->inj[0]->set.duration_ms, 36 * 3600 * 1000);
+	kf_unit__fini(&u);
 }
 
 static void test_defaults_and_warning(void **state)
