@@ -57,13 +57,13 @@ static __noinline bool kf0_fails(__u64 kf_sp, struct bio *bio)
 	/* arrays.fault:4: when bio->bi_io_vec[0].bv_len == 4096 && bio->bi_vcnt == 1 */
 	if (!((({ __auto_type ___kf_b = KF_ELEM(bio->bi_io_vec, 0); BPF_CORE_READ(___kf_b, bv_len); }) == 4096) && (BPF_CORE_READ(bio, bi_vcnt) == 1)))
 		return false;
-	return kf_decide(0);
+	return true;
 }
 
 SEC("kprobe/should_fail_bio")
 int BPF_KPROBE(kf0_site_kprobe, struct bio *bio)
 {
-	if (kf0_fails(KF_KPROBE_SP(ctx), bio))
+	if (kf0_fails(KF_KPROBE_SP(ctx), bio) && kf_decide(ctx, 0))
 		kf_override(ctx, 0);
 	return 0;
 }
@@ -71,7 +71,7 @@ int BPF_KPROBE(kf0_site_kprobe, struct bio *bio)
 SEC("fmod_ret/should_fail_bio")
 long BPF_PROG(kf0_site_fmod_ret, struct bio *bio)
 {
-	if (kf0_fails(KF_TRAMP_SP(ctx), bio))
+	if (kf0_fails(KF_TRAMP_SP(ctx), bio) && kf_decide(ctx, 0))
 		return kf_fmod_ret(ctx, 0);
 	return 0;
 }
@@ -199,13 +199,13 @@ static __noinline bool kf1_fails(__u64 kf_sp, struct kmem_cache *s, gfp_t gfpfla
 	/* arrays.fault:7: when s->node[0]->nr_partial > 0 && (*s).size > 64 */
 	if (!((({ __auto_type ___kf_b = KF_INDEX(s->node, 0); BPF_CORE_READ(___kf_b, nr_partial); }) > 0) && (BPF_CORE_READ(s, size) > 64)))
 		return false;
-	return kf_decide(1);
+	return true;
 }
 
 SEC("kprobe/should_failslab")
 int BPF_KPROBE(kf1_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (kf1_fails(KF_KPROBE_SP(ctx), s, gfpflags))
+	if (kf1_fails(KF_KPROBE_SP(ctx), s, gfpflags) && kf_decide(ctx, 1))
 		kf_override(ctx, 1);
 	return 0;
 }
@@ -213,7 +213,7 @@ int BPF_KPROBE(kf1_site_kprobe, struct kmem_cache *s, gfp_t gfpflags)
 SEC("fmod_ret/should_failslab")
 long BPF_PROG(kf1_site_fmod_ret, struct kmem_cache *s, gfp_t gfpflags)
 {
-	if (kf1_fails(KF_TRAMP_SP(ctx), s, gfpflags))
+	if (kf1_fails(KF_TRAMP_SP(ctx), s, gfpflags) && kf_decide(ctx, 1))
 		return kf_fmod_ret(ctx, 1);
 	return 0;
 }
