@@ -65,17 +65,7 @@ struct kf_injector {
  */
 #define KF_PROG_LOG_SIZE	(64 * 1024)
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct kf_injector *inj, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(inj->err, sizeof(inj->err), fmt, ap);
-	va_end(ap);
-	return err < 0 ? err : -err;
-}
-
+/* Set what kf_injector__errmsg() says; returns -|err|. command.c and sweep.c use it too. */
 int kf_injector_fail(struct kf_injector *inj, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -85,6 +75,9 @@ int kf_injector_fail(struct kf_injector *inj, int err, const char *fmt, ...)
 	va_end(ap);
 	return err < 0 ? err : -err;
 }
+
+/* This file's short name for it. */
+#define fail kf_injector_fail
 
 const char *kf_injector__errmsg(const struct kf_injector *inj)
 {
