@@ -92,7 +92,7 @@ struct kf_sweeper *kf_sweeper__new(struct kf_injector *inj, char *const argv[],
  * says why; then CMD did not run, or its run could not be watched).
  */
 int kf_sweeper__record(struct kf_sweeper *s);
-/* The record run: CMD's status, its duration, and whether it hung. */
+/* The record run: CMD's status and its duration. */
 int kf_sweeper__baseline_status(const struct kf_sweeper *s);
 double kf_sweeper__baseline_seconds(const struct kf_sweeper *s);
 /* Whether /dev/kmsg could be read (else no run is classed `kernel`). */
