@@ -13,7 +13,7 @@ KFAULT=$1 obj=$2 miss=$3 victim=$4 backend=$5
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --log "$obj"
 echo "dd to /dev/ram0, first segment of 4096 bytes:"
 expect_result EIO 3 "$("$victim" -c dd direct 3 /dev/ram0)"
-stop_kfault
+wait_kfault	# 'times 3': used up, it stops by itself
 grep -q 'comm dd: should_fail_bio failed \[bio-vec.fault:3\]' "$KFAULT_OUT/stdout" ||
 	{ echo "FAILED: no event line for the injected failure"; exit 1; }
 

@@ -59,7 +59,7 @@ echo "crash $crash, handled $handled"
 # crashes come from the third mount: the handled messages are not theirs
 grep -q 'victim: ext4 mount failed, not handled' $out/a.txt || fail "no crash's stderr shown"
 # a crash's reproducer replays it
-first_crash=$(grep -E '^ *[0-9]+  crash ' $out/a.txt | head -1 | awk '{print $1}')
+first_crash=$(awk '$2 == "crash" { print $1; exit }' $out/a.txt)
 repro=$out/repro/point-$first_crash.fault
 [ -f "$repro" ] || fail "no reproducer $repro"
 grep -q '^    nth [0-9]' "$repro" || fail "the reproducer has no nth"
