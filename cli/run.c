@@ -100,6 +100,7 @@ const struct cli_option run_options[] = {
 	{ "vm", 0, RUN_VM, "[=auto]",
 	  "run CMD in kfault's test VM (qemu; no root needed),\non a kernel that can inject, built once if need be;\n"
 	  "=auto: here when this kernel and user can inject" },
+	{ "vm-kernel", 0, RUN_VM_KERNEL, "KERNEL", VM_KERNEL_HELP },
 	{ "list-sites", 0, RUN_LIST_SITES, NULL,
 	  "say what the file would attach, with these options,\nand stop: nothing is loaded ('kfault explain')" },
 	CLI_OPT_HELP,
@@ -170,6 +171,7 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 			return cli_usage(cmd, "--vm takes no value or '=auto', not '%s'", arg);
 		o->vm = arg ? RUN_VM_AUTO : RUN_VM_ALWAYS;
 		break;
+	case RUN_VM_KERNEL: o->vm_kernel = arg; break;
 	default: return EXIT_USAGE;
 	}
 	return 0;
@@ -192,6 +194,8 @@ int run_check_options(const struct cli_command *cmd, const struct run_opts *o)
 		return cli_usage(cmd, "%s", "-- CMD targets the command: no --pid, --comm or --cgroup with it");
 	if (o->vm && !o->command)
 		return cli_usage(cmd, "%s", "--vm runs a command in the VM: give -- CMD [ARG...]");
+	if (o->vm_kernel && !o->vm)
+		return cli_usage(cmd, "%s", "--vm-kernel says which kernel --vm boots: give --vm too");
 	if (o->vm && o->btf_path)
 		return cli_usage(cmd, "%s", "--vm compiles against the VM kernel's BTF: no --btf with it");
 	if (o->inj.children && !o->inj.pid)

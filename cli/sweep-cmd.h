@@ -22,6 +22,7 @@ struct sweep_opts {
 	const char *btf_path;		/* for a source compiled first */
 	const char *source;		/* the .fault file, for reproducers */
 	bool vm;
+	const char *vm_kernel;		/* --vm-kernel: a kernel name or directory */
 	char **command;			/* -- CMD [ARG...] */
 };
 

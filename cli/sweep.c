@@ -26,7 +26,7 @@
 
 enum {
 	SWEEP_BY = 400, SWEEP_EACH, SWEEP_TIMEOUT, SWEEP_MAX, SWEEP_JSON, SWEEP_JUNIT,
-	SWEEP_REPRO, SWEEP_BACKEND, SWEEP_BTF, SWEEP_VM, SWEEP_SOURCE,
+	SWEEP_REPRO, SWEEP_BACKEND, SWEEP_BTF, SWEEP_VM, SWEEP_VM_KERNEL, SWEEP_SOURCE,
 };
 
 const struct cli_option sweep_options[] = {
@@ -45,6 +45,7 @@ const struct cli_option sweep_options[] = {
 	{ "source", 0, SWEEP_SOURCE, "FILE", "the .fault file OBJECT was built from, for --repro" },
 	{ "vm", 0, SWEEP_VM, NULL,
 	  "sweep in kfault's test VM (qemu; no root needed),\nthe whole sweep in one boot" },
+	{ "vm-kernel", 0, SWEEP_VM_KERNEL, "KERNEL", VM_KERNEL_HELP },
 	CLI_OPT_HELP,
 	{ NULL },
 };
@@ -107,6 +108,7 @@ static int set_option(void *ctx, int key, const char *arg)
 		break;
 	case SWEEP_BTF: o->btf_path = arg; break;
 	case SWEEP_VM: o->vm = true; break;
+	case SWEEP_VM_KERNEL: o->vm_kernel = arg; break;
 	case SWEEP_SOURCE: o->source = arg; break;
 	}
 	return -1;
@@ -653,6 +655,8 @@ int sweep_main(const struct cli_command *cmd, int argc, char **argv, const struc
 				 "happens once per run");
 	if (!sc.opts.source && !cli_is_elf(argv[first]))
 		sc.opts.source = argv[first];
+	if (sc.opts.vm_kernel && !sc.opts.vm)
+		return cli_usage(cmd, "%s", "--vm-kernel says which kernel --vm boots: give --vm too");
 	if (sc.opts.vm)
 		return vm_sweep(cmd, &sc.opts, argv[first], src ? src->compile : NULL,
 				src ? src->ctx : NULL);

@@ -37,6 +37,7 @@ extern char **environ;
 
 #define VM_RUN_ARGS	32		/* the runner's own and kfault-run's options, at most */
 #define VM_TIMEOUT	"3600"		/* seconds, unless $KFAULT_VM_TIMEOUT says */
+#define VM_MAX_FRAGMENTS 16		/* kfault vm build --config, at most */
 
 /* The runner's exit statuses besides the test's (tests/vm/README.md). */
 #define RUNNER_USAGE	240
@@ -154,25 +155,70 @@ static int wait_child(pid_t pid)
 }
 
 /*
- * The test kernel's cache directory, built first if need be (about 25
- * minutes on 2 cores, once a machine: build-kernel says so and shows its
- * progress on stderr). 0, or the exit status after saying why.
+ * A kernel the user built, in the directory path: its bzImage and its
+ * vmlinux (the BTF a source is compiled against). 0, or the exit status
+ * after saying why.
  */
-static int vm_kernel(const char *dir, bool quiet, char *kdir, size_t size)
+static int user_kernel(const char *path, char *kdir, size_t size)
 {
-	const char *version = getenv("KFAULT_VM_KERNEL_VERSION");
+	static const char *const files[] = { "bzImage", "vmlinux" };
+	char file[PATH_MAX + 16];
+	struct stat st;
+
+	if (!realpath(path, kdir) || strlen(kdir) >= size) {
+		fprintf(stderr, "kfault: --vm-kernel %s: %s\n", path, strerror(errno ? errno : ENAMETOOLONG));
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%s", kdir, files[i]);
+		if (stat(file, &st) || !S_ISREG(st.st_mode)) {
+			fprintf(stderr, "kfault: --vm-kernel %s: no %s in it (a kernel directory holds the "
+				"bzImage and the vmlinux of one build: arch/x86/boot/bzImage and vmlinux)\n",
+				path, files[i]);
+			return EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The directory of the kernel a VM boots, in kdir. kernel is a directory
+ * (a kernel the user built: used as it is) or a name of kfault's table
+ * (tests/vm/kernel/kernels; NULL: $KFAULT_VM_KERNEL_VERSION, or 6.12),
+ * built with the NULL-terminated config fragments (or none) if it is not
+ * in the cache: a few minutes on 2 cores, once a machine; build-kernel
+ * says so and shows its progress on stderr. 0, or the exit status after
+ * saying why.
+ */
+static int vm_kernel(const char *dir, bool quiet, const char *kernel, char *const *fragments,
+		     char *kdir, size_t size)
+{
 	char tool[PATH_MAX + 16], buf[PATH_MAX + 64];
-	char *argv[] = { tool, (char *)(version && *version ? version : "6.12"), NULL };
+	char *argv[2 * VM_MAX_FRAGMENTS + 3];
 	size_t len = 0;
 	ssize_t n;
-	int fds[2], wstatus;
+	int fds[2], wstatus, argc = 0;
+	struct stat st;
 	pid_t pid;
 	char *line;
 
+	if (!kernel || !*kernel)
+		kernel = getenv("KFAULT_VM_KERNEL_VERSION");
+	if (!kernel || !*kernel)
+		kernel = "6.12";
+	if (strchr(kernel, '/') || (stat(kernel, &st) == 0 && S_ISDIR(st.st_mode)))
+		return user_kernel(kernel, kdir, size);
 	if (pathf(tool, sizeof(tool), "%s/build-kernel", dir)) {
 		fprintf(stderr, "kfault: %s: %s\n", dir, strerror(ENAMETOOLONG));
 		return EXIT_FAIL;
 	}
+	argv[argc++] = tool;
+	for (size_t i = 0; fragments && fragments[i]; i++) {
+		argv[argc++] = "--config";
+		argv[argc++] = fragments[i];
+	}
+	argv[argc++] = (char *)kernel;
+	argv[argc] = NULL;
 	if (pipe2(fds, O_CLOEXEC)) {
 		fprintf(stderr, "kfault: %s\n", strerror(errno));
 		return EXIT_FAIL;
@@ -283,6 +329,7 @@ struct vm_guest {
 	void *ctx;
 	bool warn_fails;
 	char **command;
+	const char *kernel;	/* --vm-kernel, or NULL */
 };
 
 static int vm_boot(const struct cli_command *cmd, const char *path, run_compile_fn compile,
@@ -316,7 +363,7 @@ static int vm_boot(const struct cli_command *cmd, const char *path, run_compile_
 		fprintf(stderr, "kfault: --vm: %s: %s (installed next to kfault)\n", guest_run, strerror(errno));
 		return EXIT_FAIL;
 	}
-	status = vm_kernel(dir, true, kdir, sizeof(kdir));
+	status = vm_kernel(dir, true, g->kernel, NULL, kdir, sizeof(kdir));
 	if (status)
 		return status;
 
@@ -482,7 +529,7 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 	   run_compile_fn compile, void *ctx)
 {
 	struct run_guest rg = { .o = o };
-	struct vm_guest g = { run_args, run_after, &rg, true, o->command };
+	struct vm_guest g = { run_args, run_after, &rg, true, o->command, o->vm_kernel };
 
 	return vm_boot(cmd, path, compile, ctx, &g);
 }
@@ -604,51 +651,73 @@ int vm_sweep(const struct cli_command *cmd, const struct sweep_opts *o, const ch
 	     run_compile_fn compile, void *ctx)
 {
 	struct sweep_guest sg = { .o = o };
-	struct vm_guest g = { sweep_args, sweep_after, &sg, false, o->command };
+	struct vm_guest g = { sweep_args, sweep_after, &sg, false, o->command, o->vm_kernel };
 
 	return vm_boot(cmd, path, compile, ctx, &g);
 }
 
 /* ---- kfault vm build ---- */
 
+enum { VM_CONFIG = 300 };
+
 static const struct cli_option vm_options[] = {
+	{ "config", 0, VM_CONFIG, "FRAGMENT",
+	  "merge this kernel config fragment (CONFIG_X=y lines)\n"
+	  "too, for the options your own code needs (repeatable)" },
 	CLI_OPT_HELP,
 	{ NULL },
 };
 
 const struct cli_command cli_vm = {
-	"vm", "vm build",
-	"Build kfault's test kernel, which 'kfault run --vm' boots under qemu, or find\n"
-	"it in the cache (~/.cache/kfault/kernel): Debian's linux-source with the\n"
-	"fault-injection options, about 25 minutes on 2 cores, once per machine, with\n"
-	"its progress shown. Prints the kernel's directory.",
+	"vm", "vm build [--config FRAGMENT]... [KERNEL]",
+	"Build a kernel of kfault's test VM, which 'kfault run --vm' boots under qemu,\n"
+	"or find it in the cache (~/.cache/kfault/kernel): Debian's linux-source from\n"
+	"'make tinyconfig' with what kfault and the VM need, a few minutes on 2 cores,\n"
+	"once per machine, with its progress shown. KERNEL is a name of kfault's table:\n"
+	"6.12 (the default), 6.1, newest (the newest Debian carries), 6.12-nooverride\n"
+	"(no CONFIG_BPF_KPROBE_OVERRIDE), 6.12-nofailslab (no CONFIG_FAILSLAB). Prints\n"
+	"the kernel's directory, for 'kfault run --vm --vm-kernel DIR'.",
 	vm_options,
-	"Environment: KFAULT_VM_KERNEL_VERSION (6.12 or 6.1), KFAULT_CACHE, KFAULT_VM_DIR.\n",
+	"Environment: KFAULT_VM_KERNEL_VERSION (the default KERNEL), KFAULT_CACHE,\n"
+	"KFAULT_VM_DIR.\n",
+};
+
+struct vm_build_opts {
+	char *fragments[VM_MAX_FRAGMENTS + 1];
+	size_t nfragments;
 };
 
 static int set_option(void *ctx, int key, const char *arg)
 {
-	(void)ctx;
-	(void)key;
-	(void)arg;
-	return EXIT_USAGE;	/* the table has only --help */
+	struct vm_build_opts *o = ctx;
+
+	if (key != VM_CONFIG)
+		return EXIT_USAGE;
+	if (o->nfragments == VM_MAX_FRAGMENTS)
+		return cli_usage(&cli_vm, "at most %d --config fragments", VM_MAX_FRAGMENTS);
+	if (access(arg, R_OK))
+		return cli_usage(&cli_vm, "--config %s: %s", arg, strerror(errno));
+	o->fragments[o->nfragments++] = (char *)arg;
+	return 0;
 }
 
 int cmd_vm(int argc, char **argv)
 {
+	struct vm_build_opts o = { 0 };
 	char dir[PATH_MAX], kdir[PATH_MAX];
-	int first, err, status = cli_parse(&cli_vm, argc, argv, set_option, NULL, &first);
+	int first, err, status = cli_parse(&cli_vm, argc, argv, set_option, &o, &first);
 
 	if (status >= 0)
 		return status;
-	if (first != argc - 1 || strcmp(argv[first], "build") != 0)
-		return cli_usage(&cli_vm, "%s", "the one subcommand is 'build'");
+	if (first == argc || strcmp(argv[first], "build") != 0 || argc - first > 2)
+		return cli_usage(&cli_vm, "%s", "the one subcommand is 'build [KERNEL]'");
 	err = vm_dir(dir, sizeof(dir));
 	if (err) {
 		fprintf(stderr, "kfault: kfault's VM files are not installed (%s/run: %s)\n", dir, strerror(-err));
 		return EXIT_FAIL;
 	}
-	status = vm_kernel(dir, false, kdir, sizeof(kdir));
+	status = vm_kernel(dir, false, argc - first == 2 ? argv[first + 1] : NULL, o.fragments, kdir,
+			   sizeof(kdir));
 	if (!status)
 		printf("%s\n", kdir);
 	return status;

@@ -15,6 +15,13 @@
 /* Exit status of 'run --vm' when the VM, not CMD, went wrong (kfault(1)). */
 #define EXIT_VM		125
 
+/* --vm-kernel's help, for run and sweep. */
+#define VM_KERNEL_HELP \
+	"with --vm: boot this kernel: a name of kfault's table\n" \
+	"(6.12, the default; 6.1, newest, 6.12-nooverride,\n" \
+	"6.12-nofailslab: built once if need be) or a directory\n" \
+	"holding a kernel you built, bzImage and its vmlinux"
+
 /*
  * Run o->command in the test VM, under the injection of path (an object, or
  * with compile a source, compiled here against the VM kernel's BTF).

@@ -27,10 +27,10 @@ _kfault_opts()
 		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
-		"--stay-armed -l --log --stack -j --json --btf --list-sites --vm -h --help" ;;
+		"--stay-armed -l --log --stack -j --json --btf --list-sites --vm --vm-kernel -h --help" ;;
 	sweep) echo "--by --each -t --timeout --max-points -j --json --junit -r --repro -b --backend" \
-		"--btf --source --vm -h --help" ;;
-	vm) echo "-h --help" ;;
+		"--btf --source --vm --vm-kernel -h --help" ;;
+	vm) echo "--config -h --help" ;;
 	templates) echo "-h --help" ;;
 	list) echo "--btf -i --injectable -h --help" ;;
 	esac
@@ -42,7 +42,8 @@ _kfault_takes_arg()
 	case $1 in
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
 	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
-	--by|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source) return 0 ;;
+	--by|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
+	--vm-kernel|--config) return 0 ;;
 	esac
 	return 1
 }
@@ -78,6 +79,11 @@ _kfault_value()
 		;;
 	-d|--duration) COMPREPLY=($(compgen -W "10s 30s 1m 5m 1h" -- "$cur")) ;;
 	--btf) _kfault_files "$cur" "*vmlinux*" "*.btf" ;;
+	--vm-kernel)
+		COMPREPLY=($(compgen -W "6.12 6.1 newest 6.12-nooverride 6.12-nofailslab" -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		COMPREPLY+=($(compgen -d -- "$cur")) ;;
+	--config) _kfault_files "$cur" "*.config" "*config*" ;;
 	--name|--max-points) ;;
 	--by) COMPREPLY=($(compgen -W "stack nth" -- "$cur")) ;;
 	--each) COMPREPLY=($(compgen -W "once always" -- "$cur")) ;;

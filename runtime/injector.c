@@ -241,12 +241,15 @@ static int check_function(struct kf_injector *inj, const struct kf_meta *m, cons
 
 	if (kf_kernel__has_symbol(inj->kernel, func))
 		return 0;
-	if (site && site_is(m, KF_KIND_SLAB))
-		return fail(inj, -ENOENT, "%s:%u: should_failslab is not in this kernel: it was built without "
-			    "CONFIG_FAILSLAB, so slab failures cannot be injected", m->source, line);
-	if (site && site_is(m, KF_KIND_PAGE))
-		return fail(inj, -ENOENT, "%s:%u: should_fail_alloc_page is not in this kernel: it was built "
-			    "without CONFIG_FAIL_PAGE_ALLOC, so page failures cannot be injected", m->source, line);
+	if (site && (site_is(m, KF_KIND_SLAB) || site_is(m, KF_KIND_PAGE))) {
+		bool slab = site_is(m, KF_KIND_SLAB);
+		const char *option = slab ? "CONFIG_FAILSLAB" : "CONFIG_FAIL_PAGE_ALLOC";
+
+		return fail(inj, -ENOENT, "%s:%u: %s is not in this kernel: it was built without %s, so %s "
+			    "failures cannot be injected; build it with %s=y (for kfault's VM: kfault vm "
+			    "build --config FRAGMENT), or fail a function on the path with 'inject function'",
+			    m->source, line, func, option, slab ? "slab" : "page", option);
+	}
 	near = kf_kernel__suggest(inj->kernel, func);
 	if (near)
 		return fail(inj, -ENOENT, "%s:%u: '%s' is not a function of this kernel; did you mean '%s'?",
@@ -421,6 +424,44 @@ static void program_origin(const struct kf_injector *inj, const char *prog, char
 		snprintf(buf, len, "%s:%u", inj->meta[i].source, inj->meta[i].line);
 }
 
+/*
+ * libbpf turns a CO-RE relocation that finds nothing in this kernel's BTF
+ * (a member, a type or an enumerator of the kernel the object was built
+ * against) into a call of this bogus helper number, which the verifier then
+ * rejects as an unknown function; kfault's own members are all in the
+ * object, so this is always something the kernel lacks.
+ */
+#define KF_CORE_POISON	"unknown#195896080"
+
+/*
+ * The verifier's log shows each instruction after the C source line it came
+ * from ("; line @ file:N"): the one before the poisoned call is what the
+ * kernel lacks.
+ */
+static int core_failure(struct kf_injector *inj, int err, const char *origin, const char *prog, char *log)
+{
+	char *poison = strstr(log, KF_CORE_POISON), *line = NULL, *end;
+
+	for (char *p = log; p && p < poison; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (p[0] == ';' && p[1] == ' ')
+			line = p + 2;
+	}
+	if (!line)
+		return fail(inj, err, "%s: program '%s' reads a member or type this kernel does not have "
+			    "(the object was built against another kernel's BTF, and CO-RE found no match)",
+			    origin, prog);
+	end = strchr(line, '\n');
+	if (end)
+		*end = '\0';
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return fail(inj, err, "%s: program '%s' reads a member or type this kernel does not have "
+		    "(the object was built against another kernel's BTF, and CO-RE found no match), in: %s",
+		    origin, prog, line);
+}
+
 /* The verifier said no: name the program, its DSL line and its log's last lines. */
 static int verifier_failure(struct kf_injector *inj, int err)
 {
@@ -441,6 +482,8 @@ static int verifier_failure(struct kf_injector *inj, int err)
 		return fail(inj, err, "%s: cannot load the programs: %s (libbpf's messages above say why)",
 			    inj->name, strerror(-err));
 	program_origin(inj, prog, origin, sizeof(origin));
+	if (strstr(log, KF_CORE_POISON))
+		return core_failure(inj, err, origin, prog, log);
 	tail = log + strlen(log);
 	while (tail > log && (tail[-1] == '\n' || tail[-1] == ' '))
 		*--tail = '\0';

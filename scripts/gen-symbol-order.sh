@@ -15,7 +15,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 kfault=$build/cli/kfault
 cache=${KFAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kfault}
-btf=${KFAULT_BTF:-$(ls -t "$cache"/kernel/6.12-*/vmlinux 2>/dev/null | head -1 || true)}
+btf=${KFAULT_BTF:-$("$src/tests/vm/build-kernel" --cached 6.12 2>/dev/null)/vmlinux}
 [ -r "$btf" ] || { echo "no kernel BTF: run tests/vm/build-kernel or set KFAULT_BTF" >&2; exit 1; }
 kheaders=$("$src/tests/vm/kernel-headers" 2>/dev/null || true)
 

@@ -71,9 +71,16 @@ json_field() {
 	grep -o "\"$2\": [0-9]*" "$1" | head -n1 | grep -o '[0-9]*$'
 }
 
-# expect_backend BACKEND: kfault's log says it attached on BACKEND.
+# expect_backend BACKEND: kfault's log says it attached on BACKEND; for
+# auto, on kprobe when the kernel has bpf_override_return
+# (CONFIG_BPF_KPROBE_OVERRIDE), else on fmod_ret.
 expect_backend() {
-	grep -q "($1 backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $1 backend"; exit 1; }
+	local want=$1
+	if [ "$want" = auto ]; then
+		want=fmod_ret
+		! grep -qw bpf_override_return /proc/kallsyms || want=kprobe
+	fi
+	grep -q "($want backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $want backend"; exit 1; }
 }
 
 # expect_mount_loop_armed VICTIM DIR: with kfault armed for comm mount-loop,
