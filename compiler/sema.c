@@ -519,6 +519,100 @@ static void check_string_builtin(struct sema *s, const struct scope *sc, struct 
 
 static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_expr *e);
 
+/*
+ * The value of e if it is an integer constant (literals and the operators
+ * between them), in 64-bit two's complement as the generated C's long long
+ * arithmetic on them; false if it is not constant, or is undefined (said
+ * where it is by check_const_op()).
+ */
+static bool const_value(const struct kf_expr *e, uint64_t *v)
+{
+	uint64_t l, r;
+
+	switch (e->kind) {
+	case KF_EXPR_INT:
+	case KF_EXPR_CHAR:
+		*v = e->ival;
+		return true;
+	case KF_EXPR_PAREN:
+		return const_value(e->lhs, v);
+	case KF_EXPR_UNARY:
+		if (!const_value(e->lhs, &l))
+			return false;
+		switch (e->op) {
+		case '-': *v = -l; return true;
+		case '+': *v = l; return true;
+		case '~': *v = ~l; return true;
+		case '!': *v = !l; return true;
+		default: return false;
+		}
+	case KF_EXPR_BINARY:
+		if (!const_value(e->lhs, &l) || !const_value(e->rhs, &r))
+			return false;
+		switch (e->op) {
+		case KF_OP_MUL: *v = l * r; return true;
+		case KF_OP_DIV:
+		case KF_OP_MOD:
+			if (!r || (l == (uint64_t)INT64_MIN && r == UINT64_MAX))
+				return false;
+			*v = e->op == KF_OP_DIV ? (uint64_t)((int64_t)l / (int64_t)r)
+						: (uint64_t)((int64_t)l % (int64_t)r);
+			return true;
+		case KF_OP_ADD: *v = l + r; return true;
+		case KF_OP_SUB: *v = l - r; return true;
+		case KF_OP_SHL:
+		case KF_OP_SHR:
+			if (r >= 64)
+				return false;
+			*v = e->op == KF_OP_SHL ? l << r : (uint64_t)((int64_t)l >> r);
+			return true;
+		case KF_OP_LT: *v = (int64_t)l < (int64_t)r; return true;
+		case KF_OP_GT: *v = (int64_t)l > (int64_t)r; return true;
+		case KF_OP_LE: *v = (int64_t)l <= (int64_t)r; return true;
+		case KF_OP_GE: *v = (int64_t)l >= (int64_t)r; return true;
+		case KF_OP_EQ: *v = l == r; return true;
+		case KF_OP_NE: *v = l != r; return true;
+		case KF_OP_BITAND: *v = l & r; return true;
+		case KF_OP_BITXOR: *v = l ^ r; return true;
+		case KF_OP_BITOR: *v = l | r; return true;
+		case KF_OP_AND: *v = l && r; return true;
+		case KF_OP_OR: *v = l || r; return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* What C leaves undefined in binary e when its right operand (and for
+ * INT64_MIN / -1 its left one) is a constant: an error at the operator.
+ */
+static void check_const_op(struct sema *s, const struct kf_expr *e)
+{
+	const char *what = e->op == KF_OP_DIV ? "division" : "remainder";
+	uint64_t l, r;
+
+	if (!const_value(e->rhs, &r))
+		return;
+	switch (e->op) {
+	case KF_OP_DIV:
+	case KF_OP_MOD:
+		if (!r)
+			kf_error(s->d, e->op_loc, "%s by zero", what);
+		else if (r == UINT64_MAX && const_value(e->lhs, &l) && l == (uint64_t)INT64_MIN)
+			kf_error(s->d, e->op_loc, "%s of -9223372036854775808 by -1 overflows", what);
+		return;
+	case KF_OP_SHL:
+	case KF_OP_SHR:
+		if ((int64_t)r < 0)
+			kf_error(s->d, e->op_loc, "shift count %lld is negative", (long long)r);
+		else if (r >= 64)
+			kf_error(s->d, e->op_loc, "shift count %llu is not less than 64",
+				 (unsigned long long)r);
+		return;
+	}
+}
+
 /* Check e, then type it from BTF (if there is BTF): its operands first. */
 static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e)
 {
@@ -609,6 +703,7 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 	case KF_EXPR_BINARY:
 		check_expr(s, sc, e->lhs);
 		check_expr(s, sc, e->rhs);
+		check_const_op(s, e);
 		if ((e->op == KF_OP_EQ || e->op == KF_OP_NE) &&
 		    (e->lhs->kind == KF_EXPR_STRING || e->rhs->kind == KF_EXPR_STRING))
 			kf_diag_hint(s->d, "compare strings with STRCMP(s, \"literal\") or STRNCMP(s, \"literal\", n)");
