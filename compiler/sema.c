@@ -815,12 +815,8 @@ static bool check_dup(struct sema *s, const struct kf_stmt **slot, const struct 
 	return true;
 }
 
-/* A header name of the form dir/name.h: nothing that could leave its #include. */
-static bool valid_header(const struct kf_value *v)
+bool kf_header_name_ok(const char *h, size_t n)
 {
-	const char *h = v->text;
-	size_t n = v->len;
-
 	if (n < 3 || n > 128 || memchr(h, '\0', n) || h[0] == '/' || strcmp(h + n - 2, ".h") != 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -847,12 +843,12 @@ static void set_headers(struct sema *s, const struct kf_stmt *st)
 	for (int i = 0; i < st->nvalues; i++) {
 		const struct kf_value *v = &st->values[i];
 
-		if (!valid_header(v)) {
+		if (!kf_header_name_ok(v->text, v->len)) {
 			size_t n = strnlen(v->text, v->len);	/* up to a NUL byte, if any */
 
 			kf_error(s->d, v->loc, "'%.*s%s' is not a header name", (int)(n > 60 ? 60 : n), v->text,
 				 n < v->len ? "\\0..." : n > 60 ? "..." : "");
-			kf_diag_hint(s->d, "headers are named like \"linux/dcache.h\": a relative path ending in .h");
+			kf_diag_hint(s->d, "%s", KF_HEADER_NAME_HINT);
 			continue;
 		}
 		set->headers = kf_realloc_array(set->headers, (size_t)set->nheaders + 1, sizeof(char *));
