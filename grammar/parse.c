@@ -13,21 +13,21 @@ int yyparse(struct kf_parser *p);
 
 /*
  * Whether text is plainly not kfault source (a password file, a binary
- * given by mistake): control bytes in its first 4 KiB, or first lines
- * (comments aside) with no word that is, or is close to, 'inject'. Such a
- * file gets one error that shows none of it, not one per line.
+ * given by mistake): first lines (comments aside) with no word that is,
+ * or is close to, 'inject'; said as binary data if its first 4 KiB hold
+ * control bytes. Such a file gets one error that shows none of it, not
+ * one per line.
  */
 static const char *not_source(const char *text, size_t len)
 {
 	static const char *const inject[] = { "inject" };
 	const char *p = text, *end = text + (len < 4096 ? len : 4096);
-	bool significant = false;
+	bool significant = false, binary = false;
 
 	for (const char *c = text; c < end; c++) {
 		unsigned char b = (unsigned char)*c;
 
-		if ((b < 0x20 && !strchr("\t\n\v\f\r", b)) || b == 0x7f)
-			return "it holds binary data";
+		binary |= (b < 0x20 && !strchr("\t\n\v\f\r", b)) || b == 0x7f;
 	}
 	for (int line = 0; line < 20 && p < end; line++) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -55,6 +55,8 @@ static const char *not_source(const char *text, size_t len)
 		}
 		p = eol + 1;
 	}
+	if (binary)
+		return "it holds binary data";
 	return significant ? "its first lines name no injection" : NULL;
 }
 
