@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_types.h"
 #include "cron.h"
 #include "knames.h"
 #include "ksyms.h"
@@ -344,6 +345,10 @@ static void check_params(struct sema *s, const char *func, struct kf_param *para
 		} else if (reserved_name(p->name)) {
 			kf_error(s->d, p->loc, "parameter name '%s' is reserved for generated code", p->name);
 			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
+		} else if (s->btf && kf_btf__find_type(s->btf, p->name) > 0) {
+			/* the generated C declares it: the type would be hidden from what follows */
+			kf_error(s->d, p->loc, "parameter name '%s' is a kernel type's name", p->name);
+			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
 		}
 		if (p->type.base_kind == KF_BASE_BUILTIN && strcmp(p->type.base, "void") == 0 &&
 		    !p->type.ptr)
@@ -411,6 +416,12 @@ static const char *same_role(const char *func, const char *name)
 		}
 	}
 	return NULL;
+}
+
+/* Written as the kernel writes its integer macros: no lower case letter. */
+static bool macro_case(const char *name)
+{
+	return !strpbrk(name, "abcdefghijklmnopqrstuvwxyz");
 }
 
 /*
@@ -644,6 +655,17 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 		}
 		if (s->btf && kf_sema_btf_enumerator(s->btf, e))
 			return;
+		if (s->macros && !macro_case(e->name)) {
+			/* not an integer: a function (panic), or a macro for code (current) */
+			e->tkind = KF_T_UNKNOWN;
+			kf_error(s->d, e->loc, "'%s' is not a parameter, an enumerator or an integer macro",
+				 e->name);
+			kf_diag_hint(s->d, "%s; the kernel's integer macros are written in capitals "
+				     "(PAGE_SIZE, __GFP_NOWARN)",
+				     s->btf && kf_btf__find_func(s->btf, e->name) >= 0 ?
+				     "it is a kernel function" : "a predicate reads parameters");
+			return;
+		}
 		if (s->macros) {
 			/* clang sees the kernel's headers: it says if there is no such macro */
 			e->tkind = KF_T_INT;
