@@ -182,6 +182,7 @@ static int parse(struct compile_opts *o, int argc, char **argv)
 static int collect_deps(struct compile_opts *o, struct kf_unit *u, struct kf_deps *deps)
 {
 	const char *bad;
+	char c;
 
 	/* what a user can change: the file, a BTF file of their own */
 	if (!o->src.inject_py && strcmp(o->src.path, "-"))
@@ -190,11 +191,15 @@ static int collect_deps(struct compile_opts *o, struct kf_unit *u, struct kf_dep
 		kf_deps__add(deps, o->src.btf_path);
 	if (o->src.kernel_headers)
 		add_header_deps(deps, u, o->src.kernel_headers);
-	bad = kf_deps__unwritable(deps, o->output);
+	bad = kf_deps__unwritable(deps, o->output, &c);
 	if (!bad)
 		return 0;
-	/* make and ninja would end the rule there and read the rest as rules of their own */
-	fprintf(stderr, "kfault: %s: no make rule can name a path holding a line break: ", o->depfile);
+	if (c == '\n' || c == '\r')
+		fprintf(stderr, "kfault: %s: no make rule can name a path holding a line break: ",
+			o->depfile);
+	else
+		fprintf(stderr, "kfault: %s: no make rule can name a path holding '%c': ",
+			o->depfile, c);
 	for (const char *c = bad; *c; c++)
 		fputs(*c == '\n' ? "\\n" : *c == '\r' ? "\\r" : (char[]){ *c, 0 }, stderr);
 	fputs("\nkfault: rename it, or build without -M\n", stderr);

@@ -7,6 +7,7 @@
 
 #include "btf_types.h"
 #include "ksyms.h"
+#include "sema.h"
 #include "source.h"
 #include "util.h"
 
@@ -19,6 +20,8 @@ int cli_source_ipy_option(const struct cli_command *cmd, struct cli_source *s, i
 	case IPY_INCLUDE:
 		if (s->ipy.nheaders == KF_ARRAY_SIZE(s->headers))
 			return cli_usage(cmd, "at most %zu -I headers", KF_ARRAY_SIZE(s->headers));
+		if (!kf_header_name_ok(arg, strlen(arg)))
+			return cli_usage(cmd, "-I '%s' is not a header name: %s", arg, KF_HEADER_NAME_HINT);
 		s->headers[s->ipy.nheaders++] = arg;
 		s->ipy.headers = s->headers;
 		break;

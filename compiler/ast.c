@@ -126,8 +126,9 @@ char *kf_ctype_decl(const struct kf_ctype *t, const char *name)
 	kf_buf_puts(&b, t->base);
 	if (t->ptr || name)
 		kf_buf_putc(&b, ' ');
+	/* deeper than KF_MAX_PTR (an error sema reports with it): no const past it */
 	for (int i = 0; i < t->ptr; i++)
-		kf_buf_puts(&b, t->ptr_const[i] ? "*const " : "*");
+		kf_buf_puts(&b, i < KF_MAX_PTR && t->ptr_const[i] ? "*const " : "*");
 	if (name)
 		kf_buf_puts(&b, name);
 	else if (b.len && b.s[b.len - 1] == ' ')

@@ -98,6 +98,7 @@ struct kf_expr {
 	enum kf_expr_kind kind;
 	struct kf_loc loc;
 	int op;			/* unary char, or enum kf_binop */
+	struct kf_loc op_loc;	/* BINARY: the operator */
 	bool arrow;		/* MEMBER: -> rather than . */
 	char *name;		/* IDENT, MEMBER, CALL */
 	struct kf_loc name_loc;	/* MEMBER: the member name */

@@ -67,9 +67,13 @@ struct kf_btf {
 	 */
 	__u32 *index;
 	size_t index_mask;
-	/* offs and index when they come from an index file: its mapping */
+	/* offs and index when they come from an index file: the file read
+	 * into memory, where it is (removed if it proves wrong), and a bit
+	 * per type id set once offs[id] is checked (see check_offset()).
+	 */
 	void *index_file;
-	size_t index_file_len;
+	char *index_path;
+	__u8 *checked;
 	struct kf_subset sub;
 	/* What kf_btf__type_str() renders into. */
 	struct strbuf render_buf;
@@ -421,45 +425,60 @@ static int load_header(struct kf_btf *kf, const void *data, size_t size)
 
 /*
  * After load_header(): checks every type's size, names and type ids once,
- * so that lookups can trust them, and records the offset of each type.
- * -EINVAL if anything is out of bounds, -ENOMEM.
+ * so that lookups can trust them, and records the offset of each type in
+ * a malloc'd *offs (*nr_types of them, void's first), counting in
+ * *nr_named those the name index holds. -EINVAL if anything is out of
+ * bounds, -ENOMEM.
  */
-static int load_types(struct kf_btf *kf)
+static int scan_types(const struct kf_btf *kf, __u32 **offs, __u32 *nr_types, __u32 *nr_named)
 {
 	const char *types = kf->types;
-	__u32 off, n = 1, cap, max_ref = 0, types_len = kf->types_len;
+	__u32 off, n = 1, cap, max_ref = 0, named = 0, types_len = kf->types_len;
+	__u32 *o, *p;
 	size_t len;
 
 	/* A kernel's BTF averages ~43 bytes a type. */
 	cap = types_len / 32 + 16;
-	kf->offs = malloc(cap * sizeof(*kf->offs));
-	if (!kf->offs)
+	o = malloc(cap * sizeof(*o));
+	if (!o)
 		return -ENOMEM;
-	kf->offs[0] = 0; /* void: never read */
+	o[0] = 0; /* void: never read */
 	for (off = 0; off < types_len; off += len) {
 		const struct btf_type *t = (const void *)(types + off);
 
 		if (types_len - off < sizeof(*t))
-			return -EINVAL;
+			goto free_offs;
 		len = check_type(t, types_len - off, kf->strs_len, &max_ref);
 		if (!len)
-			return -EINVAL;
+			goto free_offs;
 		if (n == cap) {
-			__u32 *offs = realloc(kf->offs, 2 * (size_t)cap * sizeof(*offs));
-
-			if (!offs)
+			p = realloc(o, 2 * (size_t)cap * sizeof(*o));
+			if (!p) {
+				free(o);
 				return -ENOMEM;
-			kf->offs = offs;
+			}
+			o = p;
 			cap *= 2;
 		}
-		kf->offs[n++] = off;
+		o[n++] = off;
 		if (t->name_off && indexed_kind(btf_kind(t)))
-			kf->nr_named++;
+			named++;
 	}
 	if (max_ref >= n)
-		return -EINVAL;
-	kf->nr_types = n;
+		goto free_offs;
+	*offs = o;
+	*nr_types = n;
+	*nr_named = named;
 	return 0;
+
+free_offs:
+	free(o);
+	return -EINVAL;
+}
+
+static int load_types(struct kf_btf *kf)
+{
+	return scan_types(kf, &kf->offs, &kf->nr_types, &kf->nr_named);
 }
 
 static int load(struct kf_btf *kf, const void *data, size_t size)
@@ -607,26 +626,38 @@ static void unload(struct kf_btf *kf)
 		munmap(kf->map, kf->map_len);
 	free(kf->copy);
 	if (kf->index_file) {
-		munmap(kf->index_file, kf->index_file_len);
+		free(kf->index_file);
 	} else {
 		free(kf->offs);
 		free(kf->index);
 	}
+	free(kf->index_path);
+	free(kf->checked);
 	kf->map = NULL;
 	kf->copy = NULL;
 	kf->offs = NULL;
 	kf->index = NULL;
 	kf->index_file = NULL;
+	kf->index_path = NULL;
+	kf->checked = NULL;
 	kf->nr_types = 0;
 	kf->nr_named = 0;
 }
 
 static const struct btf_type void_type;
 
-/* Type id of a BTF known to be valid: no checks. */
+static bool check_offset(const struct kf_btf *kf, __u32 id);
+
+/* Type id of a BTF known to be valid: ids are in range. Offsets from an
+ * index file are checked at the first use of each.
+ */
 static const struct btf_type *type_of(const struct kf_btf *kf, __u32 id)
 {
-	return id ? (const void *)(kf->types + kf->offs[id]) : &void_type;
+	if (!id)
+		return &void_type;
+	if (kf->checked && !(kf->checked[id / 8] & 1 << id % 8) && !check_offset(kf, id))
+		return &void_type;
+	return (const void *)(kf->types + kf->offs[id]);
 }
 
 static const char *name_of(const struct kf_btf *kf, __u32 off)
@@ -679,10 +710,25 @@ static __u32 name_hash(const char *s)
 	return (__u32)(h ^ (h >> 32));
 }
 
+/* Fills the name index (empty, at least twice as many slots as named types). */
+static void fill_index(const struct kf_btf *kf, __u32 *index, size_t mask)
+{
+	for (__u32 id = 1; id < kf->nr_types; id++) {
+		const struct btf_type *t = type_of(kf, id);
+		size_t h;
+
+		if (!t->name_off || !indexed_kind(btf_kind(t)))
+			continue;
+		h = name_hash(name_of(kf, t->name_off));
+		while (index[h & mask])
+			h++;
+		index[h & mask] = id;
+	}
+}
+
 static int build_index(struct kf_btf *kf)
 {
 	size_t slots = 16;
-	__u32 id;
 
 	/* At most half full. */
 	while (slots < 2 * (size_t)kf->nr_named)
@@ -691,18 +737,7 @@ static int build_index(struct kf_btf *kf)
 	if (!kf->index)
 		return -ENOMEM;
 	kf->index_mask = slots - 1;
-
-	for (id = 1; id < kf->nr_types; id++) {
-		const struct btf_type *t = type_of(kf, id);
-		size_t h;
-
-		if (!t->name_off || !indexed_kind(btf_kind(t)))
-			continue;
-		h = name_hash(name_of(kf, t->name_off));
-		while (kf->index[h & kf->index_mask])
-			h++;
-		kf->index[h & kf->index_mask] = id;
-	}
+	fill_index(kf, kf->index, kf->index_mask);
 	return 0;
 }
 
@@ -761,11 +796,21 @@ static int lookup(const struct kf_btf *kf, const char *name,
  * the next kernel built in the same place overwrites it) and is used only
  * if it was made from the same contents: the same size, modification and
  * change times, BTF header, 32 words sampled across the BTF and, for
- * /sys/kernel/btf/vmlinux, the running kernel's build id. What it holds is
- * checked before use: a checksum, offsets rising within the type section,
- * index entries valid type ids, at most half the slots full. Writing is atomic
- * (a temporary file renamed); a directory that cannot be written, or a
- * file that does not check, only costs the pass.
+ * /sys/kernel/btf/vmlinux, the running kernel's build id. The file is
+ * never trusted with memory safety: anyone who can write the cache can
+ * forge it, checksum included. It is opened without following a link or
+ * blocking (a FIFO), must be a regular file of the size its header says,
+ * and is read into memory, not mapped (a file cut short under a mapping
+ * is SIGBUS). What it holds is checked before use: a checksum against
+ * accidents, offsets rising within the type section, the last type ending
+ * it, index entries type ids, at most half the slots full; and each
+ * offset at the first use of its type (check_offset()). So a wrong entry
+ * can cost a lookup miss, never a read outside the BTF; a file found
+ * wrong is removed and its offsets and name index made again from the
+ * BTF. As root, a directory or file that another user could have written
+ * is neither read nor written. Writing is atomic (a temporary file
+ * renamed); a directory that cannot be written, or a file that does not
+ * check, only costs the pass.
  */
 #define INDEX_MAGIC "KFBTFIDX"
 #define INDEX_VERSION 1
@@ -885,69 +930,179 @@ static char *index_file(const char *dir, const struct index_key *key)
 	return file;
 }
 
+/* Whether a cache directory or file of st may be used: as root, only one
+ * of root's that no one else can write (a user's cache is the user's to
+ * forge; sudo -E keeps the user's HOME and XDG_CACHE_HOME).
+ */
+static bool index_trusted(const struct stat *st)
+{
+	return geteuid() != 0 || (st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH)));
+}
+
+/* The directory of file, if it is one the index may be read from or
+ * written to: 0, or -EPERM, or -errno.
+ */
+static int index_dir_trusted(const char *file)
+{
+	char *dir = strdup(file), *slash;
+	struct stat st;
+	int err = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (stat(slash ? (*dir ? dir : "/") : ".", &st))
+		err = -errno;
+	else if (!S_ISDIR(st.st_mode) || !index_trusted(&st))
+		err = -EPERM;
+	free(dir);
+	return err;
+}
+
+/* All n bytes at off, or false (a file cut short meanwhile). */
+static bool pread_all(int fd, void *buf, size_t n, off_t off)
+{
+	char *p = buf;
+	ssize_t got;
+
+	while (n) {
+		got = pread(fd, p, n, off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return false;
+		p += got;
+		off += got;
+		n -= got;
+	}
+	return true;
+}
+
+/*
+ * Checks type id where an index file says it is, at its first use: it
+ * must be whole, 4-byte aligned, end where the next type starts (the last
+ * where the section ends), and have its names and the ids it refers to in
+ * range. A forged file can still name a wrong place that checks, but then
+ * the bytes read are the BTF's, and what they name in range. An offset
+ * that fails removes the file and makes offs and the name index again from
+ * the BTF, in place (the number of types stays: the ids handed out stay
+ * valid); if the BTF has another number of types, the ids that fail read
+ * as void. False then.
+ */
+static bool check_offset(const struct kf_btf *kf, __u32 id)
+{
+	__u32 off = kf->offs[id], max_ref = 0, nr, named, *offs;
+	__u32 end = id + 1 < kf->nr_types ? kf->offs[id + 1] : kf->types_len;
+	size_t bitmap = kf->nr_types / 8 + 1;
+
+	if (off % 4 == 0 && off < end && end <= kf->types_len &&
+	    end - off >= sizeof(struct btf_type) &&
+	    check_type((const void *)(kf->types + off), end - off, kf->strs_len,
+		       &max_ref) == end - off &&
+	    max_ref < kf->nr_types) {
+		kf->checked[id / 8] |= 1 << id % 8;
+		return true;
+	}
+	/* Bit 0 (void, never looked up here): the file was found wrong. */
+	if (kf->checked[0] & 1)
+		return false;
+	kf->checked[0] |= 1;
+	unlink(kf->index_path);
+	if (scan_types(kf, &offs, &nr, &named))
+		return false;
+	if (nr != kf->nr_types) {
+		free(offs);
+		return false;
+	}
+	memcpy(kf->offs, offs, nr * sizeof(*offs));
+	free(offs);
+	memset(kf->checked, 0xff, bitmap);
+	if (kf->index_mask + 1 >= 2 * (size_t)named) {
+		memset(kf->index, 0, (kf->index_mask + 1) * sizeof(*kf->index));
+		fill_index(kf, kf->index, kf->index_mask);
+	}
+	return true;
+}
+
 static int read_index(struct kf_btf *kf, const char *file, const struct index_key *key)
 {
-	const struct index_hdr *hdr;
+	struct index_hdr hdr;
 	struct stat st;
 	size_t size, slots;
 	__u32 *offs, *index;
 	__u64 sum;
 	char *buf;
-	int fd, err = -EINVAL;
+	int fd, err;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	err = index_dir_trusted(file);
+	if (err)
+		return err;
+	/* Not through a link; a FIFO must not block the open. */
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*hdr) || st.st_size > (1 << 30))
+	err = -EINVAL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !index_trusted(&st) ||
+	    !pread_all(fd, &hdr, sizeof(hdr), 0))
 		goto close_fd;
-	/* Mapped, not read: a copy would cost a fresh page per 4 KiB. */
-	size = st.st_size;
-	buf = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (buf == MAP_FAILED) {
-		err = -errno;
+	if (memcmp(hdr.magic, INDEX_MAGIC, sizeof(hdr.magic)) ||
+	    hdr.version != INDEX_VERSION || hdr.hash_check != name_hash("kfault") ||
+	    memcmp(&hdr.key, key, sizeof(*key)) || !hdr.nr_types ||
+	    hdr.slots < 16 || hdr.slots > (1 << 28) || (hdr.slots & (hdr.slots - 1)) ||
+	    hdr.slots < 2 * (__u64)hdr.nr_named || hdr.nr_types > kf->types_len / 12 + 1 ||
+	    (__u64)st.st_size != sizeof(hdr) + ((__u64)hdr.nr_types + hdr.slots) * sizeof(__u32))
+		goto close_fd;
+	/* Read, not mapped: see "index files". */
+	size = st.st_size - sizeof(hdr);
+	buf = malloc(size);
+	if (!buf) {
+		err = -ENOMEM;
 		goto close_fd;
 	}
-	madvise(buf, size, MADV_POPULATE_READ);
-
-	hdr = (const void *)buf;
-	if (memcmp(hdr->magic, INDEX_MAGIC, sizeof(hdr->magic)) ||
-	    hdr->version != INDEX_VERSION || hdr->hash_check != name_hash("kfault") ||
-	    memcmp(&hdr->key, key, sizeof(*key)) || !hdr->nr_types ||
-	    hdr->slots < 16 || (hdr->slots & (hdr->slots - 1)) ||
-	    hdr->slots < 2 * (__u64)hdr->nr_named ||
-	    size != sizeof(*hdr) + ((__u64)hdr->nr_types + hdr->slots) * sizeof(__u32))
+	if (!pread_all(fd, buf, size, sizeof(hdr)))
 		goto free_buf;
-	offs = (__u32 *)(buf + sizeof(*hdr));
-	index = offs + hdr->nr_types;
-	slots = hdr->slots;
-	if (!index_check(offs, hdr->nr_types, index, slots, hdr->nr_named, &sum) ||
-	    sum != hdr->sum)
+	offs = (__u32 *)buf;
+	index = offs + hdr.nr_types;
+	slots = hdr.slots;
+	if (!index_check(offs, hdr.nr_types, index, slots, hdr.nr_named, &sum) ||
+	    sum != hdr.sum)
 		goto free_buf;
 	/* and the last type ends the section */
-	if (hdr->nr_types > 1) {
-		__u32 last = offs[hdr->nr_types - 1], max_ref = 0;
+	if (hdr.nr_types > 1) {
+		__u32 last = offs[hdr.nr_types - 1], max_ref = 0;
 
 		if (last >= kf->types_len || kf->types_len - last < sizeof(struct btf_type) ||
 		    check_type((const void *)(kf->types + last), kf->types_len - last,
 			       kf->strs_len, &max_ref) != kf->types_len - last ||
-		    max_ref >= hdr->nr_types)
+		    max_ref >= hdr.nr_types)
 			goto free_buf;
 	} else if (kf->types_len) {
 		goto free_buf;
 	}
+	kf->checked = calloc(hdr.nr_types / 8 + 1, 1);
+	kf->index_path = strdup(file);
+	if (!kf->checked || !kf->index_path) {
+		free(kf->checked);
+		free(kf->index_path);
+		kf->checked = NULL;
+		kf->index_path = NULL;
+		err = -ENOMEM;
+		goto free_buf;
+	}
 
 	kf->index_file = buf;
-	kf->index_file_len = size;
 	kf->offs = offs;
-	kf->nr_types = hdr->nr_types;
-	kf->nr_named = hdr->nr_named;
+	kf->nr_types = hdr.nr_types;
+	kf->nr_named = hdr.nr_named;
 	kf->index = index;
 	kf->index_mask = slots - 1;
 	close(fd);
 	return 0;
 
 free_buf:
-	munmap(buf, size);
+	free(buf);
 close_fd:
 	close(fd);
 	return err;
@@ -1010,6 +1165,8 @@ static void write_index(const struct kf_btf *kf, const char *dir, const char *fi
 	/* only for the checksum: these were just made */
 	(void)index_check(kf->offs, kf->nr_types, kf->index, hdr.slots, kf->nr_named, &hdr.sum);
 	make_dirs(dir);
+	if (index_dir_trusted(file))
+		goto free_tmp;
 	snprintf(tmp, n, "%s.XXXXXX", file);
 	fd = mkstemp(tmp);
 	if (fd < 0)

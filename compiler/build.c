@@ -546,8 +546,13 @@ static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***
 			     "/lib/modules/$(uname -r)/build");
 		return -ENOENT;
 	}
-	obj = kf_strdup(dir);
-	src = kernel_srctree(dir);
+	/* absolute: clang opens no relative path of the real file system
+	 * (compiler/clang_compile.cpp, AbsoluteOnlyFS)
+	 */
+	obj = realpath(dir, NULL);
+	if (!obj)
+		kf_oom();
+	src = kernel_srctree(obj);
 	probe = kf_strfmt("%s/include/generated/autoconf.h", obj);
 	if (!is_file(probe)) {
 		kf_error(d, KF_NOLOC,
@@ -572,8 +577,11 @@ static int add_kernel_headers_args(struct kf_diags *d, const char *dir, char ***
 		add_arg(args, nargs, kf_strdup(defines[i]));
 	/*
 	 * kbuild's LINUXINCLUDE, in its order; as system headers, so that
-	 * clang's warnings about the kernel's code do not show.
+	 * clang's warnings about the kernel's code do not show. As kbuild,
+	 * -nostdinc: no host header (/usr/include, clang's own) is searched,
+	 * only the tree's and kfault's (the -isystem before these).
 	 */
+	add_arg(args, nargs, kf_strdup("-nostdinc"));
 	add_arg(args, nargs, kf_strfmt("-isystem%s/arch/%s/include", src, arch));
 	add_arg(args, nargs, kf_strfmt("-isystem%s/arch/%s/include/generated", obj, arch));
 	add_arg(args, nargs, kf_strfmt("-isystem%s/include", src));

@@ -311,6 +311,43 @@ bool resource_dir_ok(const std::string &dir)
 	return stat(probe.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// The real file system, for absolute paths only. A relative name is one of
+// our files in memory (the overlay finds those first) or nothing: never a
+// file of the working directory, which a quoted #include, or clang's
+// recovery from a missing <header> (it tries "header"), would otherwise
+// open (./NAME.h: a link to /etc/shadow was parsed). Include directories
+// are given as absolute paths.
+class AbsoluteOnlyFS : public llvm::vfs::ProxyFileSystem {
+public:
+	explicit AbsoluteOnlyFS(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs)
+		: ProxyFileSystem(std::move(fs)) {}
+
+	llvm::ErrorOr<llvm::vfs::Status> status(const llvm::Twine &path) override
+	{
+		if (!llvm::sys::path::is_absolute(path))
+			return std::make_error_code(std::errc::no_such_file_or_directory);
+		return ProxyFileSystem::status(path);
+	}
+
+	llvm::ErrorOr<std::unique_ptr<llvm::vfs::File>>
+	openFileForRead(const llvm::Twine &path) override
+	{
+		if (!llvm::sys::path::is_absolute(path))
+			return std::make_error_code(std::errc::no_such_file_or_directory);
+		return ProxyFileSystem::openFileForRead(path);
+	}
+
+	llvm::vfs::directory_iterator dir_begin(const llvm::Twine &dir,
+						std::error_code &ec) override
+	{
+		if (!llvm::sys::path::is_absolute(dir)) {
+			ec = std::make_error_code(std::errc::no_such_file_or_directory);
+			return {};
+		}
+		return ProxyFileSystem::dir_begin(dir, ec);
+	}
+};
+
 // The cc1 invocation the driver makes of our arguments: for BPF, or with
 // frontend (and o.frontend_target) for the first stage of a two-stage
 // compile. NULL, with out.err set, on failure.
@@ -383,7 +420,7 @@ void compile_here(const std::string &src, const Options &o, Outcome &out)
 	// resource dir and /usr/include/bpf are still found. Pushing the
 	// overlay gives the memory layer the process's working directory, so
 	// relative names land next to each other.
-	auto real_fs = llvm::vfs::getRealFileSystem();
+	auto real_fs = llvm::makeIntrusiveRefCnt<AbsoluteOnlyFS>(llvm::vfs::getRealFileSystem());
 	auto mem_fs = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
 	auto fs = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(real_fs);
 	fs->pushOverlay(mem_fs);

@@ -42,14 +42,23 @@ void kf_deps__add_headers(struct kf_deps *d, const struct kf_file *file,
 }
 
 /*
- * A path as make reads it in a rule: a space, tab or '#' after a
- * backslash, '$' doubled; backslashes before a space or '#' doubled too
- * (what GCC's -MD writes). Ninja's depfile reader takes the same.
+ * What no escape carries through make and ninja alike, so a path holding
+ * one is refused: a line break ends the rule (the rest would be read as
+ * rules of their own, with recipes); make drops a backslash that ninja
+ * keeps; '=' makes make read the line as a variable assignment, '%' a
+ * target a pattern; '*', '?' and '[' are make's wildcards.
+ */
+static const char refused[] = "\n\r\\=%*?[";
+
+/*
+ * A path as make reads it in a rule: a space, tab, '#' or ':' after a
+ * backslash, '$' doubled; backslashes before them doubled too (what
+ * GCC's -MD writes). Ninja's depfile reader takes the same.
  */
 static void put_escaped(struct kf_buf *b, const char *s)
 {
 	for (size_t i = 0; s[i]; i++) {
-		if (s[i] == ' ' || s[i] == '\t' || s[i] == '#') {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '#' || s[i] == ':') {
 			for (size_t k = i; k > 0 && s[k - 1] == '\\'; k--)
 				kf_buf_putc(b, '\\');
 			kf_buf_putc(b, '\\');
@@ -74,14 +83,16 @@ char *kf_deps__format(const struct kf_deps *d, const char *target)
 	return kf_buf_steal(&b);
 }
 
-const char *kf_deps__unwritable(const struct kf_deps *d, const char *target)
+const char *kf_deps__unwritable(const struct kf_deps *d, const char *target, char *c)
 {
-	if (strpbrk(target, "\n\r"))
-		return target;
-	for (size_t i = 0; i < d->n; i++)
-		if (strpbrk(d->paths[i], "\n\r"))
-			return d->paths[i];
-	return NULL;
+	const char *bad = strpbrk(target, refused) ? target : NULL;
+
+	for (size_t i = 0; i < d->n && !bad; i++)
+		if (strpbrk(d->paths[i], refused))
+			bad = d->paths[i];
+	if (bad)
+		*c = *strpbrk(bad, refused);
+	return bad;
 }
 
 int kf_deps__write(const struct kf_deps *d, const char *target, const char *path)
@@ -89,8 +100,9 @@ int kf_deps__write(const struct kf_deps *d, const char *target, const char *path
 	char *text, *tmp;
 	size_t len;
 	int fd, err = 0;
+	char c;
 
-	if (kf_deps__unwritable(d, target))
+	if (kf_deps__unwritable(d, target, &c))
 		return -EINVAL;
 	text = kf_deps__format(d, target);
 	tmp = kf_strfmt("%s.tmpXXXXXX", path);

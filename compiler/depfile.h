@@ -38,12 +38,13 @@ void kf_deps__add_headers(struct kf_deps *d, const struct kf_file *file,
 char *kf_deps__format(const struct kf_deps *d, const char *target);
 
 /*
- * A path (the target or a prerequisite) that no make rule can hold: one
- * with a newline or a carriage return, which make and ninja end a rule
- * at, so that the rest would be read as rules of their own (a recipe to
- * run). NULL when every path can be written.
+ * A path (the target or a prerequisite) that no rule can hold for both
+ * make and ninja, and in *c the character why: a newline or a carriage
+ * return, which they end a rule at, so that the rest would be read as
+ * rules of their own (a recipe to run); a backslash, '=', '%', '*', '?'
+ * or '['. NULL when every path can be written.
  */
-const char *kf_deps__unwritable(const struct kf_deps *d, const char *target);
+const char *kf_deps__unwritable(const struct kf_deps *d, const char *target, char *c);
 
 /*
  * Write the rule to path atomically (a temporary file in the same

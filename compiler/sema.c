@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf_types.h"
 #include "cron.h"
 #include "knames.h"
 #include "ksyms.h"
@@ -344,6 +345,10 @@ static void check_params(struct sema *s, const char *func, struct kf_param *para
 		} else if (reserved_name(p->name)) {
 			kf_error(s->d, p->loc, "parameter name '%s' is reserved for generated code", p->name);
 			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
+		} else if (s->btf && kf_btf__find_type(s->btf, p->name) > 0) {
+			/* the generated C declares it: the type would be hidden from what follows */
+			kf_error(s->d, p->loc, "parameter name '%s' is a kernel type's name", p->name);
+			kf_diag_hint(s->d, "parameters are matched by position, so any other name works");
 		}
 		if (p->type.base_kind == KF_BASE_BUILTIN && strcmp(p->type.base, "void") == 0 &&
 		    !p->type.ptr)
@@ -411,6 +416,12 @@ static const char *same_role(const char *func, const char *name)
 		}
 	}
 	return NULL;
+}
+
+/* Written as the kernel writes its integer macros: no lower case letter. */
+static bool macro_case(const char *name)
+{
+	return !strpbrk(name, "abcdefghijklmnopqrstuvwxyz");
 }
 
 /*
@@ -519,6 +530,100 @@ static void check_string_builtin(struct sema *s, const struct scope *sc, struct 
 
 static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_expr *e);
 
+/*
+ * The value of e if it is an integer constant (literals and the operators
+ * between them), in 64-bit two's complement as the generated C's long long
+ * arithmetic on them; false if it is not constant, or is undefined (said
+ * where it is by check_const_op()).
+ */
+static bool const_value(const struct kf_expr *e, uint64_t *v)
+{
+	uint64_t l, r;
+
+	switch (e->kind) {
+	case KF_EXPR_INT:
+	case KF_EXPR_CHAR:
+		*v = e->ival;
+		return true;
+	case KF_EXPR_PAREN:
+		return const_value(e->lhs, v);
+	case KF_EXPR_UNARY:
+		if (!const_value(e->lhs, &l))
+			return false;
+		switch (e->op) {
+		case '-': *v = -l; return true;
+		case '+': *v = l; return true;
+		case '~': *v = ~l; return true;
+		case '!': *v = !l; return true;
+		default: return false;
+		}
+	case KF_EXPR_BINARY:
+		if (!const_value(e->lhs, &l) || !const_value(e->rhs, &r))
+			return false;
+		switch (e->op) {
+		case KF_OP_MUL: *v = l * r; return true;
+		case KF_OP_DIV:
+		case KF_OP_MOD:
+			if (!r || (l == (uint64_t)INT64_MIN && r == UINT64_MAX))
+				return false;
+			*v = e->op == KF_OP_DIV ? (uint64_t)((int64_t)l / (int64_t)r)
+						: (uint64_t)((int64_t)l % (int64_t)r);
+			return true;
+		case KF_OP_ADD: *v = l + r; return true;
+		case KF_OP_SUB: *v = l - r; return true;
+		case KF_OP_SHL:
+		case KF_OP_SHR:
+			if (r >= 64)
+				return false;
+			*v = e->op == KF_OP_SHL ? l << r : (uint64_t)((int64_t)l >> r);
+			return true;
+		case KF_OP_LT: *v = (int64_t)l < (int64_t)r; return true;
+		case KF_OP_GT: *v = (int64_t)l > (int64_t)r; return true;
+		case KF_OP_LE: *v = (int64_t)l <= (int64_t)r; return true;
+		case KF_OP_GE: *v = (int64_t)l >= (int64_t)r; return true;
+		case KF_OP_EQ: *v = l == r; return true;
+		case KF_OP_NE: *v = l != r; return true;
+		case KF_OP_BITAND: *v = l & r; return true;
+		case KF_OP_BITXOR: *v = l ^ r; return true;
+		case KF_OP_BITOR: *v = l | r; return true;
+		case KF_OP_AND: *v = l && r; return true;
+		case KF_OP_OR: *v = l || r; return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* What C leaves undefined in binary e when its right operand (and for
+ * INT64_MIN / -1 its left one) is a constant: an error at the operator.
+ */
+static void check_const_op(struct sema *s, const struct kf_expr *e)
+{
+	const char *what = e->op == KF_OP_DIV ? "division" : "remainder";
+	uint64_t l, r;
+
+	if (!const_value(e->rhs, &r))
+		return;
+	switch (e->op) {
+	case KF_OP_DIV:
+	case KF_OP_MOD:
+		if (!r)
+			kf_error(s->d, e->op_loc, "%s by zero", what);
+		else if (r == UINT64_MAX && const_value(e->lhs, &l) && l == (uint64_t)INT64_MIN)
+			kf_error(s->d, e->op_loc, "%s of -9223372036854775808 by -1 overflows", what);
+		return;
+	case KF_OP_SHL:
+	case KF_OP_SHR:
+		if ((int64_t)r < 0)
+			kf_error(s->d, e->op_loc, "shift count %lld is negative", (long long)r);
+		else if (r >= 64)
+			kf_error(s->d, e->op_loc, "shift count %llu is not less than 64",
+				 (unsigned long long)r);
+		return;
+	}
+}
+
 /* Check e, then type it from BTF (if there is BTF): its operands first. */
 static void check_expr(struct sema *s, const struct scope *sc, struct kf_expr *e)
 {
@@ -550,6 +655,17 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 		}
 		if (s->btf && kf_sema_btf_enumerator(s->btf, e))
 			return;
+		if (s->macros && !macro_case(e->name)) {
+			/* not an integer: a function (panic), or a macro for code (current) */
+			e->tkind = KF_T_UNKNOWN;
+			kf_error(s->d, e->loc, "'%s' is not a parameter, an enumerator or an integer macro",
+				 e->name);
+			kf_diag_hint(s->d, "%s; the kernel's integer macros are written in capitals "
+				     "(PAGE_SIZE, __GFP_NOWARN)",
+				     s->btf && kf_btf__find_func(s->btf, e->name) >= 0 ?
+				     "it is a kernel function" : "a predicate reads parameters");
+			return;
+		}
 		if (s->macros) {
 			/* clang sees the kernel's headers: it says if there is no such macro */
 			e->tkind = KF_T_INT;
@@ -609,6 +725,7 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 	case KF_EXPR_BINARY:
 		check_expr(s, sc, e->lhs);
 		check_expr(s, sc, e->rhs);
+		check_const_op(s, e);
 		if ((e->op == KF_OP_EQ || e->op == KF_OP_NE) &&
 		    (e->lhs->kind == KF_EXPR_STRING || e->rhs->kind == KF_EXPR_STRING))
 			kf_diag_hint(s->d, "compare strings with STRCMP(s, \"literal\") or STRNCMP(s, \"literal\", n)");
@@ -720,12 +837,8 @@ static bool check_dup(struct sema *s, const struct kf_stmt **slot, const struct 
 	return true;
 }
 
-/* A header name of the form dir/name.h: nothing that could leave its #include. */
-static bool valid_header(const struct kf_value *v)
+bool kf_header_name_ok(const char *h, size_t n)
 {
-	const char *h = v->text;
-	size_t n = v->len;
-
 	if (n < 3 || n > 128 || memchr(h, '\0', n) || h[0] == '/' || strcmp(h + n - 2, ".h") != 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -752,12 +865,12 @@ static void set_headers(struct sema *s, const struct kf_stmt *st)
 	for (int i = 0; i < st->nvalues; i++) {
 		const struct kf_value *v = &st->values[i];
 
-		if (!valid_header(v)) {
+		if (!kf_header_name_ok(v->text, v->len)) {
 			size_t n = strnlen(v->text, v->len);	/* up to a NUL byte, if any */
 
 			kf_error(s->d, v->loc, "'%.*s%s' is not a header name", (int)(n > 60 ? 60 : n), v->text,
 				 n < v->len ? "\\0..." : n > 60 ? "..." : "");
-			kf_diag_hint(s->d, "headers are named like \"linux/dcache.h\": a relative path ending in .h");
+			kf_diag_hint(s->d, "%s", KF_HEADER_NAME_HINT);
 			continue;
 		}
 		set->headers = kf_realloc_array(set->headers, (size_t)set->nheaders + 1, sizeof(char *));

@@ -57,4 +57,11 @@ int kf_sema_kernel(struct kf_file *file, struct kf_diags *d, struct kf_btf *btf,
  */
 const char *kf_c_meaning(const char *name);
 
+/* A header name of the form dir/name.h (n bytes): nothing that could leave
+ * its #include. What to say when it is not:
+ */
+bool kf_header_name_ok(const char *h, size_t n);
+#define KF_HEADER_NAME_HINT \
+	"headers are named like \"linux/dcache.h\": a relative path ending in .h"
+
 #endif

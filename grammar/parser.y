@@ -82,11 +82,13 @@ static struct kf_expr *bound(struct kf_expr *e)
 	return bound_extra(e, 0);
 }
 
-static struct kf_expr *binary(int op, struct kf_expr *l, struct kf_expr *r, YYLTYPE loc)
+static struct kf_expr *binary(int op, struct kf_expr *l, struct kf_expr *r, YYLTYPE loc,
+			      YYLTYPE op_loc)
 {
 	struct kf_expr *e = kf_expr_new(KF_EXPR_BINARY, loc);
 
 	e->op = op;
+	e->op_loc = op_loc;
 	e->lhs = l;
 	e->rhs = r;
 	return bound(e);
@@ -569,24 +571,24 @@ builtin_word:
  * with C's precedence and associativity (see the %left lines above).
  */
 expr:
-	  expr OROR expr	{ $$ = binary(KF_OP_OR, $1, $3, @$); }
-	| expr ANDAND expr	{ $$ = binary(KF_OP_AND, $1, $3, @$); }
-	| expr '|' expr		{ $$ = binary(KF_OP_BITOR, $1, $3, @$); }
-	| expr '^' expr		{ $$ = binary(KF_OP_BITXOR, $1, $3, @$); }
-	| expr '&' expr		{ $$ = binary(KF_OP_BITAND, $1, $3, @$); }
-	| expr EQ expr		{ $$ = binary(KF_OP_EQ, $1, $3, @$); }
-	| expr NE expr		{ $$ = binary(KF_OP_NE, $1, $3, @$); }
-	| expr '<' expr		{ $$ = binary(KF_OP_LT, $1, $3, @$); }
-	| expr '>' expr		{ $$ = binary(KF_OP_GT, $1, $3, @$); }
-	| expr LE expr		{ $$ = binary(KF_OP_LE, $1, $3, @$); }
-	| expr GE expr		{ $$ = binary(KF_OP_GE, $1, $3, @$); }
-	| expr SHL expr		{ $$ = binary(KF_OP_SHL, $1, $3, @$); }
-	| expr SHR expr		{ $$ = binary(KF_OP_SHR, $1, $3, @$); }
-	| expr '+' expr		{ $$ = binary(KF_OP_ADD, $1, $3, @$); }
-	| expr '-' expr		{ $$ = binary(KF_OP_SUB, $1, $3, @$); }
-	| expr '*' expr		{ $$ = binary(KF_OP_MUL, $1, $3, @$); }
-	| expr '/' expr		{ $$ = binary(KF_OP_DIV, $1, $3, @$); }
-	| expr '%' expr		{ $$ = binary(KF_OP_MOD, $1, $3, @$); }
+	  expr OROR expr	{ $$ = binary(KF_OP_OR, $1, $3, @$, @2); }
+	| expr ANDAND expr	{ $$ = binary(KF_OP_AND, $1, $3, @$, @2); }
+	| expr '|' expr		{ $$ = binary(KF_OP_BITOR, $1, $3, @$, @2); }
+	| expr '^' expr		{ $$ = binary(KF_OP_BITXOR, $1, $3, @$, @2); }
+	| expr '&' expr		{ $$ = binary(KF_OP_BITAND, $1, $3, @$, @2); }
+	| expr EQ expr		{ $$ = binary(KF_OP_EQ, $1, $3, @$, @2); }
+	| expr NE expr		{ $$ = binary(KF_OP_NE, $1, $3, @$, @2); }
+	| expr '<' expr		{ $$ = binary(KF_OP_LT, $1, $3, @$, @2); }
+	| expr '>' expr		{ $$ = binary(KF_OP_GT, $1, $3, @$, @2); }
+	| expr LE expr		{ $$ = binary(KF_OP_LE, $1, $3, @$, @2); }
+	| expr GE expr		{ $$ = binary(KF_OP_GE, $1, $3, @$, @2); }
+	| expr SHL expr		{ $$ = binary(KF_OP_SHL, $1, $3, @$, @2); }
+	| expr SHR expr		{ $$ = binary(KF_OP_SHR, $1, $3, @$, @2); }
+	| expr '+' expr		{ $$ = binary(KF_OP_ADD, $1, $3, @$, @2); }
+	| expr '-' expr		{ $$ = binary(KF_OP_SUB, $1, $3, @$, @2); }
+	| expr '*' expr		{ $$ = binary(KF_OP_MUL, $1, $3, @$, @2); }
+	| expr '/' expr		{ $$ = binary(KF_OP_DIV, $1, $3, @$, @2); }
+	| expr '%' expr		{ $$ = binary(KF_OP_MOD, $1, $3, @$, @2); }
 	| '-' expr %prec UNARY	{ $$ = unary('-', $2, @$); }
 	| '+' expr %prec UNARY	{ $$ = unary('+', $2, @$); }
 	| '!' expr %prec UNARY	{ $$ = unary('!', $2, @$); }

@@ -29,6 +29,8 @@
 #include "sema.h"	/* KF_MAX_FRAMES, KF_MAX_INJECTIONS */
 
 #define KC_API_VERSION	"chaos-mesh.org/v1alpha1"
+/* Sequences and mappings in one another: a resource nests a few levels. */
+#define KC_MAX_DEPTH	64
 
 struct kc {
 	const struct kf_source *src;
@@ -1287,6 +1289,59 @@ static void report_yaml_error(struct kc *k, const yaml_parser_t *p)
 	}
 }
 
+/* A parser of the text, after its byte order mark. */
+static void start_parser(const struct kc *k, yaml_parser_t *parser)
+{
+	if (!yaml_parser_initialize(parser))
+		kf_oom();
+	yaml_parser_set_input_string(parser, (const unsigned char *)k->src->text + k->bom,
+				     k->src->len - k->bom);
+	yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING);
+}
+
+/*
+ * libyaml's time grows with the square of the nesting depth (its scanner
+ * walks every open level at each token: 200 KB of '[' took a minute). A
+ * first pass over the events stops at the level past KC_MAX_DEPTH, with
+ * an error there, so that the load after it, and any input, takes time
+ * in proportion to its size. A syntax error ends the pass: the load
+ * reports it.
+ */
+static bool check_depth(struct kc *k)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0;
+	bool ok = true, done = false;
+
+	start_parser(k, &parser);
+	while (ok && !done && yaml_parser_parse(&parser, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth <= KC_MAX_DEPTH)
+				break;
+			kf_error(k->d, loc_mark(k, ev.start_mark),
+				 "YAML nested deeper than %d levels", KC_MAX_DEPTH);
+			kf_diag_hint(k->d, "a KernelChaos resource nests a few levels");
+			ok = false;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return ok;
+}
+
 int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 			      struct kf_xlate *x, void *ctx)
 {
@@ -1303,11 +1358,9 @@ int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 	if (src->len >= 3 && memcmp(src->text, "\xef\xbb\xbf", 3) == 0)
 		k.bom = 3;
 	build_tables(&k);
-	if (!yaml_parser_initialize(&parser))
-		kf_oom();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text + k.bom,
-				     src->len - k.bom);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	if (!check_depth(&k))
+		goto free_tables;
+	start_parser(&k, &parser);
 	for (;;) {
 		yaml_document_t doc;
 		yaml_node_t *root;
@@ -1336,6 +1389,7 @@ int kf_kernelchaos__translate(const struct kf_source *src, struct kf_diags *d,
 		kf_error(d, KF_NOLOC, "no KernelChaos resource in this file");
 		kf_diag_hint(d, "a resource starts 'apiVersion: " KC_API_VERSION "', 'kind: KernelChaos'");
 	}
+free_tables:
 	free(k.char_at);
 	kf_lines__fini(&k.lines);
 	return d->errors ? -EINVAL : 0;

@@ -990,6 +990,226 @@ static void test_index_file(void **state)
 	btf__free(btf);
 }
 
+/* An index directory and a BTF file of the fixture in a new directory. */
+struct index_env {
+	char dir[32], index_dir[128], path[128], file[256];
+	struct kf_btf_open_opts opts;
+};
+
+static void index_env_begin(struct index_env *e)
+{
+	struct btf *btf;
+	__u32 size;
+	char *raw;
+	int fd;
+
+	snprintf(e->dir, sizeof(e->dir), "/tmp/kf-btf-index-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->index_dir, sizeof(e->index_dir), "%s/btf", e->dir);
+	snprintf(e->path, sizeof(e->path), "%s/vmlinux", e->dir);
+	e->opts.index_dir = e->index_dir;
+	raw = fixture_raw(&btf, &size);
+	fd = open(e->path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, raw, size), (ssize_t)size);
+	close(fd);
+	free(raw);
+	btf__free(btf);
+	/* the first open makes the index file */
+	kf_btf__free(kf_btf__open_opts(e->path, &e->opts));
+	only_file(e->index_dir, e->file, sizeof(e->file));
+}
+
+static void index_env_end(struct index_env *e)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", e->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* An open and every lookup of the fixture through the index file as
+ * e->file now is: the same answers as without an index.
+ */
+static void assert_index_harmless(struct index_env *e)
+{
+	struct kf_btf *kf = kf_btf__open_opts(e->path, &e->opts);
+
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+}
+
+/* The index file's bytes, malloc'd; *size. */
+static __u32 *read_index_file(const char *file, size_t *size)
+{
+	struct stat st;
+	__u32 *buf;
+	int fd = open(file, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	*size = st.st_size;
+	buf = malloc(*size);
+	assert_non_null(buf);
+	assert_int_equal(read(fd, buf, *size), (ssize_t)*size);
+	close(fd);
+	return buf;
+}
+
+/*
+ * A forger who knows the format, as anyone who can write the cache does:
+ * moves the offset of type id by 4 bytes (still rising) and writes the
+ * file back with its checksum made again. The offsets are found by their
+ * values (0 for void, 0 for the first type, then the second's, the
+ * third's); the checksum is the 8 bytes before them.
+ */
+static void forge_offset(const char *file, __u32 nr_types, __u32 id)
+{
+	struct btf *btf = btf__parse(KF_BTF_FIXTURE_PATH, NULL);
+	const char *t1 = (const char *)btf__type_by_id(btf, 1);
+	__u32 want[4] = { 0, 0, (const char *)btf__type_by_id(btf, 2) - t1,
+			  (const char *)btf__type_by_id(btf, 3) - t1 };
+	__u64 a = 1, b = 0, sum;
+	size_t size, start = 0, n;
+	__u32 *w = read_index_file(file, &size);
+	int fd;
+
+	while (start + 4 <= size / 4 && memcmp(&w[start], want, sizeof(want)))
+		start++;
+	assert_true(start + 4 <= size / 4 && start >= 2);
+	assert_true(id + 1 < nr_types && w[start + id] + 4 < w[start + id + 1]);
+	w[start + id] += 4;
+	n = size / 4 - start;	/* the offsets and the name index */
+	for (size_t i = 0; i < n; i++) {
+		a += w[start + i];
+		b += a;
+	}
+	sum = a ^ (b << 32 | b >> 32);
+	memcpy(&w[start - 2], &sum, sizeof(sum));
+	unlink(file);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, w, size), (ssize_t)size);
+	close(fd);
+	free(w);
+	btf__free(btf);
+}
+
+/* A forged index file (an offset moved, the checksum made again) is
+ * found out at the first use of the type, removed, and costs nothing but
+ * the time: lookups answer as without it, never read outside the BTF.
+ */
+static void test_index_forged(void **state)
+{
+	struct kf_btf *kf = *state;
+	const char *const types[] = { "struct dentry", "struct qstr", "gfp_t" };
+	struct index_env e;
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		index_env_begin(&e);
+		forge_offset(e.file, kf_btf__type_cnt(kf), kf_btf__find_type(kf, types[i]));
+		assert_index_harmless(&e);
+		/* not used again */
+		assert_true(stat(e.file, &st) != 0 && errno == ENOENT);
+		index_env_end(&e);
+	}
+}
+
+/* An index file cut short while a kf_btf has it open does not matter (it
+ * is read, not mapped: a mapping would be SIGBUS).
+ */
+static void test_index_truncated_in_use(void **state)
+{
+	struct index_env e;
+	struct kf_btf *kf;
+
+	(void)state;
+	index_env_begin(&e);
+	kf = kf_btf__open_opts(e.path, &e.opts);
+	assert_non_null(kf);
+	assert_int_equal(truncate(e.file, 0), 0);
+	assert_same_answers(kf);
+	kf_btf__free(kf);
+	index_env_end(&e);
+}
+
+/* A FIFO or a symbolic link in place of the index file is not opened
+ * through (a FIFO would block the open forever); a regular file is made
+ * in its place.
+ */
+static void test_index_not_a_file(void **state)
+{
+	struct index_env e;
+	char copy[300];
+	struct stat st;
+
+	(void)state;
+	index_env_begin(&e);
+	assert_int_equal(unlink(e.file), 0);
+	assert_int_equal(mkfifo(e.file, 0644), 0);
+	assert_index_harmless(&e);
+	assert_int_equal(lstat(e.file, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+
+	snprintf(copy, sizeof(copy), "%s.copy", e.dir);
+	assert_int_equal(rename(e.file, copy), 0);
+	assert_int_equal(symlink(copy, e.file), 0);
+	assert_index_harmless(&e);
+	assert_int_equal(lstat(e.file, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	unlink(copy);
+	index_env_end(&e);
+}
+
+/* As root, an index directory or file that another user could have
+ * written is neither read nor written.
+ */
+static void test_index_untrusted_as_root(void **state)
+{
+	struct index_env e;
+	struct stat st;
+	ino_t ino;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	/* a directory anyone can write: the file there is not read, and
+	 * none is made
+	 */
+	index_env_begin(&e);
+	assert_int_equal(chmod(e.index_dir, 0777), 0);
+	forge_offset(e.file, kf_btf__type_cnt(*state),
+		     kf_btf__find_type(*state, "struct dentry"));
+	ino = only_file(e.index_dir, e.file, sizeof(e.file));
+	assert_index_harmless(&e);
+	assert_int_equal(only_file(e.index_dir, e.file, sizeof(e.file)), ino);
+	assert_int_equal(unlink(e.file), 0);
+	assert_index_harmless(&e);
+	assert_int_equal(stat(e.file, &st), -1);
+	index_env_end(&e);
+
+	/* a directory of another user */
+	index_env_begin(&e);
+	assert_int_equal(chown(e.index_dir, 65534, 65534), 0);
+	assert_int_equal(unlink(e.file), 0);
+	assert_index_harmless(&e);
+	assert_int_equal(stat(e.file, &st), -1);
+	index_env_end(&e);
+
+	/* a file of another user, or one that others can write */
+	index_env_begin(&e);
+	ino = only_file(e.index_dir, e.file, sizeof(e.file));
+	assert_int_equal(chown(e.file, 65534, 65534), 0);
+	assert_index_harmless(&e);
+	assert_int_not_equal(only_file(e.index_dir, e.file, sizeof(e.file)), ino);
+	ino = only_file(e.index_dir, e.file, sizeof(e.file));
+	assert_int_equal(chmod(e.file, 0666), 0);
+	assert_index_harmless(&e);
+	assert_int_not_equal(only_file(e.index_dir, e.file, sizeof(e.file)), ino);
+	index_env_end(&e);
+}
+
 static void expect_dir(const char *want)
 {
 	char *dir = kf_btf_default_index_dir();
@@ -1048,6 +1268,10 @@ int main(void)
 		cmocka_unit_test(test_from_split_btf),
 		cmocka_unit_test(test_header_same_as_whole_btf),
 		cmocka_unit_test(test_index_file),
+		cmocka_unit_test(test_index_forged),
+		cmocka_unit_test(test_index_truncated_in_use),
+		cmocka_unit_test(test_index_not_a_file),
+		cmocka_unit_test(test_index_untrusted_as_root),
 		cmocka_unit_test(test_default_index_dir),
 	};
 

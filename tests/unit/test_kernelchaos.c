@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "helpers.h"
 #include "kernelchaos.h"
@@ -175,6 +176,39 @@ static void test_too_many(void **state)
 	kf_buf_free(&b);
 }
 
+/*
+ * Nesting deeper than 64 levels is one error at the level past the limit,
+ * before libyaml, whose time grows with the square of the depth: 1 MiB of
+ * nested flow sequences, flow mappings, or block sequences (the ctest
+ * timeout is the bound; 200 KB of '[' took libyaml a minute).
+ */
+static void test_deep_nesting(void **state)
+{
+	static const char *const opens[] = { "[", "{a: ", "- " };
+	size_t size = KF_MAX_SOURCE;
+	char *text = malloc(size + 1);
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < sizeof(opens) / sizeof(*opens); i++) {
+		size_t n = strlen(opens[i]), len = size / n * n;
+		const struct kf_diag *e;
+		struct kf_unit u;
+
+		for (size_t k = 0; k < len; k += n)
+			memcpy(text + k, opens[i], n);
+		text[len] = '\0';
+		assert_int_equal(compile(&u, text), -EINVAL);
+		assert_int_equal(u.diags.errors, 1);
+		e = first(&u, KF_ERROR);
+		assert_string_equal(e->message, "YAML nested deeper than 64 levels");
+		assert_int_equal(e->loc.first_line, 1);
+		assert_int_equal(e->loc.first_column, (int)(64 * n + 1));
+		kf_unit__fini(&u);
+	}
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_native_forms),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_deep_nesting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,9 +24,11 @@ static void test_format_escapes(void **state)
 	kf_deps__add(&d, "a b.fault");
 	kf_deps__add(&d, "x#1$y");
 	kf_deps__add(&d, "back\\ slash");
+	kf_deps__add(&d, "c:d");
 	kf_deps__add(&d, "a b.fault");	/* once */
 	s = kf_deps__format(&d, "out dir/o.bpf.o");
-	assert_string_equal(s, "out\\ dir/o.bpf.o: \\\n a\\ b.fault \\\n x\\#1$$y \\\n back\\\\\\ slash\n");
+	assert_string_equal(s, "out\\ dir/o.bpf.o: \\\n a\\ b.fault \\\n x\\#1$$y \\\n back\\\\\\ slash"
+			    " \\\n c\\:d\n");
 	free(s);
 	kf_deps__fini(&d);
 	s = kf_deps__format(&d, "o");

@@ -371,9 +371,34 @@ static void test_types_bounded(void **state)
 	free(text);
 }
 
+/*
+ * A declaration deeper than KF_MAX_PTR (sema rejects it, but says so
+ * with the type written out) reads no "* const" past the array that holds
+ * them: the bytes after it are set here, so a read there shows.
+ */
+static void test_ctype_decl_deep(void **state)
+{
+	struct kf_ctype t;
+	char *s;
+
+	(void)state;
+	memset(&t, 0xff, sizeof(t));
+	t.base_kind = KF_BASE_BUILTIN;
+	t.base = "int";
+	t.is_const = t.is_volatile = false;
+	t.ptr = 6;
+	for (int i = 0; i < KF_MAX_PTR; i++)
+		t.ptr_const[i] = i == 1;
+	t.array = -1;
+	s = kf_ctype_decl(&t, "p");
+	assert_string_equal(s, "int **const ****p");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ctype_decl_deep),
 		cmocka_unit_test(test_injection_tree),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_casts_and_postfix),
