@@ -285,8 +285,9 @@ static void repro_rules(FILE *out, const struct kf_sweep_point *p)
  * The source with injection `line`'s rules replaced by "nth N, times 1":
  * its probability, times, nth, duration and schedule lines commented out.
  * An errinj point's reproducer fails its function instead of the
- * injection's site: "inject function NAME returns VALUE", the site's lines
- * (and its predicate) commented out. Made from the text, one statement per
+ * injection's site: "inject function NAME returns VALUE", never for a
+ * __GFP_NOFAIL request (as the sweep), the site's lines (and its predicate)
+ * commented out. Made from the text, one statement per
  * line; kfault run checks it.
  */
 static int write_repro(const struct sweep_opts *o, const char *path, struct kf_injector *inj,
@@ -331,8 +332,10 @@ static int write_repro(const struct sweep_opts *o, const char *path, struct kf_i
 			fprintf(out, "# kfault sweep: %s", line);
 			if (!strchr(line, '{'))
 				continue;
-			fprintf(out, "inject function %s returns %s {\t# kfault sweep\n", f->name,
-				returns_text(f, value, sizeof(value)));
+			fprintf(out, "inject function %s returns %s", f->name, returns_text(f, value, sizeof(value)));
+			if (f->gfp_nofail && f->gfp_param && f->gfp_param[0])	/* as the sweep skipped them */
+				fprintf(out, " when !(%s & 0x%llx)", f->gfp_param, f->gfp_nofail);
+			fprintf(out, " {\t# kfault sweep\n");
 			repro_rules(out, p);
 			inside = inserted = true;
 			depth = 1;

@@ -353,6 +353,7 @@ static int errinj_preflight(struct kf_injector *inj)
 	struct kf_kernel *k = inj->kernel;
 	const struct kf_meta *m = &inj->meta[0];
 	size_t cnt = kf_kernel__error_injection_cnt(k);
+	int nofail_bit = kf_kernel__gfp_nofail_bit(k);
 
 	if (inj->opts.backend == KF_BACKEND_FMOD_RET)
 		return fail(inj, -EOPNOTSUPP, "--sites errinj fails functions from kprobes "
@@ -381,7 +382,8 @@ static int errinj_preflight(struct kf_injector *inj)
 		f->name = name;
 		f->type = kf_ei_type_name(type);
 		f->retval = kf_ei_type_value(type, inj->errinj_errno);
-		f->gfp_arg = kf_kernel__gfp_param(k, name);
+		f->gfp_arg = nofail_bit >= 0 ? kf_kernel__gfp_param(k, name, &f->gfp_param) : 0;
+		f->gfp_nofail = f->gfp_arg ? 1ULL << nofail_bit : 0;
 		if (inj->nerrinj == KF_ERRINJ_MAX_FUNCS)
 			break;
 	}

@@ -85,6 +85,8 @@ struct kf_errinj_func {
 	const char *type;	/* its error-injection type: "ERRNO", "NULL", "ERRNO_NULL", "TRUE" */
 	long long retval;	/* what it fails with */
 	int gfp_arg;		/* its gfp_t parameter (1-5): __GFP_NOFAIL calls never fail; 0: none */
+	const char *gfp_param;	/* that parameter's name, for reproducers */
+	unsigned long long gfp_nofail;	/* this kernel's __GFP_NOFAIL; 0: unknown, not checked */
 };
 
 /* After load: the functions (0 without --sites errinj), and function i of them. */

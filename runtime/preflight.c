@@ -325,7 +325,7 @@ bool kf_kernel__privileged(const struct kf_kernel *k)
 	return k->privileged;
 }
 
-int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func)
+int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name)
 {
 	const struct btf_type *t;
 	const struct btf_param *p;
@@ -341,8 +341,10 @@ int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func)
 	for (__u16 i = 0; i < btf_vlen(t) && i < 5; i++, p++) {
 		const struct btf_type *pt = btf__type_by_id(k->btf, p->type);
 
-		if (pt && btf_is_typedef(pt) && strcmp(btf__name_by_offset(k->btf, pt->name_off), "gfp_t") == 0)
+		if (pt && btf_is_typedef(pt) && strcmp(btf__name_by_offset(k->btf, pt->name_off), "gfp_t") == 0) {
+			*name = btf__name_by_offset(k->btf, p->name_off);
 			return i + 1;
+		}
 	}
 	return 0;
 }

@@ -40,8 +40,11 @@ bool kf_kernel__has_override(const struct kf_kernel *k);
 bool kf_kernel__privileged(const struct kf_kernel *k);
 /* "func+0x1c" for a kernel text address (needs kallsyms addresses: root). */
 int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, char *buf, size_t len);
-/* Which of a function's first five parameters is a gfp_t (1 to 5), from BTF; 0: none, or no BTF. */
-int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func);
+/*
+ * Which of a function's first five parameters is a gfp_t (1 to 5), from
+ * BTF, its name in *name; 0: none, or no BTF.
+ */
+int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name);
 /* Bit number of ___GFP_NOFAIL in this kernel's BTF, or -1. */
 int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k);
 
