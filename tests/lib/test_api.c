@@ -181,6 +181,55 @@ static void test_runtime_opts(void **state)
 }
 
 /*
+ * kfault sweep --sites errinj's switch: taken before load with an errno
+ * (or 0: -ENOMEM), refused for a value that is not one, and refused with
+ * a message for an object without the kf_errinj programs, which stands for
+ * one built before them: a copy whose program names are changed in place.
+ */
+static void test_set_errinj(void **state)
+{
+	KF_COMPILE_OPTS(opts, .btf_path = btf());
+	struct kf_compilation *c;
+	struct kf_injector *inj;
+	const void *obj;
+	char *old;
+	size_t size, renamed = 0;
+
+	(void)state;
+	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
+	obj = kf_compilation__object(c, &size);
+	assert_non_null(obj);
+
+	inj = kf_injector__open_mem(obj, size, "mount", NULL);
+	assert_non_null(inj);
+	assert_int_equal(kf_injector__set_errinj(inj, 1), -ERANGE);
+	assert_int_equal(kf_injector__set_errinj(inj, -4096), -ERANGE);
+	assert_int_equal(kf_injector__set_errinj(inj, -5), 0);
+	assert_int_equal(kf_injector__set_errinj(inj, 0), 0);
+	assert_int_equal(kf_injector__errinj_cnt(inj), 0);	/* chosen at load */
+	assert_null(kf_injector__errinj_func(inj, 0));
+	kf_injector__destroy(inj);
+
+	/* "kf_errinj_" in the symbol and BTF string tables, made "kf_errinX_" */
+	old = malloc(size);
+	assert_non_null(old);
+	memcpy(old, obj, size);
+	for (char *p = old; (p = memmem(p, size - (size_t)(p - old), "kf_errinj_", 10)); p += 10) {
+		p[8] = 'X';
+		renamed++;
+	}
+	assert_true(renamed >= 2);
+	inj = kf_injector__open_mem(old, size, "old.bpf.o", NULL);
+	assert_non_null(inj);	/* still a kfault object, for everything else */
+	assert_int_equal(kf_injector__set_errinj(inj, 0), -EOPNOTSUPP);
+	assert_non_null(strstr(kf_injector__errmsg(inj), "old.bpf.o was built before"));
+	assert_non_null(strstr(kf_injector__errmsg(inj), "build it again"));
+	kf_injector__destroy(inj);
+	free(old);
+	kf_compilation__free(c);
+}
+
+/*
  * A command under injection through the exported API. What loading does
  * depends on the host's kernel, so: a command that is not found is refused
  * with the injector's message and nothing loaded; and whether this kernel
@@ -315,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_headers),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_runtime_opts),
+		cmocka_unit_test(test_set_errinj),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
