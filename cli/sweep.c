@@ -126,6 +126,9 @@ static int set_option(void *ctx, int key, const char *arg)
 		if (!n) {
 			errno = 0;
 			n = strtol(name, &end, 10);
+			if ((errno || *end || n < 1 || n > 4095) && kf_closest_errno(name))
+				return cli_usage(sc->cmd, "--errno: '%s' is not an errno; did you mean %s?", arg,
+						 kf_closest_errno(name));
 			if (errno || *end || n < 1 || n > 4095)
 				return cli_usage(sc->cmd, "--errno: '%s' is not an errno (ENOMEM, EIO, 5...)", arg);
 		}
@@ -388,6 +391,25 @@ static const char *sites_name(const struct sweep_opts *o)
 	return o->sweeper.sites == KF_SWEEP_SITES_ERRINJ ? "errinj" : "file";
 }
 
+/* --sites errinj: how the functions were attached, and each with its type and value. */
+static void json_errinj(FILE *f, struct kf_injector *inj)
+{
+	char value[32];
+
+	fprintf(f, "\"errinj\": {\"attach\": \"%s\", \"functions\": [",
+		kf_injector__errinj_multi(inj) ? "kprobe.multi" : "kprobe");
+	for (int i = 0; i < kf_injector__errinj_cnt(inj); i++) {
+		const struct kf_errinj_func *ef = kf_injector__errinj_func(inj, i);
+
+		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+		kf_json_string(f, ef->name);
+		fprintf(f, ", \"type\": \"%s\", \"returns\": ", ef->type);
+		kf_json_string(f, returns_text(ef, value, sizeof(value)));
+		fputc('}', f);
+	}
+	fputs("]}, ", f);
+}
+
 static int write_json(const struct sweep_opts *o, const char *path, struct kf_sweeper *s,
 		      struct kf_injector *inj, char **repro)
 {
@@ -413,8 +435,7 @@ static int write_json(const struct sweep_opts *o, const char *path, struct kf_sw
 		kf_sweeper__reads_kernel_log(s) ? "true" : "false", kf_sweeper__baseline_status(s),
 		kf_sweeper__baseline_seconds(s), kf_sweeper__setup_seconds(s));
 	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
-		fprintf(f, "\"errinj\": {\"functions\": %d, \"attach\": \"%s\"}, ",
-			kf_injector__errinj_cnt(inj), kf_injector__errinj_multi(inj) ? "kprobe.multi" : "kprobe");
+		json_errinj(f, inj);
 	fputs("\"points\": [", f);
 	for (int i = 0; i < n; i++) {
 		const struct kf_sweep_point *p = kf_sweeper__point(s, i);
