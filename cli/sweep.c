@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -631,6 +632,21 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * --sites errinj without kprobe.multi attaches a kprobe per function, each
+ * two file descriptors (its perf event and its link): with hundreds of
+ * functions, more than the usual soft limit of 1024. Raise it to the hard one.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static volatile sig_atomic_t stopping;
 
 static void on_signal(int sig)
@@ -653,6 +669,8 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 	int status = 0, err, n, bad = 0;
 
 	libbpf_set_print(quiet_libbpf);
+	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
+		raise_nofile();
 	err = kf_command_lookup(o->command[0]);
 	if (err) {
 		fprintf(stderr, "kfault: %s: %s\n", o->command[0],
