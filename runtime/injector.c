@@ -378,6 +378,8 @@ static int errinj_preflight(struct kf_injector *inj)
 		if (type < 0 || type >= KF_EI_NTYPES || !kf_kernel__has_symbol(k, name) ||
 		    !errinj_under_chain(m, name))
 			continue;
+		if (inj->nerrinj && !strcmp(inj->errinj_funcs[inj->nerrinj - 1].name, name))
+			continue;	/* listed twice (two static functions of one name): one attach */
 		f = &inj->errinj_funcs[inj->nerrinj++];
 		f->name = name;
 		f->type = kf_ei_type_name(type);

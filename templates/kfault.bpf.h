@@ -593,16 +593,6 @@ KF_SUBPROG void kf_report(void *ctx, __u32 i)
 	bpf_ringbuf_submit(ev, 0);
 }
 
-/*
- * kfault sweep --sites errinj: a function of the kernel's error-injection
- * list is entered (the cookie says which, and what it fails with). Under
- * injection 0's chain and target, that is a decision of the sweep, as at
- * the injection's own site (but for __GFP_NOFAIL requests, as at the slab
- * and page sites); failed, the function returns without running.
- * Loaded only for such sweeps, instead of the site programs; two ways to
- * attach it (the runtime loads one): kprobe.multi, all functions in one
- * link (Linux 5.18, CONFIG_FPROBE), or one kprobe per function.
- */
 /* Set by the runtime for --sites errinj: this kernel's __GFP_NOFAIL. */
 const volatile __u64 kf_errinj_gfp_nofail = 0;
 
@@ -622,6 +612,16 @@ static __always_inline bool kf_errinj_nofail(struct pt_regs *ctx, __u32 n)
 	return gfp & kf_errinj_gfp_nofail;
 }
 
+/*
+ * kfault sweep --sites errinj: a function of the kernel's error-injection
+ * list is entered (the cookie says which, and what it fails with). Under
+ * injection 0's chain and target, that is a decision of the sweep, as at
+ * the injection's own site (but for __GFP_NOFAIL requests, as at the slab
+ * and page sites); failed, the function returns without running.
+ * Loaded only for such sweeps, instead of the site programs; two ways to
+ * attach it (the runtime loads one): kprobe.multi, all functions in one
+ * link (Linux 5.18, CONFIG_FPROBE), or one kprobe per function.
+ */
 static __always_inline int kf_errinj(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
