@@ -65,12 +65,7 @@ while read -r name type returns; do
 done <$out/attached
 
 # the points: every one run; each function found fails there
-points=$(sed -n 's/^kfault sweep: \([0-9]*\) points.*/\1/p' $out/e.txt)
-echo "$points points"
-[ "$points" -ge 2 ] || fail "fewer than 2 points"
-! grep -q ' not run ' $out/e.txt || fail "points left unrun"
-rows=$(grep -cE '^ *[0-9]+  (kernel|crash|hang|handled|recovered|not reached) ' $out/e.txt)
-[ "$rows" = "$points" ] || fail "$rows rows for $points points"
+sweep_points $out/e.txt 2
 [ "$(grep -o '"point": [0-9]*' $out/e.json | wc -l)" = "$points" ] || fail "JSON has another number of points"
 [ "$(grep -c '<testcase ' $out/e.xml)" = "$points" ] || fail "JUnit has another number of test cases"
 grep -o '"function": "[^"]*".*"class": "[^"]*", "status": [-0-9]*, "signal": [0-9]*, "seconds": [0-9.]*, "reached": [0-9]*, "injected": [0-9]*' \
@@ -127,9 +122,4 @@ cat $out/fmod.err
 [ "$status" = 4 ] || fail "exited $status, not 4"
 grep -q 'not with --backend fmod_ret' $out/fmod.err || fail "no reason given"
 
-for _ in $(seq 50); do
-	[ "$(bpftool prog show | grep -c ' name kf' || true)" = 0 ] && break
-	sleep 0.1
-done
-bpftool prog show | grep ' name kf' && fail "kfault programs left in the kernel"
-echo "no kfault program left"
+no_programs_left

@@ -25,6 +25,18 @@ static const char *btf(void)
 	return path && *path ? path : NULL;
 }
 
+/* examples/mount.fault compiled: its object (size in *size; free *c after). */
+static const void *mount_object(struct kf_compilation **c, size_t *size)
+{
+	KF_COMPILE_OPTS(opts, .btf_path = btf());
+	const void *obj;
+
+	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, c), 0);
+	obj = kf_compilation__object(*c, size);
+	assert_non_null(obj);
+	return obj;
+}
+
 static const char good[] =
 	"inject slab {\n"
 	"    call __x64_sys_mount\n"
@@ -146,7 +158,6 @@ static void test_object(void **state)
  */
 static void test_runtime_opts(void **state)
 {
-	KF_COMPILE_OPTS(opts, .btf_path = btf());
 	struct kf_injector_opts big[2], small;
 	struct kf_compilation *c;
 	struct kf_injector *inj;
@@ -154,9 +165,7 @@ static void test_runtime_opts(void **state)
 	size_t size;
 
 	(void)state;
-	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
-	obj = kf_compilation__object(c, &size);
-	assert_non_null(obj);
+	obj = mount_object(&c, &size);
 
 	memset(big, 0, sizeof(big));
 	big[0].sz = sizeof(big);
@@ -188,7 +197,6 @@ static void test_runtime_opts(void **state)
  */
 static void test_set_errinj(void **state)
 {
-	KF_COMPILE_OPTS(opts, .btf_path = btf());
 	struct kf_compilation *c;
 	struct kf_injector *inj;
 	const void *obj;
@@ -196,9 +204,7 @@ static void test_set_errinj(void **state)
 	size_t size, renamed = 0;
 
 	(void)state;
-	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
-	obj = kf_compilation__object(c, &size);
-	assert_non_null(obj);
+	obj = mount_object(&c, &size);
 
 	inj = kf_injector__open_mem(obj, size, "mount", NULL);
 	assert_non_null(inj);
@@ -238,7 +244,6 @@ static void test_set_errinj(void **state)
  */
 static void test_run_command(void **state)
 {
-	KF_COMPILE_OPTS(opts, .btf_path = btf());
 	char marker[] = "/tmp/kf-test-api-run.XXXXXX";
 	char script[128];
 	char *missing[] = { "kfault-no-such-command", NULL };
@@ -250,9 +255,7 @@ static void test_run_command(void **state)
 	int fd, status;
 
 	(void)state;
-	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
-	obj = kf_compilation__object(c, &size);
-	assert_non_null(obj);
+	obj = mount_object(&c, &size);
 
 	inj = kf_injector__open_mem(obj, size, "mount", NULL);
 	assert_non_null(inj);
