@@ -596,20 +596,21 @@ KF_SUBPROG void kf_report(void *ctx, __u32 i)
 /* Set by the runtime for --sites errinj: this kernel's __GFP_NOFAIL. */
 const volatile __u64 kf_errinj_gfp_nofail = 0;
 
-/* Whether gfp argument n (KF_ERRINJ_GFP_ARG) asks for __GFP_NOFAIL: such requests never fail. */
+/*
+ * Whether gfp argument n (KF_ERRINJ_GFP_ARG) asks for __GFP_NOFAIL: such
+ * requests never fail. Every argument is read at its own offset and the
+ * one asked for kept by a mask: choosing which one to read (a switch) made
+ * clang read ctx at a computed offset, which the verifier refuses.
+ */
 static __always_inline bool kf_errinj_nofail(struct pt_regs *ctx, __u32 n)
 {
-	__u64 gfp;
+	__u64 m = kf_errinj_gfp_nofail;
 
-	switch (n) {
-	case 1: gfp = PT_REGS_PARM1(ctx); break;
-	case 2: gfp = PT_REGS_PARM2(ctx); break;
-	case 3: gfp = PT_REGS_PARM3(ctx); break;
-	case 4: gfp = PT_REGS_PARM4(ctx); break;
-	case 5: gfp = PT_REGS_PARM5(ctx); break;
-	default: return false;
-	}
-	return gfp & kf_errinj_gfp_nofail;
+	if (!n || !m)
+		return false;
+	return (PT_REGS_PARM1(ctx) & (n == 1 ? m : 0)) | (PT_REGS_PARM2(ctx) & (n == 2 ? m : 0)) |
+	       (PT_REGS_PARM3(ctx) & (n == 3 ? m : 0)) | (PT_REGS_PARM4(ctx) & (n == 4 ? m : 0)) |
+	       (PT_REGS_PARM5(ctx) & (n == 5 ? m : 0));
 }
 
 /*
