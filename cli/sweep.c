@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,18 +21,25 @@
 #include "command.h"
 #include "cron.h"
 #include "explain.h"
+#include "knames.h"
 #include "sweep.h"
 #include "sweep-cmd.h"
 #include "vm.h"
 
 enum {
 	SWEEP_BY = 400, SWEEP_EACH, SWEEP_TIMEOUT, SWEEP_MAX, SWEEP_JSON, SWEEP_JUNIT,
-	SWEEP_REPRO, SWEEP_BACKEND, SWEEP_BTF, SWEEP_VM, SWEEP_VM_KERNEL, SWEEP_SOURCE,
+	SWEEP_REPRO, SWEEP_BACKEND, SWEEP_BTF, SWEEP_VM, SWEEP_VM_KERNEL, SWEEP_SOURCE, SWEEP_SITES,
+	SWEEP_ERRNO,
 };
 
 const struct cli_option sweep_options[] = {
 	{ "by", 0, SWEEP_BY, "stack|nth",
 	  "what makes a point: its kernel stack (a call context,\nthe default) or its number (the N-th decision)" },
+	{ "sites", 0, SWEEP_SITES, "file|errinj",
+	  "what fails: FILE's failure sites (default), or each\nfunction of the kernel's error-injection list\n"
+	  "called under FILE's chain, with a value of its type" },
+	{ "errno", 0, SWEEP_ERRNO, "E",
+	  "with --sites errinj, what ERRNO functions fail with\n(default ENOMEM; a name or a number)" },
 	{ "each", 0, SWEEP_EACH, "once|always",
 	  "fail a point the first time it is reached (default)\nor each time it recurs (by stack only)" },
 	{ "timeout", 't', SWEEP_TIMEOUT, "TIME", "a run longer than TIME is killed: a hang (default 60s)" },
@@ -106,6 +114,30 @@ static int set_option(void *ctx, int key, const char *arg)
 		else
 			return cli_usage(sc->cmd, "--backend: '%s' is not kprobe, fmod_ret or auto", arg);
 		break;
+	case SWEEP_SITES:
+		if (!strcmp(arg, "file"))
+			o->sweeper.sites = KF_SWEEP_SITES_FILE;
+		else if (!strcmp(arg, "errinj"))
+			o->sweeper.sites = KF_SWEEP_SITES_ERRINJ;
+		else
+			return cli_usage(sc->cmd, "--sites: '%s' is neither 'file' nor 'errinj'", arg);
+		break;
+	case SWEEP_ERRNO: {
+		const char *name = arg[0] == '-' ? arg + 1 : arg;
+		long n = kf_errno_by_name(name);
+
+		if (!n) {
+			errno = 0;
+			n = strtol(name, &end, 10);
+			if ((errno || *end || n < 1 || n > 4095) && kf_closest_errno(name))
+				return cli_usage(sc->cmd, "--errno: '%s' is not an errno; did you mean %s?", arg,
+						 kf_closest_errno(name));
+			if (errno || *end || n < 1 || n > 4095)
+				return cli_usage(sc->cmd, "--errno: '%s' is not an errno (ENOMEM, EIO, 5...)", arg);
+		}
+		o->sweeper.errinj_errno = (int)-n;
+		break;
+	}
 	case SWEEP_BTF: o->btf_path = arg; break;
 	case SWEEP_VM: o->vm = true; break;
 	case SWEEP_VM_KERNEL: o->vm_kernel = arg; break;
@@ -140,6 +172,20 @@ static bool allocator(const char *name)
 	return false;
 }
 
+/* What an errinj function fails with, as `returns` says it: "-ENOMEM", "true", "0". */
+static const char *returns_text(const struct kf_errinj_func *f, char *buf, size_t size)
+{
+	const char *name = kf_errno_name(f->retval);
+
+	if (!strcmp(f->type, "TRUE") && f->retval == 1)
+		snprintf(buf, size, "true");
+	else if (f->retval < 0 && name)
+		snprintf(buf, size, "-%s", name);
+	else
+		snprintf(buf, size, "%lld", f->retval);
+	return buf;
+}
+
 /* Frame j of p's stack as a function name (no offset), into buf. */
 static const char *frame_name(struct kf_injector *inj, const struct kf_sweep_point *p, int j,
 			      char *buf, size_t size)
@@ -152,22 +198,26 @@ static const char *frame_name(struct kf_injector *inj, const struct kf_sweep_poi
 /*
  * "site < caller < ... < __x64_sys_mount", innermost first: the site, the
  * first five frames past the allocator's and the plumbing, "...", and the
- * outermost (the system call).
+ * outermost (the system call). An errinj point starts with its function
+ * and what it fails with: "__filemap_add_folio() = -ENOMEM < caller ...".
  */
 static void short_stack(struct kf_injector *inj, const struct kf_sweep_point *p, char *out,
 			size_t size)
 {
+	const struct kf_errinj_func *f = kf_injector__errinj_func(inj, p->func);
 	char name[KF_NAME_LEN + 32];
 	int kept[KF_MAX_STACK], nkept = 0;
 	size_t len = 0;
 
 	for (int j = 0; j < p->stack_depth; j++) {
 		frame_name(inj, p, j, name, sizeof(name));
-		if (plumbing(name) || (nkept && allocator(name)))
+		if (plumbing(name) || ((nkept || f) && allocator(name)) || (f && !strcmp(name, f->name)))
 			continue;
 		kept[nkept++] = j;
 	}
 	out[0] = '\0';
+	if (f)
+		len = (size_t)snprintf(out, size, "%s() = %s", f->name, returns_text(f, name, sizeof(name)));
 	for (int k = 0; k < nkept && len + 1 < size; k++) {
 		if (nkept > 7 && k == 6) {
 			len += (size_t)snprintf(out + len, size - len, " < ...");
@@ -175,7 +225,7 @@ static void short_stack(struct kf_injector *inj, const struct kf_sweep_point *p,
 			continue;
 		}
 		frame_name(inj, p, kept[k], name, sizeof(name));
-		len += (size_t)snprintf(out + len, size - len, "%s%s", k ? " < " : "", name);
+		len += (size_t)snprintf(out + len, size - len, "%s%s", k || f ? " < " : "", name);
 	}
 	if (len >= size)
 		out[size - 1] = '\0';
@@ -231,18 +281,30 @@ static bool starts_with_word(const char *line, const char *word)
 					   line[n] == '\0');
 }
 
+/* The reproducer's own rules, first in the injection's block. */
+static void repro_rules(FILE *out, const struct kf_sweep_point *p)
+{
+	fprintf(out, "    nth %llu\t# kfault sweep\n    times 1\t# kfault sweep\n",
+		(unsigned long long)p->nth_in_injection);
+}
+
 /*
  * The source with injection `line`'s rules replaced by "nth N, times 1":
  * its probability, times, nth, duration and schedule lines commented out.
- * Made from the text, one statement per line; kfault run checks it.
+ * An errinj point's reproducer fails its function instead of the
+ * injection's site: "inject function NAME returns VALUE", never for a
+ * __GFP_NOFAIL request (as the sweep), the site's lines (and its predicate)
+ * commented out. Made from the text, one statement per
+ * line; kfault run checks it.
  */
 static int write_repro(const struct sweep_opts *o, const char *path, struct kf_injector *inj,
 		       const struct kf_sweep_point *p, int index, const char *what)
 {
 	static const char *const rules[] = { "probability", "times", "nth", "duration", "schedule" };
 	const struct kf_meta *m = kf_injector__meta(inj, p->injection);
+	const struct kf_errinj_func *f = kf_injector__errinj_func(inj, p->func);
 	FILE *in = fopen(o->source, "r"), *out;
-	char line[4096], name[KF_NAME_LEN + 32];
+	char line[4096], name[KF_NAME_LEN + 32], value[32];
 	unsigned lineno = 0;
 	bool inside = false, inserted = false;
 	int depth = 0;
@@ -257,9 +319,15 @@ static int write_repro(const struct sweep_opts *o, const char *path, struct kf_i
 		return err;
 	}
 	fprintf(out, "# kfault sweep reproducer: point %d, %s\n", index + 1, what);
-	fprintf(out, "# It fails decision %llu of the injection on line %u, the first time the\n"
-		"# record run reached this kernel stack (innermost first):\n",
-		(unsigned long long)p->nth_in_injection, m ? m->line : 0);
+	if (f)
+		fprintf(out, "# It fails call %llu of %s (error-injection type %s) under the chain\n"
+			"# and targets of the injection on line %u, the first time the record run\n"
+			"# reached this kernel stack (innermost first):\n",
+			(unsigned long long)p->nth_in_injection, f->name, f->type, m ? m->line : 0);
+	else
+		fprintf(out, "# It fails decision %llu of the injection on line %u, the first time the\n"
+			"# record run reached this kernel stack (innermost first):\n",
+			(unsigned long long)p->nth_in_injection, m ? m->line : 0);
 	for (int j = 0; j < p->stack_depth; j++) {
 		kf_injector__symbolize(inj, p->stack[j], name, sizeof(name));
 		fprintf(out, "#   %s\n", name);
@@ -267,10 +335,22 @@ static int write_repro(const struct sweep_opts *o, const char *path, struct kf_i
 	fprintf(out, "# Replay it: kfault run %s -- CMD (the same decisions in the same order).\n\n", path);
 	while (fgets(line, sizeof(line), in)) {
 		lineno++;
+		if (f && m && lineno >= m->line && !inserted && !inside) {
+			fprintf(out, "# kfault sweep: %s", line);
+			if (!strchr(line, '{'))
+				continue;
+			fprintf(out, "inject function %s returns %s", f->name, returns_text(f, value, sizeof(value)));
+			if (f->gfp_nofail && f->gfp_param && f->gfp_param[0])	/* as the sweep skipped them */
+				fprintf(out, " when !(%s & 0x%llx)", f->gfp_param, f->gfp_nofail);
+			fprintf(out, " {\t# kfault sweep\n");
+			repro_rules(out, p);
+			inside = inserted = true;
+			depth = 1;
+			continue;
+		}
 		if (m && lineno >= m->line && !inserted && !inside && strchr(line, '{')) {
 			fputs(line, out);
-			fprintf(out, "    nth %llu\t# kfault sweep\n    times 1\t# kfault sweep\n",
-				(unsigned long long)p->nth_in_injection);
+			repro_rules(out, p);
 			inside = inserted = true;
 			depth = 1;
 			continue;
@@ -310,6 +390,30 @@ static void json_stack(FILE *f, struct kf_injector *inj, const struct kf_sweep_p
 	fputc(']', f);
 }
 
+static const char *sites_name(const struct sweep_opts *o)
+{
+	return o->sweeper.sites == KF_SWEEP_SITES_ERRINJ ? "errinj" : "file";
+}
+
+/* --sites errinj: how the functions were attached, and each with its type and value. */
+static void json_errinj(FILE *f, struct kf_injector *inj)
+{
+	char value[32];
+
+	fprintf(f, "\"errinj\": {\"attach\": \"%s\", \"functions\": [",
+		kf_injector__errinj_multi(inj) ? "kprobe.multi" : "kprobe");
+	for (int i = 0; i < kf_injector__errinj_cnt(inj); i++) {
+		const struct kf_errinj_func *ef = kf_injector__errinj_func(inj, i);
+
+		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+		kf_json_string(f, ef->name);
+		fprintf(f, ", \"type\": \"%s\", \"returns\": ", ef->type);
+		kf_json_string(f, returns_text(ef, value, sizeof(value)));
+		fputc('}', f);
+	}
+	fputs("]}, ", f);
+}
+
 static int write_json(const struct sweep_opts *o, const char *path, struct kf_sweeper *s,
 		      struct kf_injector *inj, char **repro)
 {
@@ -328,19 +432,28 @@ static int write_json(const struct sweep_opts *o, const char *path, struct kf_sw
 			fputs(", ", f);
 		kf_json_string(f, *c);
 	}
-	fprintf(f, "], \"by\": \"%s\", \"each\": \"%s\", \"timeout_ms\": %d, "
+	fprintf(f, "], \"by\": \"%s\", \"each\": \"%s\", \"sites\": \"%s\", \"timeout_ms\": %d, "
 		"\"kernel_log_read\": %s, \"baseline\": {\"status\": %d, \"seconds\": %.3f}, "
-		"\"points\": [", o->sweeper.by == KF_SWEEP_BY_NTH ? "nth" : "stack",
-		o->sweeper.always ? "always" : "once", o->sweeper.timeout_ms,
+		"\"setup_seconds\": %.3f, ", o->sweeper.by == KF_SWEEP_BY_NTH ? "nth" : "stack",
+		o->sweeper.always ? "always" : "once", sites_name(o), o->sweeper.timeout_ms,
 		kf_sweeper__reads_kernel_log(s) ? "true" : "false", kf_sweeper__baseline_status(s),
-		kf_sweeper__baseline_seconds(s));
+		kf_sweeper__baseline_seconds(s), kf_sweeper__setup_seconds(s));
+	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
+		json_errinj(f, inj);
+	fputs("\"points\": [", f);
 	for (int i = 0; i < n; i++) {
 		const struct kf_sweep_point *p = kf_sweeper__point(s, i);
 		const struct kf_meta *m = kf_injector__meta(inj, p->injection);
+		const struct kf_errinj_func *ef = kf_injector__errinj_func(inj, p->func);
+		char value[32];
 
 		fprintf(f, "%s{\"point\": %d, \"injection\": %d, \"site\": ", i ? ", " : "", i + 1,
 			p->injection);
 		kf_json_string(f, m ? m->site : NULL);
+		fputs(", \"function\": ", f);
+		kf_json_string(f, ef ? ef->name : NULL);
+		fputs(", \"returns\": ", f);
+		kf_json_string(f, ef ? returns_text(ef, value, sizeof(value)) : NULL);
 		fprintf(f, ", \"line\": %u, \"nth\": %llu, \"nth_in_injection\": %llu, "
 			"\"occurrences\": %d, \"stack_hash\": \"%016llx\", \"stack\": ",
 			m ? m->line : 0, (unsigned long long)p->nth,
@@ -431,6 +544,36 @@ static int write_junit(const struct sweep_opts *o, const char *file, struct kf_s
 	return fclose(f) ? -errno : 0;
 }
 
+/* --sites errinj: the functions attached, and those the points fail, with their points. */
+static void print_errinj(struct kf_sweeper *s, struct kf_injector *inj)
+{
+	int nfuncs = kf_injector__errinj_cnt(inj), n = kf_sweeper__point_cnt(s), reached = 0;
+	int *points = calloc((size_t)nfuncs + 1, sizeof(*points));
+	char value[32];
+
+	if (!points)
+		return;
+	for (int i = 0; i < n; i++) {
+		int fn = kf_sweeper__point(s, i)->func;
+
+		if (fn >= 0 && fn < nfuncs)
+			reached += !points[fn]++;
+	}
+	printf("errinj: %d function%s of the kernel's error-injection list attached (%s) in %.2f s; "
+	       "%d reached:", nfuncs, nfuncs == 1 ? "" : "s",
+	       kf_injector__errinj_multi(inj) ? "one kprobe.multi link" : "a kprobe each",
+	       kf_sweeper__setup_seconds(s), reached);
+	for (int fn = 0; fn < nfuncs; fn++) {
+		const struct kf_errinj_func *f = kf_injector__errinj_func(inj, fn);
+
+		if (points[fn])
+			printf(" %s = %s (%d point%s)", f->name, returns_text(f, value, sizeof(value)),
+			       points[fn], points[fn] == 1 ? "" : "s");
+	}
+	printf("\n");
+	free(points);
+}
+
 /* The table, worst first, with each bad point's stderr and kernel log. */
 static void print_table(const struct sweep_opts *o, const char *file, struct kf_sweeper *s,
 			struct kf_injector *inj, char **repro)
@@ -442,6 +585,8 @@ static void print_table(const struct sweep_opts *o, const char *file, struct kf_
 	       "in %.2f s\n", n, n == 1 ? "" : "s", file,
 	       o->sweeper.by == KF_SWEEP_BY_NTH ? "nth" : "stack", o->sweeper.always ? "always" : "once",
 	       o->command[0], kf_sweeper__baseline_status(s), kf_sweeper__baseline_seconds(s));
+	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
+		print_errinj(s, inj);
 	if (!n || !order) {
 		free(order);
 		return;
@@ -490,6 +635,21 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * --sites errinj without kprobe.multi attaches a kprobe per function, each
+ * two file descriptors (its perf event and its link): with hundreds of
+ * functions, more than the usual soft limit of 1024. Raise it to the hard one.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static volatile sig_atomic_t stopping;
 
 static void on_signal(int sig)
@@ -512,6 +672,8 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 	int status = 0, err, n, bad = 0;
 
 	libbpf_set_print(quiet_libbpf);
+	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
+		raise_nofile();
 	err = kf_command_lookup(o->command[0]);
 	if (err) {
 		fprintf(stderr, "kfault: %s: %s\n", o->command[0],
@@ -554,6 +716,15 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 			status = 127;
 		goto free_sweeper;
 	}
+	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
+		fprintf(stderr, "kfault: sweep: --sites errinj: %d functions of the error-injection list "
+			"attached (%s) in %.2f s, under the chain and targets of %s:%u%s\n",
+			kf_injector__errinj_cnt(inj),
+			kf_injector__errinj_multi(inj) ? "one kprobe.multi link" : "a kprobe each",
+			kf_sweeper__setup_seconds(s), kf_injector__meta(inj, 0)->source,
+			kf_injector__meta(inj, 0)->line,
+			kf_injector__injection_cnt(inj) > 1 ? " (the first injection; the others' sites "
+			"are not swept)" : "");
 	n = kf_sweeper__point_cnt(s);
 	if (o->sweeper.max_points && n > o->sweeper.max_points)
 		n = o->sweeper.max_points;
@@ -653,6 +824,9 @@ int sweep_main(const struct cli_command *cmd, int argc, char **argv, const struc
 	if (sc.opts.sweeper.always && sc.opts.sweeper.by == KF_SWEEP_BY_NTH)
 		return cli_usage(cmd, "%s", "--each always goes with --by stack: an N-th decision "
 				 "happens once per run");
+	if (sc.opts.sweeper.errinj_errno && sc.opts.sweeper.sites != KF_SWEEP_SITES_ERRINJ)
+		return cli_usage(cmd, "%s", "--errno goes with --sites errinj: FILE's sites fail as "
+				 "FILE says");
 	if (!sc.opts.source && !cli_is_elf(argv[first]))
 		sc.opts.source = argv[first];
 	if (sc.opts.vm_kernel && !sc.opts.vm)
@@ -678,6 +852,7 @@ const struct cli_command cli_sweep = {
 	"Examples:\n"
 	"  kfault sweep examples/mount.fault -- mount -t tmpfs none /mnt\n"
 	"  kfault sweep --vm --by nth --repro repro mount.fault -- ./my-mount-test\n"
+	"  kfault sweep --sites errinj --repro repro mount.fault -- ./my-mount-test\n"
 	"\n"
 	"Exit status: 0 swept, nothing crashed, hung or made the kernel complain;\n"
 	"6 some point did; 1 the file has errors, 2 bad usage, 3 other failure,\n"

@@ -35,7 +35,7 @@
 
 extern char **environ;
 
-#define VM_RUN_ARGS	32		/* the runner's own and kfault-run's options, at most */
+#define VM_RUN_ARGS	40		/* the runner's own and kfault-run's options, at most */
 #define VM_TIMEOUT	"3600"		/* seconds, unless $KFAULT_VM_TIMEOUT says */
 #define VM_MAX_FRAGMENTS 16		/* kfault vm build --config, at most */
 
@@ -538,7 +538,7 @@ int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *
 
 struct sweep_guest {
 	const struct sweep_opts *o;
-	char timeout[32], max[32];
+	char timeout[32], max[32], errinj_errno[32];
 	char json[PATH_MAX + 32], junit[PATH_MAX + 32], repro[PATH_MAX + 32], source[PATH_MAX];
 	bool copy_json, copy_junit, copy_repro;
 };
@@ -580,6 +580,12 @@ static int sweep_args(void *ctx, char **argv, int n, const char *out, const char
 	if (o->sweeper.max_points) {
 		snprintf(sg->max, sizeof(sg->max), "--max-points=%d", o->sweeper.max_points);
 		argv[n++] = sg->max;
+	}
+	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
+		argv[n++] = "--sites=errinj";
+	if (o->sweeper.errinj_errno) {
+		snprintf(sg->errinj_errno, sizeof(sg->errinj_errno), "--errno=%d", -o->sweeper.errinj_errno);
+		argv[n++] = sg->errinj_errno;
 	}
 	if (o->backend != KF_BACKEND_AUTO) {
 		argv[n++] = "--backend";

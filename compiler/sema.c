@@ -30,41 +30,6 @@ struct sema {
 
 /* ---- failure sites (sites.c) ---- */
 
-/* errno names a `returns` value may use, as -NAME. */
-static const struct {
-	const char *name;
-	int value;
-} errnos[] = {
-	{ "EPERM", 1 }, { "ENOENT", 2 }, { "ESRCH", 3 }, { "EINTR", 4 }, { "EIO", 5 },
-	{ "ENXIO", 6 }, { "E2BIG", 7 }, { "ENOEXEC", 8 }, { "EBADF", 9 }, { "ECHILD", 10 },
-	{ "EAGAIN", 11 }, { "ENOMEM", 12 }, { "EACCES", 13 }, { "EFAULT", 14 }, { "EBUSY", 16 },
-	{ "EEXIST", 17 }, { "EXDEV", 18 }, { "ENODEV", 19 }, { "ENOTDIR", 20 }, { "EISDIR", 21 },
-	{ "EINVAL", 22 }, { "ENFILE", 23 }, { "EMFILE", 24 }, { "ENOTTY", 25 }, { "EFBIG", 27 },
-	{ "ENOSPC", 28 }, { "ESPIPE", 29 }, { "EROFS", 30 }, { "EMLINK", 31 }, { "EPIPE", 32 },
-	{ "ERANGE", 34 }, { "EDEADLK", 35 }, { "ENAMETOOLONG", 36 }, { "ENOSYS", 38 },
-	{ "ENOTEMPTY", 39 }, { "ELOOP", 40 }, { "ENODATA", 61 }, { "ETIME", 62 },
-	{ "EOVERFLOW", 75 }, { "EOPNOTSUPP", 95 }, { "EADDRINUSE", 98 }, { "ENOBUFS", 105 },
-	{ "ETIMEDOUT", 110 }, { "ECONNREFUSED", 111 }, { "EALREADY", 114 }, { "ESTALE", 116 },
-	{ "EDQUOT", 122 }, { "ECANCELED", 125 },
-};
-
-static int errno_value(const char *name)
-{
-	for (size_t i = 0; i < KF_ARRAY_SIZE(errnos); i++)
-		if (strcmp(errnos[i].name, name) == 0)
-			return errnos[i].value;
-	return 0;
-}
-
-static const char *closest_errno(const char *name)
-{
-	const char *names[KF_ARRAY_SIZE(errnos)];
-
-	for (size_t i = 0; i < KF_ARRAY_SIZE(errnos); i++)
-		names[i] = errnos[i].name;
-	return kf_closest(name, names, KF_ARRAY_SIZE(errnos));
-}
-
 static void check_retval(struct sema *s, struct kf_injection *inj)
 {
 	struct kf_value *v = inj->retval;
@@ -88,8 +53,8 @@ static void check_retval(struct sema *s, struct kf_injection *inj)
 			inj->retval_num = v->text[0] == 't';
 			return;
 		}
-		if (errno_value(v->text)) {
-			inj->retval_num = errno_value(v->text);
+		if (kf_errno_by_name(v->text)) {
+			inj->retval_num = kf_errno_by_name(v->text);
 			if (!v->negative) {
 				kf_error(s->d, v->loc, "'returns %s' returns a positive number", v->text);
 				kf_diag_hint(s->d, "kernel functions return errors as negative numbers: 'returns -%s'",
@@ -99,9 +64,9 @@ static void check_retval(struct sema *s, struct kf_injection *inj)
 			return;
 		}
 		kf_error(s->d, v->loc, "unknown error name '%s'", v->text);
-		if (closest_errno(v->text))
+		if (kf_closest_errno(v->text))
 			kf_diag_hint(s->d, "did you mean '%s%s'?", v->negative ? "-" : "",
-				     closest_errno(v->text));
+				     kf_closest_errno(v->text));
 		else
 			kf_diag_hint(s->d, "write an errno name such as -ENOMEM, a number, true or false");
 		return;

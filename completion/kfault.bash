@@ -28,8 +28,8 @@ _kfault_opts()
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
 		"--stay-armed -l --log --stack -j --json --btf --list-sites --vm --vm-kernel -h --help" ;;
-	sweep) echo "--by --each -t --timeout --max-points -j --json --junit -r --repro -b --backend" \
-		"--btf --source --vm --vm-kernel -h --help" ;;
+	sweep) echo "--by --sites --errno --each -t --timeout --max-points -j --json --junit -r --repro" \
+		"-b --backend --btf --source --vm --vm-kernel -h --help" ;;
 	vm) echo "--config -h --help" ;;
 	templates) echo "-h --help" ;;
 	list) echo "--btf -i --injectable -h --help" ;;
@@ -42,7 +42,7 @@ _kfault_takes_arg()
 	case $1 in
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
 	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
-	--by|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
+	--by|--sites|--errno|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
 	--vm-kernel|--config) return 0 ;;
 	esac
 	return 1
@@ -87,6 +87,8 @@ _kfault_value()
 	--name|--max-points) ;;
 	--by) COMPREPLY=($(compgen -W "stack nth" -- "$cur")) ;;
 	--each) COMPREPLY=($(compgen -W "once always" -- "$cur")) ;;
+	--sites) COMPREPLY=($(compgen -W "file errinj" -- "$cur")) ;;
+	--errno) COMPREPLY=($(compgen -W "ENOMEM EIO ENOSPC EINVAL EAGAIN EPERM" -- "$cur")) ;;
 	-t|--timeout) COMPREPLY=($(compgen -W "10s 30s 1m 5m" -- "$cur")) ;;
 	-r|--repro) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	--source) _kfault_files "$cur" "*.fault" ;;

@@ -3,6 +3,7 @@
  * The kfault runtime (see injector.h): preflight, backend choice, knobs,
  * load, attach, arm, counters, events, detach.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -43,12 +44,18 @@ struct kf_injector {
 	void *bss_image;		/* what we last wrote to .bss */
 
 	struct bpf_link **links;
-	int nlinks;
+	int nlinks, caplinks;
 	int cgroup_fd[KF_MAX_INJECTIONS];
 	struct ring_buffer *rb;
 	kf_event_fn event_fn;
 	void *event_ctx;
 	bool loaded;
+	/* kfault sweep --sites errinj (kf_injector__set_errinj) */
+	bool errinj;
+	int errinj_errno;		/* what ERRNO functions fail with */
+	bool errinj_multi;		/* one kprobe.multi link, else a kprobe per function */
+	struct kf_errinj_func *errinj_funcs;	/* names: the kernel's (kf_kernel) */
+	int nerrinj;
 	char err[1024];
 	/* verifier logs: one buffer per program loaded (choose_programs) */
 	struct bpf_program **log_progs;
@@ -294,6 +301,103 @@ static int choose_backend(struct kf_injector *inj)
 	return 0;
 }
 
+/* The error-injection list cannot be read. */
+static int no_inject_list(struct kf_injector *inj)
+{
+	return fail(inj, -ENOENT, "cannot read /sys/kernel/debug/error_injection/list: mount "
+		    "debugfs (mount -t debugfs none /sys/kernel/debug), or the kernel lacks "
+		    "CONFIG_FUNCTION_ERROR_INJECTION");
+}
+
+/*
+ * "mount" for a system call's own functions, as SYSCALL_DEFINE names them
+ * (__x64_sys_mount, __ia32_compat_sys_mount, __do_sys_mount...); NULL for
+ * any other function.
+ */
+static const char *syscall_of(const char *name)
+{
+	const char *p = strstr(name, "sys_");
+
+	if (!p || strncmp(name, "__", 2) || p == name + 2 || p[-1] != '_')
+		return NULL;
+	for (const char *c = name + 2; c < p; c++)
+		if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) && *c != '_')
+			return NULL;
+	return p + 4;
+}
+
+/*
+ * Whether function name of the error-injection list may be called under
+ * the chain of injection m: it is not a frame of the chain, and with a
+ * chain, not a system call's own function, unless of a system call of the
+ * chain (the kernel calls those for their system call only).
+ */
+static bool errinj_under_chain(const struct kf_meta *m, const char *name)
+{
+	const char *sys = syscall_of(name), *fsys;
+	bool same_sys = false;
+
+	for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++) {
+		if (!strcmp(m->frames[f], name))
+			return false;
+		fsys = syscall_of(m->frames[f]);
+		if (sys && fsys && !strcmp(sys, fsys))
+			same_sys = true;
+	}
+	return !sys || !m->nframes || same_sys;
+}
+
+/*
+ * --sites errinj: kprobes with bpf_override_return, and the functions of
+ * the error-injection list to attach to, each with what it fails with.
+ */
+static int errinj_preflight(struct kf_injector *inj)
+{
+	struct kf_kernel *k = inj->kernel;
+	const struct kf_meta *m = &inj->meta[0];
+	size_t cnt = kf_kernel__error_injection_cnt(k);
+	int nofail_bit = kf_kernel__gfp_nofail_bit(k);
+
+	if (inj->opts.backend == KF_BACKEND_FMOD_RET)
+		return fail(inj, -EOPNOTSUPP, "--sites errinj fails functions from kprobes "
+			    "(bpf_override_return), not with --backend fmod_ret");
+	if (!kf_kernel__has_override(k))
+		return fail(inj, -EOPNOTSUPP, "--sites errinj needs bpf_override_return: this kernel "
+			    "lacks CONFIG_BPF_KPROBE_OVERRIDE");
+	if (kf_kernel__error_injectable(k, m->site) == -ENOENT)
+		return no_inject_list(inj);
+	inj->backend = KF_BACKEND_KPROBE;
+	inj->errinj_multi = kf_kernel__has_kprobe_multi(k);
+	free(inj->errinj_funcs);
+	inj->nerrinj = 0;
+	inj->errinj_funcs = calloc(cnt + 1, sizeof(*inj->errinj_funcs));
+	if (!inj->errinj_funcs)
+		return fail(inj, -ENOMEM, "out of memory");
+	for (size_t j = 0; j < cnt; j++) {
+		const char *name = kf_kernel__error_injection_name(k, j);
+		int type = kf_kernel__error_type(k, name);
+		struct kf_errinj_func *f;
+
+		if (type < 0 || type >= KF_EI_NTYPES || !kf_kernel__has_symbol(k, name) ||
+		    !errinj_under_chain(m, name))
+			continue;
+		if (inj->nerrinj && !strcmp(inj->errinj_funcs[inj->nerrinj - 1].name, name))
+			continue;	/* listed twice (two static functions of one name): one attach */
+		f = &inj->errinj_funcs[inj->nerrinj++];
+		f->name = name;
+		f->type = kf_ei_type_name(type);
+		f->retval = kf_ei_type_value(type, inj->errinj_errno);
+		f->gfp_arg = nofail_bit >= 0 ? kf_kernel__gfp_param(k, name, &f->gfp_param) : 0;
+		f->gfp_nofail = f->gfp_arg ? 1ULL << nofail_bit : 0;
+		if (inj->nerrinj == KF_ERRINJ_MAX_FUNCS)
+			break;
+	}
+	if (!inj->nerrinj)
+		return fail(inj, -ENOENT, "--sites errinj: no function of the kernel's error-injection "
+			    "list can be called under %s:%u's chain", m->source, m->line);
+	return 0;
+}
+
 static int preflight(struct kf_injector *inj)
 {
 	int err;
@@ -306,19 +410,19 @@ static int preflight(struct kf_injector *inj)
 	for (int i = 0; i < inj->n; i++) {
 		const struct kf_meta *m = &inj->meta[i];
 
-		err = check_function(inj, m, m->site, m->line, true);
-		if (err)
-			return err;
 		for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++) {
 			err = check_function(inj, m, m->frames[f], m->frame_lines[f], false);
 			if (err)
 				return err;
 		}
+		if (inj->errinj)
+			continue;	/* the sites are not attached: errinj_preflight() */
+		err = check_function(inj, m, m->site, m->line, true);
+		if (err)
+			return err;
 		err = kf_kernel__error_injectable(inj->kernel, m->site);
 		if (err == -ENOENT)
-			return fail(inj, -ENOENT, "cannot read /sys/kernel/debug/error_injection/list: mount "
-				    "debugfs (mount -t debugfs none /sys/kernel/debug), or the kernel lacks "
-				    "CONFIG_FUNCTION_ERROR_INJECTION");
+			return no_inject_list(inj);
 		if (err == 0)
 			return fail(inj, -EPERM, "%s:%u: '%s' cannot be failed: it is not in the kernel's "
 				    "error-injection list (/sys/kernel/debug/error_injection/list)",
@@ -331,7 +435,7 @@ static int preflight(struct kf_injector *inj)
 				    (long long)inj->knobs[i].retval, kf_ei_type_name(err),
 				    kf_ei_type_means(err));
 	}
-	return choose_backend(inj);
+	return inj->errinj ? errinj_preflight(inj) : choose_backend(inj);
 }
 
 /* ---- knobs and programs ---- */
@@ -342,6 +446,7 @@ static void set_knobs(struct kf_injector *inj)
 	int bit = kf_kernel__gfp_nofail_bit(inj->kernel);
 	bool *log_events = rodata_var(inj, "kf_log_events", sizeof(bool));
 	bool *log_stack = rodata_var(inj, "kf_log_stack", sizeof(bool));
+	__u64 *errinj_nofail = rodata_var(inj, "kf_errinj_gfp_nofail", sizeof(__u64));
 
 	for (int i = 0; i < inj->n; i++) {
 		struct kf_knobs *k = &inj->knobs[i];
@@ -356,6 +461,8 @@ static void set_knobs(struct kf_injector *inj)
 		*log_events = o->log_events;
 	if (log_stack)
 		*log_stack = o->log_stack;
+	if (errinj_nofail && inj->errinj && bit >= 0)
+		*errinj_nofail = 1ULL << bit;
 }
 
 static bool children_wanted(const struct kf_injector *inj)
@@ -364,6 +471,12 @@ static bool children_wanted(const struct kf_injector *inj)
 		if (inj->knobs_loaded[i].tgid && inj->knobs_loaded[i].children)
 			return true;
 	return false;
+}
+
+/* "kf0_site_kprobe": a program of an injection's failure site (codegen's names). */
+static bool is_site_program(const char *name)
+{
+	return strncmp(name, "kf", 2) == 0 && strstr(name, "_site_");
 }
 
 /*
@@ -376,17 +489,23 @@ static int choose_programs(struct kf_injector *inj)
 	int n = 0;
 
 	bpf_object__for_each_program(prog, inj->obj) {
-		const char *sec = bpf_program__section_name(prog);
+		const char *sec = bpf_program__section_name(prog), *name = bpf_program__name(prog);
 		bool kprobe = strncmp(sec, "kprobe/", 7) == 0 || strncmp(sec, "kretprobe/", 10) == 0;
 		bool tramp = strncmp(sec, "fentry/", 7) == 0 || strncmp(sec, "fexit/", 6) == 0 ||
 			     strncmp(sec, "fmod_ret/", 9) == 0;
 		bool load = true;
 
-		if (kprobe)
+		if (strcmp(name, "kf_errinj_multi") == 0)
+			load = inj->errinj && inj->errinj_multi;
+		else if (strcmp(name, "kf_errinj_kprobe") == 0)
+			load = inj->errinj && !inj->errinj_multi;
+		else if (inj->errinj && is_site_program(name))
+			load = false;	/* --sites errinj: kf_errinj decides instead */
+		else if (kprobe)
 			load = inj->backend == KF_BACKEND_KPROBE;
 		else if (tramp)
 			load = inj->backend == KF_BACKEND_FMOD_RET;
-		else if (strcmp(bpf_program__name(prog), "kf_fork") == 0)
+		else if (strcmp(name, "kf_fork") == 0)
 			load = children_wanted(inj);
 		bpf_program__set_autoload(prog, load);
 		n += load;
@@ -509,6 +628,37 @@ int kf_injector__set_target_pid(struct kf_injector *inj, int pid, bool children)
 	return 0;
 }
 
+int kf_injector__set_errinj(struct kf_injector *inj, int err)
+{
+	if (inj->loaded)
+		return -EBUSY;
+	if (err > 0 || err < -4095)
+		return -ERANGE;
+	if (!bpf_object__find_program_by_name(inj->obj, "kf_errinj_kprobe") ||
+	    !bpf_object__find_program_by_name(inj->obj, "kf_errinj_multi"))
+		return fail(inj, -EOPNOTSUPP, "%s was built before kfault could sweep the kernel's "
+			    "error-injection list (it has no kf_errinj program): build it again",
+			    inj->name);
+	inj->errinj = true;
+	inj->errinj_errno = err ? err : -ENOMEM;
+	return 0;
+}
+
+int kf_injector__errinj_cnt(const struct kf_injector *inj)
+{
+	return inj->nerrinj;
+}
+
+const struct kf_errinj_func *kf_injector__errinj_func(const struct kf_injector *inj, int i)
+{
+	return i >= 0 && i < inj->nerrinj ? &inj->errinj_funcs[i] : NULL;
+}
+
+bool kf_injector__errinj_multi(const struct kf_injector *inj)
+{
+	return inj->errinj && inj->errinj_multi;
+}
+
 int kf_injector__load(struct kf_injector *inj)
 {
 	int err;
@@ -585,6 +735,87 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return inj->event_fn(inj->event_ctx, data);
 }
 
+/* Keep link, to be destroyed at detach. */
+static int keep_link(struct kf_injector *inj, struct bpf_link *link)
+{
+	if (inj->nlinks == inj->caplinks) {
+		int cap = inj->caplinks ? 2 * inj->caplinks : 64;
+		struct bpf_link **v = realloc(inj->links, (size_t)cap * sizeof(*v));
+
+		if (!v) {
+			bpf_link__destroy(link);
+			return fail(inj, -ENOMEM, "out of memory");
+		}
+		inj->links = v;
+		inj->caplinks = cap;
+	}
+	inj->links[inj->nlinks++] = link;
+	return 0;
+}
+
+static bool is_errinj_program(const struct bpf_program *prog)
+{
+	return strncmp(bpf_program__name(prog), "kf_errinj_", 10) == 0;
+}
+
+/*
+ * --sites errinj: kf_errinj on each function, with a cookie that says which
+ * and what it fails with: all in one kprobe.multi link, or a kprobe each.
+ */
+static int attach_errinj(struct kf_injector *inj)
+{
+	const char *pname = inj->errinj_multi ? "kf_errinj_multi" : "kf_errinj_kprobe";
+	struct bpf_program *prog = bpf_object__find_program_by_name(inj->obj, pname);
+	const char **syms;
+	__u64 *cookies;
+	struct bpf_link *link;
+	int err;
+
+	if (!prog)
+		return fail(inj, -ENOENT, "%s: no %s program", inj->name, pname);
+	if (!inj->errinj_multi) {
+		for (int i = 0; i < inj->nerrinj; i++) {
+			const struct kf_errinj_func *f = &inj->errinj_funcs[i];
+			LIBBPF_OPTS(bpf_kprobe_opts, ko,
+				    .bpf_cookie = KF_ERRINJ_COOKIE(i, f->gfp_arg, f->retval));
+
+			link = bpf_program__attach_kprobe_opts(prog, f->name, &ko);
+			if (!link)
+				return fail(inj, -errno, "--sites errinj: cannot attach a kprobe to %s: %s",
+					    f->name, strerror(errno));
+			err = keep_link(inj, link);
+			if (err)
+				return err;
+		}
+		return 0;
+	}
+	syms = calloc((size_t)inj->nerrinj, sizeof(*syms));
+	cookies = calloc((size_t)inj->nerrinj, sizeof(*cookies));
+	if (!syms || !cookies) {
+		err = fail(inj, -ENOMEM, "out of memory");
+		goto free_arrays;
+	}
+	for (int i = 0; i < inj->nerrinj; i++) {
+		const struct kf_errinj_func *f = &inj->errinj_funcs[i];
+
+		syms[i] = f->name;
+		cookies[i] = KF_ERRINJ_COOKIE(i, f->gfp_arg, f->retval);
+	}
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, mo, .syms = syms, .cookies = cookies,
+		    .cnt = (size_t)inj->nerrinj);
+	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &mo);
+	if (!link) {
+		err = fail(inj, -errno, "--sites errinj: cannot attach kprobe.multi to the %d functions "
+			   "of the error-injection list: %s", inj->nerrinj, strerror(errno));
+		goto free_arrays;
+	}
+	err = keep_link(inj, link);
+free_arrays:
+	free(syms);
+	free(cookies);
+	return err;
+}
+
 int kf_injector__attach(struct kf_injector *inj)
 {
 	struct bpf_program *prog;
@@ -605,22 +836,12 @@ int kf_injector__attach(struct kf_injector *inj)
 	err = kf_injector__track_pid(inj, 0);
 	if (err)
 		return err;
-	inj->links = calloc(64, sizeof(*inj->links));
-	if (!inj->links)
-		return fail(inj, -ENOMEM, "out of memory");
 	bpf_object__for_each_program(prog, inj->obj) {
 		struct bpf_link *link;
 		char origin[KF_NAME_LEN + 16];
 
-		if (!bpf_program__autoload(prog))
+		if (!bpf_program__autoload(prog) || is_errinj_program(prog))
 			continue;
-		if (inj->nlinks % 64 == 0 && inj->nlinks) {
-			struct bpf_link **v = realloc(inj->links, (size_t)(inj->nlinks + 64) * sizeof(*v));
-
-			if (!v)
-				return fail(inj, -ENOMEM, "out of memory");
-			inj->links = v;
-		}
 		link = bpf_program__attach(prog);
 		if (!link) {
 			err = -errno;
@@ -628,7 +849,14 @@ int kf_injector__attach(struct kf_injector *inj)
 			return fail(inj, err, "%s: cannot attach %s (%s): %s", origin,
 				    bpf_program__name(prog), bpf_program__section_name(prog), strerror(-err));
 		}
-		inj->links[inj->nlinks++] = link;
+		err = keep_link(inj, link);
+		if (err)
+			return err;
+	}
+	if (inj->errinj) {
+		err = attach_errinj(inj);
+		if (err)
+			return err;
 	}
 	if (inj->opts.log_events) {
 		inj->rb = ring_buffer__new(bpf_map__fd(inj->events), handle_event, inj, NULL);
@@ -764,7 +992,7 @@ int kf_injector__detach(struct kf_injector *inj)
 	}
 	free(inj->links);
 	inj->links = NULL;
-	inj->nlinks = 0;
+	inj->nlinks = inj->caplinks = 0;
 	return err;
 }
 
@@ -784,6 +1012,7 @@ void kf_injector__destroy(struct kf_injector *inj)
 	free(inj->cgroup);
 	free(inj->log_progs);
 	free(inj->logs);
+	free(inj->errinj_funcs);
 	free(inj->name);
 	free(inj);
 }

@@ -67,6 +67,34 @@ struct kf_injector *kf_injector__open_file(const char *path, const struct kf_inj
  */
 int kf_injector__set_target_pid(struct kf_injector *inj, int pid, bool children);
 
+/*
+ * Before load, for kfault sweep --sites errinj: the decisions are the calls
+ * of the functions of the kernel's error-injection list made under
+ * injection 0's chain by its targets, each failed with a value of its type
+ * (err, a negative errno, for the ERRNO types; 0: -ENOMEM). The object's
+ * kf_errinj program is loaded instead of its sites' programs and attached
+ * to those functions (one kprobe.multi link where the kernel has them, else
+ * a kprobe each). -EBUSY once loaded, -ERANGE for err not an errno,
+ * -EOPNOTSUPP for an object built before kfault had it (errmsg says).
+ */
+int kf_injector__set_errinj(struct kf_injector *inj, int err);
+
+/* A function --sites errinj attached to. */
+struct kf_errinj_func {
+	const char *name;
+	const char *type;	/* its error-injection type: "ERRNO", "NULL", "ERRNO_NULL", "TRUE" */
+	long long retval;	/* what it fails with */
+	int gfp_arg;		/* its gfp_t parameter (1-5): __GFP_NOFAIL calls never fail; 0: none */
+	const char *gfp_param;	/* that parameter's name, for reproducers */
+	unsigned long long gfp_nofail;	/* this kernel's __GFP_NOFAIL; 0: unknown, not checked */
+};
+
+/* After load: the functions (0 without --sites errinj), and function i of them. */
+int kf_injector__errinj_cnt(const struct kf_injector *inj);
+const struct kf_errinj_func *kf_injector__errinj_func(const struct kf_injector *inj, int i);
+/* After attach: whether one kprobe.multi link holds them all (else a kprobe each). */
+bool kf_injector__errinj_multi(const struct kf_injector *inj);
+
 int kf_injector__load(struct kf_injector *inj);
 int kf_injector__attach(struct kf_injector *inj);
 /* Arm or disarm injection i, or all of them with i = -1. */

@@ -78,15 +78,69 @@ const char *kf_suggest_function(const char *name, const char *const *sorted, siz
 	return kf_closest_name(name, sorted, n);
 }
 
-/* The error-injection types: one table for the compiler and the runtime. */
+/* errno names a `returns` value may use, as -NAME: one table for the compiler and the runtime. */
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "EPERM", 1 }, { "ENOENT", 2 }, { "ESRCH", 3 }, { "EINTR", 4 }, { "EIO", 5 },
+	{ "ENXIO", 6 }, { "E2BIG", 7 }, { "ENOEXEC", 8 }, { "EBADF", 9 }, { "ECHILD", 10 },
+	{ "EAGAIN", 11 }, { "ENOMEM", 12 }, { "EACCES", 13 }, { "EFAULT", 14 }, { "EBUSY", 16 },
+	{ "EEXIST", 17 }, { "EXDEV", 18 }, { "ENODEV", 19 }, { "ENOTDIR", 20 }, { "EISDIR", 21 },
+	{ "EINVAL", 22 }, { "ENFILE", 23 }, { "EMFILE", 24 }, { "ENOTTY", 25 }, { "EFBIG", 27 },
+	{ "ENOSPC", 28 }, { "ESPIPE", 29 }, { "EROFS", 30 }, { "EMLINK", 31 }, { "EPIPE", 32 },
+	{ "ERANGE", 34 }, { "EDEADLK", 35 }, { "ENAMETOOLONG", 36 }, { "ENOSYS", 38 },
+	{ "ENOTEMPTY", 39 }, { "ELOOP", 40 }, { "ENODATA", 61 }, { "ETIME", 62 },
+	{ "EOVERFLOW", 75 }, { "EOPNOTSUPP", 95 }, { "EADDRINUSE", 98 }, { "ENOBUFS", 105 },
+	{ "ETIMEDOUT", 110 }, { "ECONNREFUSED", 111 }, { "EALREADY", 114 }, { "ESTALE", 116 },
+	{ "EDQUOT", 122 }, { "ECANCELED", 125 },
+};
+
+#define NERRNOS	(sizeof(errnos) / sizeof(errnos[0]))
+
+int kf_errno_by_name(const char *name)
+{
+	for (size_t i = 0; i < NERRNOS; i++)
+		if (strcmp(errnos[i].name, name) == 0)
+			return errnos[i].value;
+	return 0;
+}
+
+const char *kf_errno_name(long long value)
+{
+	if (value < 0)
+		value = -value;
+	for (size_t i = 0; i < NERRNOS; i++)
+		if (errnos[i].value == value)
+			return errnos[i].name;
+	return NULL;
+}
+
+const char *kf_closest_errno(const char *name)
+{
+	const char *names[NERRNOS];
+
+	for (size_t i = 0; i < NERRNOS; i++)
+		names[i] = errnos[i].name;
+	return kf_closest_name(name, names, NERRNOS);
+}
+
+/*
+ * The error-injection types: one table for the compiler and the runtime.
+ * is_errno, value: what kfault sweep --sites errinj fails a function of
+ * the type with: the sweep's errno (-ENOMEM unless told otherwise), or value.
+ */
 static const struct {
 	const char *name, *enumerator, *means, *example;
+	bool is_errno;
+	long long value;
 } ei_types[KF_EI_NTYPES] = {
-	[KF_EI_NULL] = { "NULL", "EI_ETYPE_NULL", "NULL (0)", "0" },
-	[KF_EI_ERRNO] = { "ERRNO", "EI_ETYPE_ERRNO", "a negative errno (-4095 to -1)", "-ENOMEM" },
+	[KF_EI_NULL] = { "NULL", "EI_ETYPE_NULL", "NULL (0)", "0", false, 0 },
+	[KF_EI_ERRNO] = { "ERRNO", "EI_ETYPE_ERRNO", "a negative errno (-4095 to -1)", "-ENOMEM",
+			  true, 0 },
 	[KF_EI_ERRNO_NULL] = { "ERRNO_NULL", "EI_ETYPE_ERRNO_NULL",
-			       "a negative errno (-4095 to -1) or NULL (0)", "-ENOMEM" },
-	[KF_EI_TRUE] = { "TRUE", "EI_ETYPE_TRUE", "true (not 0)", "true" },
+			       "a negative errno (-4095 to -1) or NULL (0)", "-ENOMEM", true, 0 },
+	[KF_EI_TRUE] = { "TRUE", "EI_ETYPE_TRUE", "true (not 0)", "true", false, 1 },
 };
 
 const char *kf_ei_type_name(enum kf_ei_type type)
@@ -132,6 +186,13 @@ bool kf_ei_type_allows(enum kf_ei_type type, long long value)
 	default:
 		return true;
 	}
+}
+
+long long kf_ei_type_value(enum kf_ei_type type, int err)
+{
+	if (type >= KF_EI_NTYPES)
+		return err;
+	return ei_types[type].is_errno ? err : ei_types[type].value;
 }
 
 int kf_ei_parse_line(const char *line, char *name, size_t size, int *type)

@@ -28,6 +28,13 @@ const char *kf_closest_name(const char *word, const char *const *names, size_t n
  */
 const char *kf_suggest_function(const char *name, const char *const *sorted, size_t n);
 
+/* errno names, as a `returns -NAME` or `--errno NAME` says them: ENOMEM is 12; 0 for none. */
+int kf_errno_by_name(const char *name);
+/* "ENOMEM" for 12 (or -12); NULL for a number without a name here. */
+const char *kf_errno_name(long long value);
+/* The errno name closest to a mistyped one, or NULL. */
+const char *kf_closest_errno(const char *name);
+
 /*
  * What a function in the kernel's error-injection list may fail with
  * (include/asm-generic/error-injection.h, EI_ETYPE_*), named as the list
@@ -55,6 +62,12 @@ const char *kf_ei_type_means(enum kf_ei_type type);
 const char *kf_ei_type_example(enum kf_ei_type type);
 /* Whether a function of that type may fail with value. */
 bool kf_ei_type_allows(enum kf_ei_type type, long long value);
+/*
+ * What kfault sweep --sites errinj fails a function of that type with:
+ * err (a negative errno) for ERRNO and ERRNO_NULL, 0 (NULL) for NULL,
+ * 1 (true) for TRUE.
+ */
+long long kf_ei_type_value(enum kf_ei_type type, int err);
 
 /*
  * One line of /sys/kernel/debug/error_injection/list, "NAME\tTYPE": the

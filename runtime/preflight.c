@@ -289,6 +289,22 @@ int kf_kernel__error_type(const struct kf_kernel *k, const char *name)
 	return t ? t->type : KF_EI_NTYPES;
 }
 
+size_t kf_kernel__error_injection_cnt(const struct kf_kernel *k)
+{
+	return k->inject.v ? k->inject.n : 0;
+}
+
+const char *kf_kernel__error_injection_name(const struct kf_kernel *k, size_t i)
+{
+	return k->inject.v && i < k->inject.n ? k->inject.v[i] : NULL;
+}
+
+bool kf_kernel__has_kprobe_multi(const struct kf_kernel *k)
+{
+	/* fprobe came with kprobe.multi (5.18); without CONFIG_FPROBE the link is refused */
+	return names_has(&k->syms, "register_fprobe_ips");
+}
+
 bool kf_kernel__has_btf(const struct kf_kernel *k)
 {
 	return k->btf;
@@ -307,6 +323,30 @@ bool kf_kernel__has_override(const struct kf_kernel *k)
 bool kf_kernel__privileged(const struct kf_kernel *k)
 {
 	return k->privileged;
+}
+
+int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name)
+{
+	const struct btf_type *t;
+	const struct btf_param *p;
+	int id;
+
+	id = k->btf ? btf__find_by_name_kind(k->btf, func, BTF_KIND_FUNC) : -1;
+	if (id <= 0)
+		return 0;
+	t = btf__type_by_id(k->btf, btf__type_by_id(k->btf, (__u32)id)->type);
+	if (!t || !btf_is_func_proto(t))
+		return 0;
+	p = btf_params(t);
+	for (__u16 i = 0; i < btf_vlen(t) && i < 5; i++, p++) {
+		const struct btf_type *pt = btf__type_by_id(k->btf, p->type);
+
+		if (pt && btf_is_typedef(pt) && strcmp(btf__name_by_offset(k->btf, pt->name_off), "gfp_t") == 0) {
+			*name = btf__name_by_offset(k->btf, p->name_off);
+			return i + 1;
+		}
+	}
+	return 0;
 }
 
 int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k)

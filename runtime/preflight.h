@@ -26,6 +26,11 @@ int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name);
  * it is not listed, -ENODATA when the list is not readable.
  */
 int kf_kernel__error_type(const struct kf_kernel *k, const char *name);
+/* The functions of the error-injection list, by name: i from 0 to cnt - 1. */
+size_t kf_kernel__error_injection_cnt(const struct kf_kernel *k);
+const char *kf_kernel__error_injection_name(const struct kf_kernel *k, size_t i);
+/* kprobe.multi links: Linux 5.18 with CONFIG_FPROBE (register_fprobe_ips in kallsyms). */
+bool kf_kernel__has_kprobe_multi(const struct kf_kernel *k);
 /* A function in the kernel's BTF, which fentry/fexit/fmod_ret need. */
 bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name);
 bool kf_kernel__has_btf(const struct kf_kernel *k);
@@ -35,6 +40,11 @@ bool kf_kernel__has_override(const struct kf_kernel *k);
 bool kf_kernel__privileged(const struct kf_kernel *k);
 /* "func+0x1c" for a kernel text address (needs kallsyms addresses: root). */
 int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, char *buf, size_t len);
+/*
+ * Which of a function's first five parameters is a gfp_t (1 to 5), from
+ * BTF, its name in *name; 0: none, or no BTF.
+ */
+int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name);
 /* Bit number of ___GFP_NOFAIL in this kernel's BTF, or -1. */
 int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k);
 

@@ -25,6 +25,7 @@
 /* One decision the record run saw. */
 struct record {
 	int injection;
+	int func;			/* errinj: the function, else -1 */
 	uint64_t nth, hash;
 	int depth;
 	uint64_t stack[KF_MAX_STACK];
@@ -42,6 +43,7 @@ struct kf_sweeper {
 	int npoints;
 	int baseline_status;
 	double baseline_seconds;
+	double setup_seconds;
 };
 
 /* What the kernel says when something is wrong, as its log lines start or contain it. */
@@ -68,8 +70,14 @@ struct kf_sweeper *kf_sweeper__new(struct kf_injector *inj, char *const argv[],
 				   const struct kf_sweeper_opts *opts)
 {
 	struct kf_sweeper *s;
+	int err;
 
 	if (!inj || !argv || !argv[0] || !kf_opts_valid(opts, sizeof(*opts))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	err = KF_OPTS_GET(opts, errinj_errno, 0);
+	if (err > 0 || err < -4095) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -80,6 +88,8 @@ struct kf_sweeper *kf_sweeper__new(struct kf_injector *inj, char *const argv[],
 	s->argv = argv;
 	s->opts.sz = sizeof(s->opts);
 	s->opts.by = KF_OPTS_GET(opts, by, KF_SWEEP_BY_STACK);
+	s->opts.sites = KF_OPTS_GET(opts, sites, KF_SWEEP_SITES_FILE);
+	s->opts.errinj_errno = KF_OPTS_GET(opts, errinj_errno, 0);
 	s->opts.always = KF_OPTS_GET(opts, always, false);
 	s->opts.timeout_ms = KF_OPTS_GET(opts, timeout_ms, 0);
 	s->opts.max_points = KF_OPTS_GET(opts, max_points, 0);
@@ -113,6 +123,11 @@ int kf_sweeper__baseline_status(const struct kf_sweeper *s)
 double kf_sweeper__baseline_seconds(const struct kf_sweeper *s)
 {
 	return s->baseline_seconds;
+}
+
+double kf_sweeper__setup_seconds(const struct kf_sweeper *s)
+{
+	return s->setup_seconds;
 }
 
 int kf_sweeper__point_cnt(const struct kf_sweeper *s)
@@ -210,6 +225,7 @@ static int on_event(void *ctx, const struct kf_event *ev)
 	}
 	r = &s->rec[s->nrec++];
 	r->injection = (int)ev->injection;
+	r->func = (int)ev->func - 1;
 	r->nth = ev->nth;
 	r->hash = ev->stack_hash;
 	r->depth = ev->stack_len > 0 ? ev->stack_len / (int)sizeof(__u64) : 0;
@@ -267,7 +283,10 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 		goto close_fds;
 	}
 	if (!s->loaded) {
+		start = now_s();
 		err = kf_injector__set_target_pid(s->inj, kf_command__pid(cmd), true);
+		if (!err && s->opts.sites == KF_SWEEP_SITES_ERRINJ)
+			err = kf_injector__set_errinj(s->inj, s->opts.errinj_errno);
 		if (!err)
 			err = kf_injector__load(s->inj);
 		if (!err)
@@ -277,6 +296,7 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 		if (err)
 			goto free_cmd;
 		s->loaded = true;
+		s->setup_seconds = now_s() - start;
 	} else {
 		err = kf_injector__track_pid(s->inj, kf_command__pid(cmd));
 		if (err)
@@ -336,26 +356,36 @@ static int by_nth(const void *a, const void *b)
 	return x->nth < y->nth ? -1 : x->nth > y->nth;
 }
 
-/* The points: each decision (by nth), or each distinct injection and stack (by stack). */
+/*
+ * The points: each decision (by nth), or each distinct injection and stack
+ * (by stack; errinj: each distinct function and stack). A point's
+ * nth_in_injection counts its injection's decisions (errinj: its function's
+ * calls), as `nth N` in a reproducer will.
+ */
 static int make_points(struct kf_sweeper *s)
 {
-	uint64_t seen_in[KF_MAX_INJECTIONS] = { 0 };
+	int nfuncs = kf_injector__errinj_cnt(s->inj);
+	uint64_t seen_in[KF_MAX_INJECTIONS] = { 0 }, *seen_func;
 
 	qsort(s->rec, s->nrec, sizeof(*s->rec), by_nth);
 	s->points = calloc(s->nrec ? s->nrec : 1, sizeof(*s->points));
-	if (!s->points)
+	seen_func = calloc((size_t)nfuncs + 1, sizeof(*seen_func));
+	if (!s->points || !seen_func) {
+		free(seen_func);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < s->nrec; i++) {
 		const struct record *r = &s->rec[i];
 		struct kf_sweep_point *p = NULL;
 		uint64_t in_injection;
 
-		if (r->injection < 0 || r->injection >= KF_MAX_INJECTIONS)
+		if (r->injection < 0 || r->injection >= KF_MAX_INJECTIONS || r->func >= nfuncs)
 			continue;
-		in_injection = ++seen_in[r->injection];
+		in_injection = r->func >= 0 ? ++seen_func[r->func] : ++seen_in[r->injection];
 		if (s->opts.by == KF_SWEEP_BY_STACK) {
 			for (int j = 0; j < s->npoints && !p; j++)
-				if (s->points[j].injection == r->injection && s->points[j].stack_hash == r->hash)
+				if (s->points[j].injection == r->injection && s->points[j].func == r->func &&
+				    s->points[j].stack_hash == r->hash)
 					p = &s->points[j];
 			if (p) {
 				p->occurrences++;
@@ -364,6 +394,7 @@ static int make_points(struct kf_sweeper *s)
 		}
 		p = &s->points[s->npoints++];
 		p->injection = r->injection;
+		p->func = r->func;
 		p->stack_hash = r->hash;
 		p->nth = r->nth;
 		p->nth_in_injection = in_injection;
@@ -372,6 +403,7 @@ static int make_points(struct kf_sweeper *s)
 		memcpy(p->stack, r->stack, sizeof(p->stack));
 		p->cls = KF_CLASS_NOT_RUN;
 	}
+	free(seen_func);
 	return 0;
 }
 

@@ -12,7 +12,10 @@
  * A point is where an injection of the object would decide (a target task
  * at the site, the chain on its stack, every predicate true): a call
  * context (the injection and its kernel stack) or an occurrence (the N-th
- * decision of the run). The object is loaded and attached once; between
+ * decision of the run). With sites KF_SWEEP_SITES_ERRINJ, the decisions are
+ * the calls of the functions of the kernel's error-injection list under
+ * injection 0's chain, by its targets (kf_injector__set_errinj), and a
+ * call context is the function and its stack. The object is loaded and attached once; between
  * runs only the kf_sweep map changes and each run's command is tracked by
  * pid (kf_injector__track_pid). Each run's command gets /dev/null as input
  * and output and a private file as standard error (the tail is kept); the
@@ -31,12 +34,20 @@
 extern "C" {
 #endif
 
+/* Where the sweep's decisions are. */
+enum kf_sweep_sites {
+	KF_SWEEP_SITES_FILE = 0,	/* the object's own failure sites */
+	KF_SWEEP_SITES_ERRINJ,		/* the functions of the kernel's error-injection list */
+};
+
 struct kf_sweeper_opts {
 	size_t sz;		/* sizeof(struct kf_sweeper_opts) */
 	enum kf_sweep_by by;	/* KF_SWEEP_BY_STACK (default) or KF_SWEEP_BY_NTH */
 	bool always;		/* fail the point each time it recurs, not only once */
 	int timeout_ms;		/* a run longer than this is killed: a hang; 0: 60 s */
 	int max_points;		/* sweep at most this many points; 0: all */
+	enum kf_sweep_sites sites;	/* KF_SWEEP_SITES_FILE (default) or KF_SWEEP_SITES_ERRINJ */
+	int errinj_errno;	/* errinj: what ERRNO functions fail with, -4095 to -1; 0: -ENOMEM */
 	size_t :0;
 };
 
@@ -65,9 +76,10 @@ const char *kf_sweep_class_name(enum kf_sweep_class c);
 struct kf_sweep_point {
 	/* the point, from the record run */
 	int injection;
+	int func;			/* errinj: the function (kf_injector__errinj_func); else -1 */
 	uint64_t stack_hash;		/* by stack */
 	uint64_t nth;			/* the first occurrence's number among all decisions */
-	uint64_t nth_in_injection;	/* ... among its injection's decisions (for `nth N`) */
+	uint64_t nth_in_injection;	/* ... among its injection's decisions (errinj: its function's calls), for `nth N` */
 	int occurrences;		/* how often the record run reached it */
 	int stack_depth;
 	uint64_t stack[KF_MAX_STACK];	/* kernel return addresses, innermost first */
@@ -95,6 +107,8 @@ int kf_sweeper__record(struct kf_sweeper *s);
 /* The record run: CMD's status and its duration. */
 int kf_sweeper__baseline_status(const struct kf_sweeper *s);
 double kf_sweeper__baseline_seconds(const struct kf_sweeper *s);
+/* Seconds the record run spent loading and attaching the object. */
+double kf_sweeper__setup_seconds(const struct kf_sweeper *s);
 /* Whether /dev/kmsg could be read (else no run is classed `kernel`). */
 bool kf_sweeper__reads_kernel_log(const struct kf_sweeper *s);
 

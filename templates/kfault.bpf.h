@@ -44,13 +44,15 @@
 #if defined(KF_RUNTIME_PART)
 /*
  * The runtime object is compiled without any kernel's types: the UAPI
- * headers, and the fork tracepoint's record declared here with CO-RE
- * relocated member reads (the ___kf suffix keeps it apart from the kernel's
- * own, which libbpf matches it against at load time).
+ * headers (their struct pt_regs has the kernel's layout), and the fork
+ * tracepoint's record declared here with CO-RE relocated member reads (the
+ * ___kf suffix keeps it apart from the kernel's own, which libbpf matches
+ * it against at load time).
  */
 #include <stdbool.h>
 #include <linux/types.h>
 #include <linux/bpf.h>
+#include <asm/ptrace.h>	/* struct pt_regs, as kprobes see it (kf_errinj) */
 
 struct trace_event_raw_sched_process_fork___kf {
 	int child_pid;
@@ -457,13 +459,14 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 }
 
 /*
- * A stack's identity for kfault sweep: FNV-1a over its return addresses
- * (len bytes of them, as bpf_get_stack() returned). The same in a record
- * run and a sweep run of one loaded object: a call context.
+ * A stack's identity for kfault sweep: FNV-1a over func (0, or the function
+ * of --sites errinj that decides) and its return addresses (len bytes of
+ * them, as bpf_get_stack() returned). The same in a record run and a sweep
+ * run of one loaded object: a call context.
  */
-static __always_inline __u64 kf_stack_hash(const __u64 *stack, long len)
+static __always_inline __u64 kf_stack_hash(__u32 func, const __u64 *stack, long len)
 {
-	__u64 h = 0xcbf29ce484222325ULL;
+	__u64 h = (0xcbf29ce484222325ULL ^ func) * 0x100000001b3ULL;
 
 	/* A bounded loop (Linux 5.3), not unrolled: it runs once per sweep decision. */
 #pragma clang loop unroll(disable)
@@ -476,10 +479,12 @@ static __always_inline __u64 kf_stack_hash(const __u64 *stack, long len)
 }
 
 /*
- * kfault sweep's decision. Record: report the decision with its stack,
- * fail nothing. Fail: fail the point only, once or each time it recurs.
+ * kfault sweep's decision, at injection i's site (func 0) or, with --sites
+ * errinj, at a function of the error-injection list (func: 1 + its number).
+ * Record: report the decision with its stack, fail nothing. Fail: fail the
+ * point only, once or each time it recurs.
  */
-static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep *sw)
+static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep *sw, __u32 func)
 {
 	__u64 nth = __sync_fetch_and_add(&sw->decisions, 1) + 1, hash = 0;
 	struct kf_event *ev;
@@ -497,11 +502,12 @@ static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep 
 		ev->tid = (__u32)bpf_get_current_pid_tgid();
 		ev->injection = i;
 		ev->flags = KF_EVENT_OBSERVED;
+		ev->func = func;
 		ev->nth = nth;
 		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 		len = bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0);
 		ev->stack_len = (__s32)len;
-		ev->stack_hash = kf_stack_hash(ev->stack, len);
+		ev->stack_hash = kf_stack_hash(func, ev->stack, len);
 		bpf_ringbuf_submit(ev, 0);
 		return false;
 	}
@@ -515,7 +521,7 @@ static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep 
 		if (!stack)
 			return false;
 		len = bpf_get_stack(ctx, stack, KF_MAX_STACK * sizeof(__u64), 0);
-		hash = kf_stack_hash(stack, len);
+		hash = kf_stack_hash(func, stack, len);
 		if (hash != sw->stack_hash)
 			return false;
 	}
@@ -547,7 +553,7 @@ KF_SUBPROG bool kf_decide(void *ctx, __u32 i)
 	n = __sync_fetch_and_add(&st->decisions, 1) + 1;
 	sw = bpf_map_lookup_elem(&kf_sweep, &zero);
 	if (sw && sw->mode != KF_SWEEP_OFF) {
-		if (!kf_sweep_decide(ctx, i, sw))
+		if (!kf_sweep_decide(ctx, i, sw, 0))
 			return false;
 		__sync_fetch_and_add(&st->injected, 1);
 		return true;
@@ -579,12 +585,79 @@ KF_SUBPROG void kf_report(void *ctx, __u32 i)
 	ev->tid = (__u32)id;
 	ev->injection = i;
 	ev->flags = 0;
-	ev->pad = 0;
+	ev->func = 0;
 	ev->nth = 0;
 	ev->stack_hash = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	ev->stack_len = kf_log_stack ? bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0) : 0;
 	bpf_ringbuf_submit(ev, 0);
+}
+
+/* Set by the runtime for --sites errinj: this kernel's __GFP_NOFAIL. */
+const volatile __u64 kf_errinj_gfp_nofail = 0;
+
+/*
+ * Whether gfp argument n (KF_ERRINJ_GFP_ARG) asks for __GFP_NOFAIL: such
+ * requests never fail. Every argument is read at its own offset and the
+ * one asked for kept by a mask: choosing which one to read (a switch) made
+ * clang read ctx at a computed offset, which the verifier refuses.
+ */
+static __always_inline bool kf_errinj_nofail(struct pt_regs *ctx, __u32 n)
+{
+	__u64 m = kf_errinj_gfp_nofail;
+
+	if (!n || !m)
+		return false;
+	return (PT_REGS_PARM1(ctx) & (n == 1 ? m : 0)) | (PT_REGS_PARM2(ctx) & (n == 2 ? m : 0)) |
+	       (PT_REGS_PARM3(ctx) & (n == 3 ? m : 0)) | (PT_REGS_PARM4(ctx) & (n == 4 ? m : 0)) |
+	       (PT_REGS_PARM5(ctx) & (n == 5 ? m : 0));
+}
+
+/*
+ * kfault sweep --sites errinj: a function of the kernel's error-injection
+ * list is entered (the cookie says which, and what it fails with). Under
+ * injection 0's chain and target, that is a decision of the sweep, as at
+ * the injection's own site (but for __GFP_NOFAIL requests, as at the slab
+ * and page sites); failed, the function returns without running.
+ * Loaded only for such sweeps, instead of the site programs; two ways to
+ * attach it (the runtime loads one): kprobe.multi, all functions in one
+ * link (Linux 5.18, CONFIG_FPROBE), or one kprobe per function.
+ */
+static __always_inline int kf_errinj(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	struct kf_sweep *sw;
+	struct kf_stats *st;
+	__u32 zero = 0;
+
+	sw = bpf_map_lookup_elem(&kf_sweep, &zero);
+	if (!sw || sw->mode == KF_SWEEP_OFF)
+		return 0;
+	if (!kf_site_reached(0, KF_KPROBE_SP(ctx)))
+		return 0;
+	if (kf_errinj_nofail(ctx, KF_ERRINJ_GFP_ARG(cookie)))
+		return 0;
+	st = bpf_map_lookup_elem(&kf_stats, &zero);
+	if (!st)
+		return 0;
+	__sync_fetch_and_add(&st->decisions, 1);
+	if (!kf_sweep_decide(ctx, 0, sw, KF_ERRINJ_FUNC(cookie) + 1))
+		return 0;
+	__sync_fetch_and_add(&st->injected, 1);
+	bpf_override_return(ctx, KF_ERRINJ_RETVAL(cookie));
+	return 0;
+}
+
+SEC("kprobe.multi")
+int kf_errinj_multi(struct pt_regs *ctx)
+{
+	return kf_errinj(ctx);
+}
+
+SEC("kprobe")
+int kf_errinj_kprobe(struct pt_regs *ctx)
+{
+	return kf_errinj(ctx);
 }
 
 /* ---- housekeeping: no state outlives the kernel stack it describes ---- */

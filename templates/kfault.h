@@ -86,7 +86,7 @@ struct kf_event {
 	__s32 stack_len;	/* bytes in stack[], or a negative errno */
 	char comm[KF_COMM_LEN];
 	__u32 flags;		/* KF_EVENT_OBSERVED */
-	__u32 pad;
+	__u32 func;		/* sweep --sites errinj: 1 + KF_ERRINJ_FUNC(); 0: the injection's site */
 	__u64 nth;		/* sweeping: the decision's number in the run, from 1 */
 	__u64 stack_hash;	/* sweeping: kf_stack_hash() of stack[] */
 	__u64 stack[KF_MAX_STACK];
@@ -123,5 +123,21 @@ struct kf_sweep {
 	__u64 reached;		/* ... that were the point */
 	__u64 injected;		/* ... that failed */
 };
+
+/*
+ * kfault sweep --sites errinj: the program kf_errinj_multi (kprobe.multi) or
+ * kf_errinj_kprobe (one kprobe per function) is attached to functions of
+ * the kernel's error-injection list, each with a cookie (read with
+ * bpf_get_attach_cookie()) that says which function of the runtime's list
+ * it is (below 2^24), which of its first five arguments is a gfp_t (1 to 5;
+ * 0: none), so that __GFP_NOFAIL requests never fail, and what it fails
+ * with: an errno, 0 or 1, which fits in 32 bits.
+ */
+#define KF_ERRINJ_MAX_FUNCS		(1U << 24)
+#define KF_ERRINJ_COOKIE(func, gfp_arg, retval)					\
+	(((__u64)(gfp_arg) << 56) | ((__u64)(func) << 32) | (__u32)(__s32)(retval))
+#define KF_ERRINJ_FUNC(cookie)		((__u32)((cookie) >> 32) & (KF_ERRINJ_MAX_FUNCS - 1))
+#define KF_ERRINJ_GFP_ARG(cookie)	((__u32)((cookie) >> 56))
+#define KF_ERRINJ_RETVAL(cookie)	((__s64)(__s32)(cookie))
 
 #endif /* KFAULT_H */

@@ -90,12 +90,7 @@ for _ in $(seq 50); do
 done
 ended || fail "CMD (pid $cpid) still runs after kfault was killed"
 echo "CMD ended with kfault"
-for _ in $(seq 50); do
-	[ "$(bpftool prog show | grep -c ' name kf' || true)" = 0 ] && break
-	sleep 0.1
-done
-bpftool prog show | grep ' name kf' && fail "kfault programs left in the kernel"
-echo "no kfault program left"
+no_programs_left
 
 echo "== 6: errors before CMD: it never runs"
 rm -f /tmp/cmd.ran

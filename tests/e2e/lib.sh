@@ -102,3 +102,28 @@ expect_mount_loop_after() {
 	echo "after kfault:"
 	expect_result ok 3 "$("$1" -c mount-loop mount 3 "$2")"
 }
+
+# no_programs_left: within 5 s, no kfault program is left in the kernel.
+no_programs_left() {
+	for _ in $(seq 50); do
+		[ "$(bpftool prog show | grep -c ' name kf' || true)" = 0 ] && break
+		sleep 0.1
+	done
+	if bpftool prog show | grep ' name kf'; then
+		echo "FAILED: kfault programs left in the kernel"
+		exit 1
+	fi
+	echo "no kfault program left"
+}
+
+# sweep_points TABLE MIN: a kfault sweep table of at least MIN points, each
+# run and in a row of its own; sets $points.
+sweep_points() {
+	local rows
+	points=$(sed -n 's/^kfault sweep: \([0-9]*\) points.*/\1/p' "$1")
+	echo "$points points"
+	[ "${points:-0}" -ge "$2" ] || { echo "FAILED: fewer than $2 points"; exit 1; }
+	! grep -q ' not run ' "$1" || { echo "FAILED: points left unrun"; exit 1; }
+	rows=$(grep -cE '^ *[0-9]+  (kernel|crash|hang|handled|recovered|not reached) ' "$1")
+	[ "$rows" = "$points" ] || { echo "FAILED: $rows rows for $points points"; exit 1; }
+}

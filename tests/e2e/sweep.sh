@@ -40,13 +40,8 @@ status=0
 	>$out/a.txt 2>$out/a.err || status=$?
 cat $out/a.txt
 [ "$status" = 6 ] || { cat $out/a.err; fail "kfault sweep exited $status, not 6 (a crash found)"; }
-points=$(sed -n 's/^kfault sweep: \([0-9]*\) points.*/\1/p' $out/a.txt)
-echo "$points points"
-[ "$points" -ge 3 ] || fail "fewer than 3 points"
-# every point was run: no 'not run' row
-! grep -q ' not run ' $out/a.txt || fail "points left unrun"
-rows=$(grep -cE '^ *[0-9]+  (kernel|crash|hang|handled|recovered|not reached) ' $out/a.txt)
-[ "$rows" = "$points" ] || fail "$rows rows for $points points"
+# at least 3 points, every one run, a row each
+sweep_points $out/a.txt 3
 crash=$(json_count $out/a.json crash) handled=$(json_count $out/a.json handled)
 echo "crash $crash, handled $handled"
 [ "$crash" -ge 1 ] || fail "no point crashed"
@@ -107,9 +102,4 @@ echo "hang $hang of $fpoints"
 grep -q '"point": '"$fpoints"', .*"class": "\(hang\|handled\|recovered\)"' $out/f.json ||
 	fail "the last point was not run"
 ! pgrep -f 'sleep 100000' >/dev/null || fail "a hung command was left running"
-for _ in $(seq 50); do
-	[ "$(bpftool prog show | grep -c ' name kf' || true)" = 0 ] && break
-	sleep 0.1
-done
-bpftool prog show | grep ' name kf' && fail "kfault programs left in the kernel"
-echo "no kfault program left"
+no_programs_left

@@ -25,6 +25,18 @@ static const char *btf(void)
 	return path && *path ? path : NULL;
 }
 
+/* examples/mount.fault compiled: its object (size in *size; free *c after). */
+static const void *mount_object(struct kf_compilation **c, size_t *size)
+{
+	KF_COMPILE_OPTS(opts, .btf_path = btf());
+	const void *obj;
+
+	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, c), 0);
+	obj = kf_compilation__object(*c, size);
+	assert_non_null(obj);
+	return obj;
+}
+
 static const char good[] =
 	"inject slab {\n"
 	"    call __x64_sys_mount\n"
@@ -146,7 +158,6 @@ static void test_object(void **state)
  */
 static void test_runtime_opts(void **state)
 {
-	KF_COMPILE_OPTS(opts, .btf_path = btf());
 	struct kf_injector_opts big[2], small;
 	struct kf_compilation *c;
 	struct kf_injector *inj;
@@ -154,9 +165,7 @@ static void test_runtime_opts(void **state)
 	size_t size;
 
 	(void)state;
-	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
-	obj = kf_compilation__object(c, &size);
-	assert_non_null(obj);
+	obj = mount_object(&c, &size);
 
 	memset(big, 0, sizeof(big));
 	big[0].sz = sizeof(big);
@@ -181,6 +190,52 @@ static void test_runtime_opts(void **state)
 }
 
 /*
+ * kfault sweep --sites errinj's switch: taken before load with an errno
+ * (or 0: -ENOMEM), refused for a value that is not one, and refused with
+ * a message for an object without the kf_errinj programs, which stands for
+ * one built before them: a copy whose program names are changed in place.
+ */
+static void test_set_errinj(void **state)
+{
+	struct kf_compilation *c;
+	struct kf_injector *inj;
+	const void *obj;
+	char *old;
+	size_t size, renamed = 0;
+
+	(void)state;
+	obj = mount_object(&c, &size);
+
+	inj = kf_injector__open_mem(obj, size, "mount", NULL);
+	assert_non_null(inj);
+	assert_int_equal(kf_injector__set_errinj(inj, 1), -ERANGE);
+	assert_int_equal(kf_injector__set_errinj(inj, -4096), -ERANGE);
+	assert_int_equal(kf_injector__set_errinj(inj, -5), 0);
+	assert_int_equal(kf_injector__set_errinj(inj, 0), 0);
+	assert_int_equal(kf_injector__errinj_cnt(inj), 0);	/* chosen at load */
+	assert_null(kf_injector__errinj_func(inj, 0));
+	kf_injector__destroy(inj);
+
+	/* "kf_errinj_" in the symbol and BTF string tables, made "kf_errinX_" */
+	old = malloc(size);
+	assert_non_null(old);
+	memcpy(old, obj, size);
+	for (char *p = old; (p = memmem(p, size - (size_t)(p - old), "kf_errinj_", 10)); p += 10) {
+		p[8] = 'X';
+		renamed++;
+	}
+	assert_true(renamed >= 2);
+	inj = kf_injector__open_mem(old, size, "old.bpf.o", NULL);
+	assert_non_null(inj);	/* still a kfault object, for everything else */
+	assert_int_equal(kf_injector__set_errinj(inj, 0), -EOPNOTSUPP);
+	assert_non_null(strstr(kf_injector__errmsg(inj), "old.bpf.o was built before"));
+	assert_non_null(strstr(kf_injector__errmsg(inj), "build it again"));
+	kf_injector__destroy(inj);
+	free(old);
+	kf_compilation__free(c);
+}
+
+/*
  * A command under injection through the exported API. What loading does
  * depends on the host's kernel, so: a command that is not found is refused
  * with the injector's message and nothing loaded; and whether this kernel
@@ -189,7 +244,6 @@ static void test_runtime_opts(void **state)
  */
 static void test_run_command(void **state)
 {
-	KF_COMPILE_OPTS(opts, .btf_path = btf());
 	char marker[] = "/tmp/kf-test-api-run.XXXXXX";
 	char script[128];
 	char *missing[] = { "kfault-no-such-command", NULL };
@@ -201,9 +255,7 @@ static void test_run_command(void **state)
 	int fd, status;
 
 	(void)state;
-	assert_int_equal(kf_compile_file(KF_EXAMPLES_DIR "/mount.fault", &opts, &c), 0);
-	obj = kf_compilation__object(c, &size);
-	assert_non_null(obj);
+	obj = mount_object(&c, &size);
 
 	inj = kf_injector__open_mem(obj, size, "mount", NULL);
 	assert_non_null(inj);
@@ -315,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_headers),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_runtime_opts),
+		cmocka_unit_test(test_set_errinj),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,10 +164,13 @@ static void check_object(struct kf_unit *u, const struct kf_object *o)
 {
 	struct bpf_object *obj = bpf_object__open_mem(o->data, o->size, NULL);
 	const struct kf_file *f = u->file;
-	int want = 3;	/* kf_sys_exit, kf_fork, kf_exit */
+	int want = 5;	/* kf_sys_exit, kf_fork, kf_exit, kf_errinj_multi, kf_errinj_kprobe */
 	char name[64];
 
 	assert_non_null(obj);
+	/* kfault sweep --sites errinj's, in every object (the runtime half) */
+	assert_non_null(bpf_object__find_program_by_name(obj, "kf_errinj_multi"));
+	assert_non_null(bpf_object__find_program_by_name(obj, "kf_errinj_kprobe"));
 	for (int i = 0; i < f->ninj; i++) {
 		const struct kf_injection *inj = f->inj[i];
 

@@ -62,6 +62,29 @@ static void test_ei_types(void **state)
 	assert_false(kf_ei_type_allows(KF_EI_ERRNO_NULL, 5));
 	assert_true(kf_ei_type_allows(KF_EI_TRUE, 1));
 	assert_false(kf_ei_type_allows(KF_EI_TRUE, 0));
+
+	/* what a sweep over the list fails each type with; each value is one the type allows */
+	assert_int_equal(kf_ei_type_value(KF_EI_ERRNO, -12), -12);
+	assert_int_equal(kf_ei_type_value(KF_EI_ERRNO_NULL, -5), -5);
+	assert_int_equal(kf_ei_type_value(KF_EI_NULL, -12), 0);
+	assert_int_equal(kf_ei_type_value(KF_EI_TRUE, -12), 1);
+	for (int t = 0; t < KF_EI_NTYPES; t++)
+		assert_true(kf_ei_type_allows(t, kf_ei_type_value(t, -12)));
+}
+
+static void test_errnos(void **state)
+{
+	(void)state;
+	assert_int_equal(kf_errno_by_name("ENOMEM"), 12);
+	assert_int_equal(kf_errno_by_name("EIO"), 5);
+	assert_int_equal(kf_errno_by_name("ENOMEMS"), 0);
+	assert_int_equal(kf_errno_by_name("enomem"), 0);
+	assert_string_equal(kf_errno_name(-12), "ENOMEM");
+	assert_string_equal(kf_errno_name(28), "ENOSPC");
+	assert_null(kf_errno_name(-4000));
+	assert_null(kf_errno_name(0));
+	assert_string_equal(kf_closest_errno("ENOMEN"), "ENOMEM");
+	assert_null(kf_closest_errno("XYZZY_NOTHING"));
 }
 
 static void test_parse_line(void **state)
@@ -88,6 +111,7 @@ int main(void)
 		cmocka_unit_test(test_closest),
 		cmocka_unit_test(test_suggest_function),
 		cmocka_unit_test(test_ei_types),
+		cmocka_unit_test(test_errnos),
 		cmocka_unit_test(test_parse_line),
 	};
 	return cmocka_run_group_tests_name("knames", tests, NULL, NULL);
