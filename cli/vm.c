@@ -243,7 +243,7 @@ static int vm_kernel(const char *dir, bool quiet, const char *kernel, char *cons
 	close(fds[0]);
 	wstatus = wait_child(pid);
 	if (wstatus < 0 || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
-		fprintf(stderr, "kfault: the test kernel could not be built (%s says why, above)\n", tool);
+		fprintf(stderr, "kfault: no %s kernel for the VM (build-kernel says why, above)\n", kernel);
 		return EXIT_FAIL;
 	}
 	buf[len] = '\0';
