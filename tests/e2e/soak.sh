@@ -52,12 +52,21 @@ fi
 # Allocation failure reports (warn_alloc: "vmalloc error", "page allocation
 # failure", with a stack dump) are the kernel reporting what we failed; a
 # WARNING, BUG, Oops or fault is the kernel mishandling it.
+#
+# One WARNING is the kernel's own, documented reaction to a failed slab
+# allocation and is not counted: va_clip() (mm/vmalloc.c, inlined in
+# alloc_vmap_area) needs a vmap_area from the slab when it splits a free
+# area, and warns once when that allocation fails (the vmalloc then fails
+# cleanly with ENOMEM). Seen in 1 of 3 soaks on 6.12.117, in fork (thread
+# stacks are vmalloc'ed). Any other WARNING still fails the test.
+known_warnings='WARNING: CPU: [0-9]+ PID: [0-9]+ at mm/vmalloc\.c:[0-9]+ alloc_vmap_area\+'
 dmesg >"$KFAULT_OUT/dmesg"
 if grep -E 'WARNING:|BUG:|Oops|general protection|Kernel panic|refcount_t:|list_(add|del) corruption' \
-	"$KFAULT_OUT/dmesg"; then
+	"$KFAULT_OUT/dmesg" | grep -vE "$known_warnings"; then
 	echo "FAILED: the kernel complained (dmesg above)"
 	exit 1
 fi
+grep -E "$known_warnings" "$KFAULT_OUT/dmesg" | sed 's/^/known kernel warning (not counted): /' || true
 echo "dmesg: no WARNING, BUG or Oops; $(grep -cE 'vmalloc error|allocation failure' "$KFAULT_OUT/dmesg" || true) allocation failure report(s)"
 echo "no kfault program left"
 rmdir "$cg"
