@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -197,6 +199,32 @@ static int read_inject_list(struct kf_kernel *k)
 }
 
 /* Root, or CAP_BPF (39) with CAP_PERFMON (38), from /proc/self/status. */
+/*
+ * Whether kprobe programs may call bpf_override_return (the kernel was
+ * built with CONFIG_BPF_KPROBE_OVERRIDE): the kernel loads a kprobe program
+ * that calls it. libbpf_probe_bpf_helper() cannot tell: it takes any
+ * rejection but "invalid func" and "unknown func" for support, and 6.12
+ * without the option says "program of this type cannot use helper
+ * bpf_override_return#58" (found by the kernel matrix, tests/e2e/matrix).
+ */
+static bool probe_override(void)
+{
+	const struct bpf_insn insns[] = {
+		/* r1 is the context; bpf_override_return(ctx, 0); return 0 */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = 0 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_override_return },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "kf_probe_ovr", "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static bool read_privileged(void)
 {
 	char line[256];
@@ -231,8 +259,7 @@ struct kf_kernel *kf_kernel__probe(void)
 	}
 	/* (what libbpf prints meanwhile goes where the program sends it: libbpf_set_print()) */
 	k->btf = btf__load_vmlinux_btf();	/* NULL without BTF: fmod_ret is then unavailable */
-	k->override = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_override_return,
-					      NULL) == 1;
+	k->override = probe_override();
 	k->privileged = read_privileged();
 	return k;
 }
