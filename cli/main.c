@@ -13,6 +13,7 @@
  *   kfault inject [-I H]... [-P P] [-c N] [-v] MODE SPEC   bcc inject.py's command (inject.c)
  *   kfault templates DIR                       the headers generated C includes (templates.c)
  *   kfault list [GLOB]                         kernel functions, which can fail (list.c)
+ *   kfault lsp [--btf VMLINUX]                 the language server, for editors (lsp.c)
  *
  * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
  * 'run' adds 4 (the kernel cannot do it) and 5 (the kernel refused it).
@@ -71,6 +72,7 @@ static const struct {
 	{ &cli_inject, cmd_inject, "bcc inject.py's command line, run" },
 	{ &cli_vm, cmd_vm, "build kfault's test kernel, which run --vm boots" },
 	{ &cli_templates, cmd_templates, "write kfault.h and kfault.bpf.h, which generated C includes" },
+	{ &cli_lsp, cmd_lsp, "serve the Language Server Protocol to an editor (stdin/stdout)" },
 };
 
 static void usage(FILE *out)
