@@ -176,7 +176,7 @@ static size_t line_end(const struct lsp_doc *d, size_t line)
 
 size_t lsp_offset(const struct kf_lsp *s, const struct lsp_doc *d, int line, int character)
 {
-	size_t start, end, off;
+	size_t start, end, off, units;
 
 	if (line < 0)
 		return 0;
@@ -188,12 +188,13 @@ size_t lsp_offset(const struct kf_lsp *s, const struct lsp_doc *d, int line, int
 		return start;
 	if (s->utf8)
 		return start + (size_t)character < end ? start + (size_t)character : end;
-	for (off = start; off < end; ) {
+	for (off = start, units = 0; off < end; ) {
 		size_t next = off + 1;
 
 		while (next < end && ((unsigned char)d->text[next] & 0xc0) == 0x80)
 			next++;
-		if (utf16_units(d->text + start, next - start) > (size_t)character)
+		units += utf16_units(d->text + off, next - off);
+		if (units > (size_t)character)
 			break;
 		off = next;
 	}
