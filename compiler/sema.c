@@ -782,12 +782,6 @@ static void check_pred(struct sema *s, const struct scope *sc, struct kf_expr *p
 
 /* ---- settings ---- */
 
-static const char *const stmt_names[] = {
-	[KF_STMT_HEADERS] = "headers", [KF_STMT_CALL] = "call",
-	[KF_STMT_PROBABILITY] = "probability", [KF_STMT_TIMES] = "times", [KF_STMT_NTH] = "nth",
-	[KF_STMT_DURATION] = "duration", [KF_STMT_SCHEDULE] = "schedule",
-	[KF_STMT_TARGET] = "target",
-};
 
 static bool check_dup(struct sema *s, const struct kf_stmt **slot, const struct kf_stmt *st,
 		      const char *what)
@@ -1120,7 +1114,7 @@ static void fold_statements(struct sema *s, struct kf_injection *inj)
 			set_target(s, st);
 			continue;
 		}
-		if (!check_dup(s, &set->stmt[st->kind], st, stmt_names[st->kind]))
+		if (!check_dup(s, &set->stmt[st->kind], st, kf_stmt_word(st->kind)))
 			continue;
 		switch (st->kind) {
 		case KF_STMT_HEADERS: set_headers(s, st); break;

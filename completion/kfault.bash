@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run sweep convert inject templates vm list"
+_kfault_commands="check gen build explain run sweep convert inject templates vm list fmt"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -33,6 +33,7 @@ _kfault_opts()
 	vm) echo "--config -h --help" ;;
 	templates) echo "-h --help" ;;
 	list) echo "--btf -i --injectable -h --help" ;;
+	fmt) echo "--check -w --write -h --help" ;;
 	esac
 }
 
@@ -160,6 +161,7 @@ _kfault()
 	check|gen|build|convert) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" ;;
 	run|explain) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
 	sweep) _kfault_files "$cur" "*.fault" "*.bpf.o" ;;
+	fmt) _kfault_files "$cur" "*.fault" ;;
 	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;

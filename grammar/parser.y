@@ -268,6 +268,9 @@ injection:
 		$$ = $2;
 		$$->loc = @1;
 		$$->pred = $3;
+		$$->when_loc = @3;	/* 'when' and the predicate: from the 'when' */
+		$$->open_loc = @4;
+		$$->close_loc = @6;
 		$$->stmts = $5.v;
 		$$->nstmts = $5.n;
 	}
@@ -437,6 +440,7 @@ frame:
 		$$->nparams = $3.n;
 		$$->has_params = $3.written;
 		$$->pred = $4;
+		$$->when_loc = @4;
 	}
 	;
 
