@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "btf_types.h"
+#include "format.h"
 #include "internal.h"
 #include "ksyms.h"
 #include "util.h"
@@ -551,6 +552,7 @@ static json_object *initialize(struct kf_lsp *s, json_object *params)
 	lsp_set(sc, "completionProvider", comp);
 	lsp_set(sc, "hoverProvider", json_object_new_boolean(1));
 	lsp_set(sc, "definitionProvider", json_object_new_boolean(1));
+	lsp_set(sc, "documentFormattingProvider", json_object_new_boolean(1));
 	lsp_set(sc, "codeActionProvider", json_object_new_boolean(1));
 	json_object_array_add(cmds, json_object_new_string(CMD_SHOW_C));
 	lsp_set(exec, "commands", cmds);
@@ -754,6 +756,48 @@ static void show_generated(struct kf_lsp *s, json_object *id, json_object *param
 	reply(s, id, r);
 }
 
+/*
+ * textDocument/formatting: kf_format()'s layout (kfault fmt's), as one edit
+ * of the whole text; none when it is formatted already. A file that does
+ * not parse is not formatted (an error reply: its diagnostics say why).
+ */
+static void formatting(struct kf_lsp *s, json_object *id, struct lsp_doc *d)
+{
+	struct kf_source *src;
+	struct kf_diags diags;
+	json_object *edits, *e;
+	size_t len;
+	char *out;
+	int err;
+
+	if (!d) {
+		reply(s, id, NULL);
+		return;
+	}
+	src = kf_source__from_string(d->path, d->text, d->len);
+	if (!src)
+		kf_oom();
+	kf_diags__init(&diags, src);
+	err = kf_format(src, &diags, &out, &len);
+	kf_diags__free(&diags);
+	kf_source__free(src);
+	if (err) {
+		reply_error(s, id, ERR_REQUEST_FAILED, err == -EINVAL ?
+			    "not formatted: the file has syntax errors (see its diagnostics)" :
+			    "not formatted: the formatter failed");
+		return;
+	}
+	edits = json_object_new_array();
+	if (len != d->len || memcmp(out, d->text, len)) {
+		e = json_object_new_object();
+		lsp_set(e, "range", lsp_range(s, d, 0, d->len));
+		lsp_set(e, "newText", json_object_new_string_len(out, (int)len));
+		json_object_array_add(edits, e);
+	}
+	free(out);
+	reply(s, id, edits);
+}
+
 /* ---- dispatch ---- */
 
 static void request(struct kf_lsp *s, const char *method, json_object *id, json_object *params)
@@ -805,6 +849,8 @@ static void request(struct kf_lsp *s, const char *method, json_object *id, json_
 		reply(s, id, d ? lsp_complete(s, d, lsp_offset(s, d, line, character)) : NULL);
 	} else if (strcmp(method, "textDocument/hover") == 0) {
 		reply(s, id, d ? lsp_hover(s, d, lsp_offset(s, d, line, character)) : NULL);
+	} else if (strcmp(method, "textDocument/formatting") == 0) {
+		formatting(s, id, d);
 	} else if (strcmp(method, "textDocument/definition") == 0) {
 		reply(s, id, d && line >= 0 ? definition(s, d, line) : NULL);
 	} else {

@@ -3,7 +3,7 @@
 -- runs it headless): open an example, read its diagnostics, introduce an
 -- error and see it at the right range, complete after 'call d_alloc_p' and
 -- accept the function (its parameters come with it), complete after
--- 'name->', hover a function, show the generated C. Neovim 0.7's client
+-- 'name->', hover a function, show the generated C, format the file. Neovim 0.7's client
 -- (vim.lsp.start_client, buf_attach_client, buf_request_sync).
 local kfault, btf, file = os.getenv('KFAULT'), os.getenv('KFAULT_BTF'), os.getenv('FILE')
 local failures = 0
@@ -124,17 +124,15 @@ r = vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', {
 local gen = r and r[client_id] and r[client_id].result
 check(gen and gen.text and gen.text:find('d_alloc_parallel', 1, true) ~= nil, 'the generated C')
 
-local formatting = os.getenv('FORMAT')
-if formatting == '1' then
-  -- a badly laid out line, formatted back
-  local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
-  local tl
-  for i, l in ipairs(orig) do if l:find('^%s*times') then tl = i - 1 end end
-  vim.api.nvim_buf_set_lines(buf, tl, tl + 1, false, { 'times     10' })
-  vim.lsp.buf.formatting_sync(nil, 10000)
-  local now = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
-  check(table.concat(now, '\n') == table.concat(orig, '\n'), 'formatting restores the layout')
-end
+-- formatting: badly laid out lines, formatted back (the example is formatted)
+local orig = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+local tl
+for i, l in ipairs(orig) do if l:find('^%s*times') then tl = i - 1 end end
+vim.api.nvim_buf_set_lines(buf, tl, tl + 1, false, { 'times     10 ;' })
+vim.lsp.buf.formatting_sync(nil, 10000)
+local now = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+check(table.concat(now, '\n') == table.concat(orig, '\n'), 'formatting restores the layout: ' ..
+  table.concat(now, '\n'))
 
 vim.lsp.stop_client(client_id)
 vim.wait(5000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 10)
