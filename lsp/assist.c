@@ -593,8 +593,11 @@ static char *call_text(struct kf_lsp *s, const struct kf_btf_func *fn)
 	kf_buf_putc(&b, '(');
 	for (size_t i = 0; i < fn->nparams; i++) {
 		char *name = kf_sema_btf_param_name(fn->params[i].name, i);
-		char *decl = kf_btf__type_str(s->btf, fn->params[i].type_id, name);
+		char *decl = NULL;
 
+		/* the declaration BTF's prototype has, unless the name changed */
+		if (strcmp(name, fn->params[i].name))
+			decl = kf_btf__type_str(s->btf, fn->params[i].type_id, name);
 		kf_buf_printf(&b, "%s%s", i ? ", " : "", decl ? decl : fn->params[i].decl);
 		free(decl);
 		free(name);
