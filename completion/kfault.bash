@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run sweep convert inject templates vm list fmt"
+_kfault_commands="check gen build explain run sweep convert inject templates vm list fmt lsp"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -34,6 +34,7 @@ _kfault_opts()
 	templates) echo "-h --help" ;;
 	list) echo "--btf -i --injectable -h --help" ;;
 	fmt) echo "--check -w --write -h --help" ;;
+	lsp) echo "--btf --no-btf --stdio -h --help" ;;
 	esac
 }
 
@@ -166,6 +167,7 @@ _kfault()
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
 	list) ;;	# a pattern of kernel function names
+	lsp) ;;		# no operands: an editor starts it
 	esac
 	return 0
 }

@@ -490,8 +490,8 @@ static void open_btf(struct kf_lsp *s, json_object *init_opts)
 
 	if (s->opts.no_btf)
 		return;
-	if (from && *from)
-		path = from;
+	if (!path && from && *from)
+		path = from;	/* --btf wins: a setting is the editor's, the command line the user's */
 	if (!path && access(KF_RUNNING_BTF, R_OK) == 0)
 		path = KF_RUNNING_BTF;
 	if (!path)
