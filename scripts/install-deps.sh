@@ -17,6 +17,8 @@ packages=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	# compatibility front ends and unit tests
 	libyaml-dev libcmocka-dev
+	# diagnostics as JSON and SARIF (--diagnostics-format)
+	libjson-c-dev
 	# VM test harness: emulator, guest userspace, kernel build
 	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
 	kmod python3
