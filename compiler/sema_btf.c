@@ -514,7 +514,7 @@ static void check_member(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr
 		member_names(kbtf, rt, &names, &n);
 		near = kf_closest(e->name, names, n);
 		if (near)
-			kf_diag_hint(d, "did you mean '%s'?", near);
+			kf_diag_suggest(d, e->name_loc, near);
 		free(names);
 		goto free_name;
 	}

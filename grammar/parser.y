@@ -871,7 +871,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
 		if (word)
 			near = kf_closest(word, names, (size_t)k);
 		if (near) {
-			kf_diag_hint(p->diags, "did you mean '%s'?", near);
+			kf_diag_suggest(p->diags, *loc, near);
 		} else {
 			for (int i = 0; i < k; i++)
 				kf_buf_printf(&hint, "%s'%s'", i == 0 ? "" : i == k - 1 ? " or " : ", ",

@@ -17,7 +17,8 @@ packages=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	# compatibility front ends and unit tests
 	libyaml-dev libcmocka-dev
-	# the language server's JSON-RPC (kfault lsp), and Neovim to test it as an editor does
+	# diagnostics as JSON and SARIF (--diagnostics-format), the language server's
+	# JSON-RPC (kfault lsp); Neovim to test the server as an editor drives it
 	libjson-c-dev neovim
 	# VM test harness: emulator, guest userspace, kernel build
 	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
