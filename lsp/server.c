@@ -243,6 +243,20 @@ static size_t loc_offset(const struct lsp_doc *d, int line, int col)
 	return start + (size_t)col - 1 < end ? start + (size_t)col - 1 : end;
 }
 
+/* The bytes [*lo, *hi) of a diagnostic's location (none: the start of the file). */
+static void loc_bytes(const struct lsp_doc *d, struct kf_loc loc, size_t *lo, size_t *hi)
+{
+	*lo = *hi = 0;
+	if (!loc.first_line)
+		return;
+	*lo = loc_offset(d, loc.first_line, loc.first_column);
+	*hi = loc_offset(d, loc.last_line, loc.last_column) + 1;
+	if (*hi > d->len)
+		*hi = d->len;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
 static json_object *position_param(json_object *params, int *line, int *character)
 {
 	json_object *pos = get(params, "position");
@@ -352,15 +366,10 @@ static void publish(struct kf_lsp *s, struct lsp_doc *d)
 	for (size_t i = 0; i < ds->n; i++) {
 		const struct kf_diag *g = &ds->v[i];
 		json_object *o = json_object_new_object();
-		size_t lo = 0, hi = 0;
+		size_t lo, hi;
 		char *msg;
 
-		if (g->loc.first_line) {
-			lo = loc_offset(d, g->loc.first_line, g->loc.first_column);
-			hi = loc_offset(d, g->loc.last_line, g->loc.last_column) + 1;
-			if (hi > d->len)
-				hi = d->len;
-		}
+		loc_bytes(d, g->loc, &lo, &hi);
 		lsp_set(o, "range", lsp_range(s, d, lo, hi));
 		lsp_set_int(o, "severity", g->severity == KF_ERROR ? 1 : g->severity == KF_WARNING ? 2 : 3);
 		lsp_set_str(o, "source", "kfault");
@@ -697,6 +706,53 @@ static json_object *definition(struct kf_lsp *s, struct lsp_doc *d, int line)
 	return list;
 }
 
+/*
+ * The fix-its of the diagnostics in the range asked about ("did you mean
+ * 'name'?"), as quick fixes: each replaces the word with what kfault
+ * suggests.
+ */
+static void quick_fixes(struct kf_lsp *s, struct lsp_doc *d, json_object *params, json_object *list)
+{
+	json_object *r = get(params, "range");
+	struct kf_unit *u = doc_unit(s, d);
+	size_t lo, hi;
+
+	lo = lsp_offset(s, d, (int)get_int(get(r, "start"), "line", 0),
+			(int)get_int(get(r, "start"), "character", 0));
+	hi = lsp_offset(s, d, (int)get_int(get(r, "end"), "line", 0),
+			(int)get_int(get(r, "end"), "character", 0));
+	for (size_t i = 0; i < u->diags.n; i++) {
+		const struct kf_diag *g = &u->diags.v[i];
+		json_object *a, *edit, *changes, *edits, *e;
+		size_t glo, ghi, flo, fhi;
+		char *title;
+
+		if (!g->fix)
+			continue;
+		loc_bytes(d, g->loc, &glo, &ghi);
+		if (ghi < lo || glo > hi)
+			continue;
+		loc_bytes(d, g->fix_loc, &flo, &fhi);
+		a = json_object_new_object();
+		title = kf_strfmt("Replace with '%s'", g->fix);
+		lsp_set_str(a, "title", title);
+		free(title);
+		lsp_set_str(a, "kind", "quickfix");
+		lsp_set(a, "isPreferred", json_object_new_boolean(1));
+		e = json_object_new_object();
+		lsp_set(e, "range", lsp_range(s, d, flo, fhi));
+		lsp_set_str(e, "newText", g->fix);
+		edits = json_object_new_array();
+		json_object_array_add(edits, e);
+		changes = json_object_new_object();
+		lsp_set(changes, d->uri, edits);
+		edit = json_object_new_object();
+		lsp_set(edit, "changes", changes);
+		lsp_set(a, "edit", edit);
+		json_object_array_add(list, a);
+	}
+}
+
 static json_object *code_actions(struct kf_lsp *s, json_object *params)
 {
 	struct lsp_doc *d = doc_param(s, params);
@@ -704,6 +760,7 @@ static json_object *code_actions(struct kf_lsp *s, json_object *params)
 
 	if (!d)
 		return list;
+	quick_fixes(s, d, params, list);
 	a = json_object_new_object();
 	cmd = json_object_new_object();
 	args = json_object_new_array();
