@@ -495,12 +495,11 @@ static long match_score(const char *name, const char *word, size_t n)
 {
 	const char *p = name, *sub;
 	long gaps = 0;
-	size_t len = strlen(name);
+	size_t len;
 
 	if (!n || has_prefix(name, word, n))
-		return (long)len;
-	if (n <= len && (sub = strstr(name, word)))
-		return 100000 + (sub - name) * 100 + (long)len;
+		return (long)strlen(name);
+	/* the letters in order first: most names fail here, and a substring has them */
 	for (size_t i = 0; i < n; i++) {
 		char c = word[i] | 0x20;
 		const char *q = p;
@@ -513,6 +512,9 @@ static long match_score(const char *name, const char *word, size_t n)
 			gaps++;
 		p = q + 1;
 	}
+	len = strlen(name);
+	if ((sub = strstr(name, word)))
+		return 100000 + (sub - name) * 100 + (long)len;
 	return 1000000 + gaps * 1000 + (long)len;
 }
 
@@ -530,17 +532,30 @@ static int cmp_cand(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The MAX_FUNCS best matches of word among names[0..n), best first; their count. */
-static size_t best_names(const char *const *names, size_t n, const char *word, size_t wn,
-			 struct cand *best)
+/*
+ * The MAX_FUNCS best matches of word among names[0..n), best first; their
+ * count. Every name that matches at all is kept in s->matched: a word that
+ * extends the last one (the next keystroke) can only match among those,
+ * so only those are looked at then.
+ */
+static size_t best_names(struct kf_lsp *s, const char *const *names, size_t n, const char *word,
+			 size_t wn, struct cand *best)
 {
-	size_t nbest = 0, worst = 0;
+	size_t nbest = 0, worst = 0, nmatched = 0;
+	const char **matched;
 
+	if (s->matched_word && s->matched_in == names && strlen(s->matched_word) <= wn &&
+	    has_prefix(word, s->matched_word, strlen(s->matched_word))) {
+		names = s->matched;
+		n = s->nmatched;
+	}
+	matched = kf_calloc(n ? n : 1, sizeof(*matched));
 	for (size_t i = 0; i < n; i++) {
 		long sc = match_score(names[i], word, wn);
 
 		if (sc < 0)
 			continue;
+		matched[nmatched++] = names[i];
 		if (nbest < MAX_FUNCS) {
 			best[nbest++] = (struct cand){ sc, names[i] };
 			if (nbest == MAX_FUNCS)
@@ -556,6 +571,11 @@ static size_t best_names(const char *const *names, size_t n, const char *word, s
 			if (cmp_cand(&best[j], &best[worst]) > 0)
 				worst = j;
 	}
+	free(s->matched);
+	free(s->matched_word);
+	s->matched = matched;
+	s->nmatched = nmatched;
+	s->matched_word = kf_strndup(word, wn);
 	qsort(best, nbest, sizeof(*best), cmp_cand);
 	return nbest;
 }
@@ -639,7 +659,8 @@ static void add_functions(struct kf_lsp *s, struct lsp_doc *d, json_object *list
 			n = ni;
 		}
 	}
-	nbest = best_names(names, n, sc->text + sc->word_lo, off - sc->word_lo, best);
+	nbest = best_names(s, names, n, sc->text + sc->word_lo, off - sc->word_lo, best);
+	s->matched_in = names;
 	for (size_t i = 0; i < nbest; i++) {
 		struct kf_btf_func *fn;
 		char *proto = NULL, *text = NULL, sort[16];

@@ -42,6 +42,11 @@ struct kf_lsp {
 	const char **injectable;	/* those on the error-injection list */
 	size_t ninjectable;
 	bool injectable_read;
+	/* the last completion of function names: the word, what matched it, among which names */
+	char *matched_word;
+	const char **matched;
+	size_t nmatched;
+	const char *const *matched_in;
 	struct lsp_doc **docs;
 	size_t ndocs;
 	char *gen_dir;		/* where generated C is written for the editor, made when needed */

@@ -1149,6 +1149,8 @@ void kf_lsp__free(struct kf_lsp *s)
 		doc_free(s->docs[i]);
 	free(s->docs);
 	free(s->injectable);
+	free(s->matched);
+	free(s->matched_word);
 	kf_ksyms__free(s->ksyms);
 	kf_btf__free(s->btf);
 	free(s->btf_path);
