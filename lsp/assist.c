@@ -580,24 +580,6 @@ static size_t best_names(struct kf_lsp *s, const char *const *names, size_t n, c
 	return nbest;
 }
 
-/* "struct dentry *d_alloc_parallel(struct dentry *parent, ...)"; malloc'd. */
-static char *prototype(const struct kf_btf_func *fn)
-{
-	struct kf_buf b = {0};
-	size_t len = strlen(fn->ret_type);
-
-	kf_buf_printf(&b, "%s%s%s(", fn->ret_type, len && fn->ret_type[len - 1] == '*' ? "" : " ",
-		      fn->name);
-	for (size_t i = 0; i < fn->nparams; i++)
-		kf_buf_printf(&b, "%s%s", i ? ", " : "", fn->params[i].decl);
-	if (fn->variadic)
-		kf_buf_puts(&b, fn->nparams ? ", ..." : "...");
-	else if (!fn->nparams)
-		kf_buf_puts(&b, "void");
-	kf_buf_putc(&b, ')');
-	return kf_buf_steal(&b);
-}
-
 /*
  * "d_alloc_parallel(struct dentry *parent, const struct qstr *name, ...)":
  * the name and its parameters declared as the file would (the names the
@@ -668,7 +650,7 @@ static void add_functions(struct kf_lsp *s, struct lsp_doc *d, json_object *list
 		int ei;
 
 		if (kf_btf__func_proto(s->btf, best[i].name, &fn) == 0) {
-			proto = prototype(fn);
+			proto = kf_btf_func__prototype(fn);
 			if (!site && !args_follow)
 				text = call_text(s, fn);
 			kf_btf_func__free(fn);
@@ -834,7 +816,7 @@ static char *function_doc(struct kf_lsp *s, const char *name)
 	int ei;
 
 	if (kf_btf__func_proto(s->btf, name, &fn) == 0) {
-		char *proto = prototype(fn);
+		char *proto = kf_btf_func__prototype(fn);
 
 		kf_buf_printf(&b, "```c\n%s\n```\n", proto);
 		free(proto);
