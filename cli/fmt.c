@@ -62,30 +62,6 @@ static int set_option(void *ctx, int key, const char *arg)
 	return 0;
 }
 
-/* A temporary file holding data: its name in tmpl (a mkstemp template); 0 or -errno. */
-static int temp_with(char *tmpl, const char *data, size_t len)
-{
-	int fd = mkstemp(tmpl), err = 0;
-	FILE *f;
-
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "wb");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		unlink(tmpl);
-		return err;
-	}
-	if (fwrite(data, 1, len, f) != len)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (err)
-		unlink(tmpl);
-	return err;
-}
-
 /*
  * The unified diff from the file's text to the formatted text, on standard
  * output, by diff(1) (diffutils, essential in Debian: a diff written here
@@ -99,10 +75,10 @@ static int print_diff(const char *path, const struct kf_source *src, const char 
 	int err, status;
 	pid_t pid;
 
-	err = temp_with(old, src->text, src->len);
+	err = kf_write_temp(old, src->text, src->len);
 	if (err)
 		goto free_names;
-	err = temp_with(new, text, len);
+	err = kf_write_temp(new, text, len);
 	if (err)
 		goto unlink_old;
 	fflush(stdout);
@@ -124,25 +100,14 @@ free_names:
 	return err;
 }
 
-/* Replace path's contents with text: a new file renamed over it, its mode kept. 0 or -errno. */
+/* Replace path's contents with text, its mode kept. 0 or -errno. */
 static int rewrite(const char *path, const char *text, size_t len)
 {
 	struct stat st;
-	char *tmp;
-	int err;
 
 	if (stat(path, &st))
 		return -errno;
-	tmp = kf_strfmt("%s.kfault-fmt-XXXXXX", path);
-	err = temp_with(tmp, text, len);
-	if (!err && chmod(tmp, st.st_mode & 07777))
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
+	return kf_write_replace(path, text, len, st.st_mode & 07777);
 }
 
 /* One file: 0, EXIT_DIAG (errors, or --check and not formatted) or EXIT_FAIL. */

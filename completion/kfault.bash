@@ -17,10 +17,11 @@ _kfault_ipy_opts="--inject-py -I --include -P --probability -c --count -v --verb
 _kfault_opts()
 {
 	case $1 in
-	check) echo "--btf --no-btf --kernel-headers -h --help $_kfault_ipy_opts" ;;
-	gen) echo "-o --output --btf --kernel-headers -M --depfile -h --help $_kfault_ipy_opts" ;;
-	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose -h --help" \
+	check) echo "--btf --no-btf --kernel-headers --diagnostics-format -h --help $_kfault_ipy_opts" ;;
+	gen) echo "-o --output --btf --kernel-headers -M --depfile --diagnostics-format -h --help" \
 		"$_kfault_ipy_opts" ;;
+	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose" \
+		"--diagnostics-format -h --help $_kfault_ipy_opts" ;;
 	explain) echo "-j --json -h --help" ;;
 	convert) echo "-o --output -h --help $_kfault_ipy_opts --pid --children --comm --cgroup --duration" ;;
 	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \
@@ -45,7 +46,7 @@ _kfault_takes_arg()
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
 	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
 	--by|--sites|--errno|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
-	--vm-kernel|--config) return 0 ;;
+	--vm-kernel|--config|--diagnostics-format) return 0 ;;
 	esac
 	return 1
 }
@@ -68,6 +69,7 @@ _kfault_value()
 	local opt=$1 cur=$2
 	case $opt in
 	--emit) COMPREPLY=($(compgen -W "obj c header skel" -- "$cur")) ;;
+	--diagnostics-format) COMPREPLY=($(compgen -W "text json sarif" -- "$cur")) ;;
 	-b|--backend) COMPREPLY=($(compgen -W "auto kprobe fmod_ret" -- "$cur")) ;;
 	-p|--pid) COMPREPLY=($(compgen -W "$(ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur")) ;;
 	-c|--comm) COMPREPLY=($(compgen -W "$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)" -- "$cur")) ;;
