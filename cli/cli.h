@@ -2,7 +2,7 @@
 /*
  * The command-line layer: each subcommand has a file here (compile.c for
  * check, gen and build; explain.c; run.c; inject.c; convert.c; templates.c;
- * list.c), with one
+ * list.c; fmt.c; lsp.c), with one
  * table of its options that both parses them (once, into a struct of that
  * command) and prints its --help, and calls the libraries: the front end
  * and the build (compiler/), the runtime (runtime/). Nothing below this
@@ -76,7 +76,7 @@ bool cli_is_elf(const char *path);
 
 /* The commands (one file each). */
 extern const struct cli_command cli_check, cli_gen, cli_build, cli_explain, cli_run,
-	cli_convert, cli_inject, cli_templates, cli_vm, cli_sweep, cli_list;
+	cli_convert, cli_inject, cli_templates, cli_vm, cli_sweep, cli_list, cli_fmt, cli_lsp;
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);
@@ -87,5 +87,7 @@ int cmd_inject(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 
 #endif

@@ -18,7 +18,7 @@
 
 enum {
 	OPT_OUTPUT = 256, OPT_BTF, OPT_EMIT, OPT_NAME, OPT_DEPFILE, OPT_KERNEL_HEADERS,
-	OPT_INJECTPY, OPT_NO_BTF,
+	OPT_INJECTPY, OPT_NO_BTF, OPT_DIAG_FORMAT,
 };
 
 #define OPT_BTF_ENTRY { "btf", 0, OPT_BTF, "VMLINUX",				\
@@ -28,6 +28,8 @@ enum {
 #define OPT_INJECTPY_ENTRY { "inject-py", 0, OPT_INJECTPY, NULL,		\
 	"instead of FILE, inject.py's arguments:\n[-I HEADER]... [-P P] [-c N] MODE SPEC" }
 #define OPT_OUTPUT_ENTRY { "output", 'o', OPT_OUTPUT, "FILE", "write to FILE ('-': standard output)" }
+#define OPT_DIAG_FORMAT_ENTRY { "diagnostics-format", 0, OPT_DIAG_FORMAT, "FORMAT",	\
+	"print diagnostics on standard error as text (the\ndefault), json (a JSON object a line) or sarif\n(SARIF 2.1.0, for CI code scanning)" }
 #define OPT_DEPFILE_ENTRY { "depfile", 'M', OPT_DEPFILE, "FILE",		\
 	"also write a make rule to FILE listing what the\noutput depends on (written only on success)" }
 
@@ -39,6 +41,7 @@ static const struct cli_option check_options[] = {
 	OPT_INJECTPY_ENTRY,
 	IPY_OPTIONS,
 	{ "verbose", 'v', IPY_VERBOSE, NULL, "accepted, as inject.py's -v" },
+	OPT_DIAG_FORMAT_ENTRY,
 	CLI_OPT_HELP,
 	{ NULL },
 };
@@ -51,6 +54,7 @@ static const struct cli_option gen_options[] = {
 	OPT_INJECTPY_ENTRY,
 	IPY_OPTIONS,
 	{ "verbose", 'v', IPY_VERBOSE, NULL, "accepted, as inject.py's -v" },
+	OPT_DIAG_FORMAT_ENTRY,
 	CLI_OPT_HELP,
 	{ NULL },
 };
@@ -71,6 +75,7 @@ static const struct cli_option build_options[] = {
 	  "also say how the object was made when it matters\n(with --inject-py: inject.py's -v)" },
 	OPT_INJECTPY_ENTRY,
 	IPY_OPTIONS,
+	OPT_DIAG_FORMAT_ENTRY,
 	CLI_OPT_HELP,
 	{ NULL },
 };
@@ -131,6 +136,10 @@ static int set_option(void *ctx, int key, const char *arg)
 	case OPT_KERNEL_HEADERS: o->src.kernel_headers = arg; break;
 	case OPT_INJECTPY: o->src.inject_py = true; break;
 	case OPT_NO_BTF: o->no_btf = true; break;
+	case OPT_DIAG_FORMAT:
+		if (kf_diag_format_parse(arg, &o->src.diag_format))
+			return cli_usage(o->cmd, "--diagnostics-format takes text, json or sarif, not '%s'", arg);
+		break;
 	default: return cli_source_ipy_option(o->cmd, &o->src, key, arg);
 	}
 	return 0;

@@ -69,22 +69,17 @@ static int set_option(void *ctx, int key, const char *arg)
 static void print_prototype(struct kf_btf *btf, const char *name, FILE *out)
 {
 	struct kf_btf_func *fn;
-	size_t len;
+	char *proto = NULL;
 
-	if (kf_btf__func_proto(btf, name, &fn) < 0) {
-		fprintf(out, "%s(...)", name);
-		return;
+	if (kf_btf__func_proto(btf, name, &fn) == 0) {
+		proto = kf_btf_func__prototype(fn);
+		kf_btf_func__free(fn);
 	}
-	len = strlen(fn->ret_type);
-	fprintf(out, "%s%s%s(", fn->ret_type, len && fn->ret_type[len - 1] == '*' ? "" : " ", name);
-	for (size_t i = 0; i < fn->nparams; i++)
-		fprintf(out, "%s%s", i ? ", " : "", fn->params[i].decl);
-	if (fn->variadic)
-		fputs(fn->nparams ? ", ..." : "...", out);
-	else if (!fn->nparams)
-		fputs("void", out);
-	fputc(')', out);
-	kf_btf_func__free(fn);
+	if (proto)
+		fputs(proto, out);
+	else
+		fprintf(out, "%s(...)", name);
+	free(proto);
 }
 
 int cmd_list(int argc, char **argv)

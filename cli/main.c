@@ -13,6 +13,8 @@
  *   kfault inject [-I H]... [-P P] [-c N] [-v] MODE SPEC   bcc inject.py's command (inject.c)
  *   kfault templates DIR                       the headers generated C includes (templates.c)
  *   kfault list [GLOB]                         kernel functions, which can fail (list.c)
+ *   kfault fmt [--check | -w] FILE...          the canonical layout   (fmt.c)
+ *   kfault lsp [--btf VMLINUX]                 the language server, for editors (lsp.c)
  *
  * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
  * 'run' adds 4 (the kernel cannot do it) and 5 (the kernel refused it).
@@ -67,10 +69,12 @@ static const struct {
 	{ &cli_list, cmd_list, "list kernel functions, their prototypes, which can fail" },
 	{ &cli_run, cmd_run, "inject: attach, arm, report, detach" },
 	{ &cli_sweep, cmd_sweep, "fail each failure point of a command in turn, report what breaks" },
+	{ &cli_fmt, cmd_fmt, "print FILEs in kfault's one layout (-w: rewrite them)" },
 	{ &cli_convert, cmd_convert, "print FILE (e.g. KernelChaos YAML) as a native .fault file" },
 	{ &cli_inject, cmd_inject, "bcc inject.py's command line, run" },
 	{ &cli_vm, cmd_vm, "build kfault's test kernel, which run --vm boots" },
 	{ &cli_templates, cmd_templates, "write kfault.h and kfault.bpf.h, which generated C includes" },
+	{ &cli_lsp, cmd_lsp, "serve the Language Server Protocol to an editor (stdin/stdout)" },
 };
 
 static void usage(FILE *out)
@@ -95,6 +99,7 @@ static void usage(FILE *out)
 	      "  kfault gen examples/bananas.fault -o bananas.bpf.c\n"
 	      "  kfault build examples/mount.fault -o mount.bpf.o\n"
 	      "  kfault explain examples/bananas.fault\n"
+	      "  kfault fmt -w examples/*.fault\n"
 	      "  kfault list 'ext4_fill_*'\n"
 	      "  sudo kfault run examples/mount.fault --comm mount-loop --duration 30s\n"
 	      "  kfault convert examples/kernelchaos.yaml -o bananas.fault\n"

@@ -111,7 +111,7 @@ int cli_compile(struct cli_source *s, struct kf_unit *u, bool use_btf, struct kf
 	}
 	s->ipy.btf = NULL;
 	kf_btf__free(kbtf);
-	kf_diags__print(&u->diags, stderr);
+	kf_diags__print_as(&u->diags, s->diag_format, stderr);
 	if (err == -EINVAL)
 		return EXIT_DIAG;
 	if (err) {

@@ -36,6 +36,7 @@ struct cli_source {
 	const char *kernel_headers;	/* --kernel-headers */
 	bool targeted;			/* run: the command line targets every injection */
 	bool verbose;			/* -v */
+	enum kf_diag_format diag_format;	/* --diagnostics-format */
 	/* an inject.py command line instead of a file */
 	bool inject_py;
 	bool ipy_given;			/* -I, -P or -c given */

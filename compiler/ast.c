@@ -106,6 +106,7 @@ void kf_file_free(struct kf_file *file)
 	for (int i = 0; i < file->ninj; i++)
 		kf_injection_free(file->inj[i]);
 	free(file->inj);
+	free(file->comments);
 	free(file);
 }
 
@@ -145,6 +146,23 @@ static const char *const op_text[] = {
 	[KF_OP_NE] = "!=", [KF_OP_BITAND] = "&", [KF_OP_BITXOR] = "^", [KF_OP_BITOR] = "|",
 	[KF_OP_AND] = "&&", [KF_OP_OR] = "||",
 };
+
+const char *kf_stmt_word(enum kf_stmt_kind kind)
+{
+	static const char *const words[] = {
+		[KF_STMT_HEADERS] = "headers", [KF_STMT_CALL] = "call",
+		[KF_STMT_PROBABILITY] = "probability", [KF_STMT_TIMES] = "times", [KF_STMT_NTH] = "nth",
+		[KF_STMT_DURATION] = "duration", [KF_STMT_SCHEDULE] = "schedule",
+		[KF_STMT_TARGET] = "target",
+	};
+
+	return words[kind];
+}
+
+const char *kf_binop_text(int op)
+{
+	return op >= 0 && op < (int)KF_ARRAY_SIZE(op_text) ? op_text[op] : "?";
+}
 
 /* depth: how many operands deep; past a few, an operand is written "..." */
 static void expr_str(struct kf_buf *b, const struct kf_expr *e, int depth)

@@ -131,6 +131,7 @@ struct kf_frame {
 	struct kf_param *params;
 	int nparams;
 	struct kf_expr *pred;		/* NULL: always true */
+	struct kf_loc when_loc;		/* 'when' and the predicate (when pred) */
 };
 
 /* A statement's value, as written; sema decides what each statement accepts. */
@@ -216,6 +217,8 @@ struct kf_injection {
 	struct kf_value *retval;	/* `returns VALUE`, or NULL */
 	int64_t retval_num;		/* sema */
 	struct kf_expr *pred;		/* `when` on the failure site, or NULL */
+	struct kf_loc when_loc;		/* 'when' and the predicate (when pred) */
+	struct kf_loc open_loc, close_loc;	/* its block's '{' and '}' */
 	struct kf_stmt *stmts;
 	int nstmts;
 
@@ -223,6 +226,16 @@ struct kf_injection {
 	struct kf_frame **frames;	/* the call chain, outermost caller first */
 	int nframes;
 	struct kf_settings set;
+};
+
+/*
+ * A comment as written: bytes [off, off + len) of the text the lexer read
+ * (`# ...` and `// ...` without their line break). Only the formatter
+ * (format.c) reads them; every other stage sees no comments.
+ */
+struct kf_comment {
+	struct kf_loc loc;
+	size_t off, len;
 };
 
 struct kf_file {
@@ -233,6 +246,8 @@ struct kf_file {
 	struct kf_injection **inj;
 	int ninj;
 	bool target_given;	/* every injection is targeted from the command line */
+	struct kf_comment *comments;	/* in source order */
+	int ncomments;
 };
 
 struct kf_expr *kf_expr_new(enum kf_expr_kind kind, struct kf_loc loc);
@@ -248,6 +263,11 @@ void kf_file_free(struct kf_file *file);
  * operands are shortened to "...". malloc'd.
  */
 char *kf_expr_str(const struct kf_expr *e);
+
+/* The word a statement starts with: "probability" for KF_STMT_PROBABILITY. */
+const char *kf_stmt_word(enum kf_stmt_kind kind);
+/* A binary operator as C spells it: "&&" for KF_OP_AND. */
+const char *kf_binop_text(int op);
 
 /* Render a declaration: "const struct qstr *name" (name may be NULL). */
 char *kf_ctype_decl(const struct kf_ctype *t, const char *name);

@@ -1726,6 +1726,30 @@ reset:
 	return s;
 }
 
+char *kf_btf_func__prototype(const struct kf_btf_func *fn)
+{
+	size_t len = strlen(fn->ret_type), size;
+	char *text = NULL;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s%s%s(", fn->ret_type, len && fn->ret_type[len - 1] == '*' ? "" : " ", fn->name);
+	for (size_t i = 0; i < fn->nparams; i++)
+		fprintf(f, "%s%s", i ? ", " : "", fn->params[i].decl);
+	if (fn->variadic)
+		fputs(fn->nparams ? ", ..." : "...", f);
+	else if (!fn->nparams)
+		fputs("void", f);
+	fputc(')', f);
+	if (fclose(f)) {
+		free(text);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return text;
+}
+
 void kf_btf_func__free(struct kf_btf_func *func)
 {
 	if (!func)

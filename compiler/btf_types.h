@@ -112,6 +112,10 @@ struct kf_btf_func {
 int kf_btf__func_proto(struct kf_btf *kf, const char *name,
 		       struct kf_btf_func **func);
 void kf_btf_func__free(struct kf_btf_func *func);
+/* "ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)":
+ * the C prototype, malloc'd; NULL and errno.
+ */
+char *kf_btf_func__prototype(const struct kf_btf_func *fn);
 
 struct kf_btf_member {
 	__u32 type_id;		/* as declared */

@@ -97,46 +97,18 @@ const char *kf_deps__unwritable(const struct kf_deps *d, const char *target, cha
 
 int kf_deps__write(const struct kf_deps *d, const char *target, const char *path)
 {
-	char *text, *tmp;
-	size_t len;
-	int fd, err = 0;
+	char *text;
+	mode_t mask;
+	int err;
 	char c;
 
 	if (kf_deps__unwritable(d, target, &c))
 		return -EINVAL;
 	text = kf_deps__format(d, target);
-	tmp = kf_strfmt("%s.tmpXXXXXX", path);
-	len = strlen(text);
-	mode_t mask;
-	FILE *f;
-
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		goto free_text;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		goto remove_tmp;
-	}
-	if (fwrite(text, 1, len, f) != len)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	/* mkstemp made it 0600; a dependency file is as readable as any output */
+	/* as readable as any output (a temporary file is 0600) */
 	mask = umask(0);
 	umask(mask);
-	if (!err && chmod(tmp, 0666 & ~mask))
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-remove_tmp:
-	if (err)
-		unlink(tmp);
-free_text:
-	free(tmp);
+	err = kf_write_replace(path, text, strlen(text), 0666 & ~mask);
 	free(text);
 	return err;
 }

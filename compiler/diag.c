@@ -128,6 +128,7 @@ void kf_diags__free(struct kf_diags *d)
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].message);
 		free(d->v[i].hint);
+		free(d->v[i].fix);
 	}
 	free(d->v);
 	memset(d, 0, sizeof(*d));
@@ -235,6 +236,24 @@ void kf_diag_hint(struct kf_diags *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void kf_diag_fixit(struct kf_diags *d, struct kf_loc loc, const char *replacement)
+{
+	struct kf_diag *g;
+
+	if (!d->n || d->dropped_last || !loc.first_line)
+		return;
+	g = &d->v[d->n - 1];
+	free(g->fix);
+	g->fix = kf_strdup(replacement);
+	g->fix_loc = kf_diags__origin(d, loc);
+}
+
+void kf_diag_suggest(struct kf_diags *d, struct kf_loc loc, const char *near)
+{
+	kf_diag_hint(d, "did you mean '%s'?", near);
+	kf_diag_fixit(d, loc, near);
+}
+
 static int diag_cmp(const void *a, const void *b)
 {
 	const struct kf_diag *x = a, *y = b;
@@ -308,8 +327,7 @@ static size_t utf8_char(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* A message: control bytes and broken UTF-8 escaped as \n, \t, \xHH. */
-static void put_message(struct kf_buf *b, const char *m)
+void kf_diag_put_message(struct kf_buf *b, const char *m)
 {
 	const unsigned char *s = (const unsigned char *)m;
 	size_t n = strlen(m);
@@ -443,13 +461,13 @@ void kf_diags__print(struct kf_diags *d, FILE *out)
 				      g->loc.first_column, severity_name(g->severity));
 		else
 			kf_buf_printf(&b, "%s: %s: ", d->src->path, severity_name(g->severity));
-		put_message(&b, g->message);
+		kf_diag_put_message(&b, g->message);
 		kf_buf_putc(&b, '\n');
 		if (g->loc.first_line)
 			put_excerpt(&b, d->src, &g->loc);
 		if (g->hint) {
 			kf_buf_puts(&b, "   = hint: ");
-			put_message(&b, g->hint);
+			kf_diag_put_message(&b, g->hint);
 			kf_buf_putc(&b, '\n');
 		}
 		/* one write per diagnostic: stderr is unbuffered */
@@ -457,8 +475,8 @@ void kf_diags__print(struct kf_diags *d, FILE *out)
 		b.len = 0;
 	}
 	if (d->dropped)
-		fprintf(out, "%s: note: %d more diagnostics not shown (at most %d errors and %d warnings are)\n",
-			d->src->path, d->dropped, KF_MAX_DIAGS, KF_MAX_DIAGS);
+		fprintf(out, "%s: note: " KF_DROPPED_FMT "\n", d->src->path, d->dropped, KF_MAX_DIAGS,
+			KF_MAX_DIAGS);
 	kf_buf_free(&b);
 }
 

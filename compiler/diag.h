@@ -51,6 +51,13 @@ struct kf_diag {
 	struct kf_loc loc;
 	char *message;
 	char *hint;	/* NULL when there is none */
+	/*
+	 * A fix-it: replace the bytes of fix_loc with fix (NULL: none). Only
+	 * the machine-readable formats (diag_json.c) carry it; the hint says
+	 * it in words.
+	 */
+	char *fix;
+	struct kf_loc fix_loc;
 	int order;	/* reporting order, for a stable sort */
 };
 
@@ -113,6 +120,14 @@ void kf_diag(struct kf_diags *d, enum kf_severity sev, struct kf_loc loc,
 __attribute__((format(printf, 2, 3)))
 void kf_diag_hint(struct kf_diags *d, const char *fmt, ...);
 
+/* Attach a fix-it to the diagnostic recorded last: loc's text is to be replacement. */
+void kf_diag_fixit(struct kf_diags *d, struct kf_loc loc, const char *replacement);
+/*
+ * "did you mean 'NEAR'?": the hint, and the fix-it that replaces loc (the
+ * word written) with near.
+ */
+void kf_diag_suggest(struct kf_diags *d, struct kf_loc loc, const char *near);
+
 __attribute__((format(printf, 3, 4)))
 void kf_error(struct kf_diags *d, struct kf_loc loc, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
@@ -128,6 +143,31 @@ void kf_diags__sort(struct kf_diags *d);
  * terminal; a long line is shown around the range it is about.
  */
 void kf_diags__print(struct kf_diags *d, FILE *out);
+
+/* The note that ends the list when diagnostics were dropped: its format (dropped, max, max). */
+#define KF_DROPPED_FMT "%d more diagnostics not shown (at most %d errors and %d warnings are)"
+
+/*
+ * Append a message as kf_diags__print() prints it: control bytes and bytes
+ * that are not UTF-8 escaped (\n, \t, \xHH).
+ */
+struct kf_buf;
+void kf_diag_put_message(struct kf_buf *b, const char *m);
+
+/* How diagnostics are printed (--diagnostics-format). */
+enum kf_diag_format {
+	KF_DIAG_TEXT,	/* kf_diags__print() */
+	KF_DIAG_JSON,	/* JSON lines: an object per diagnostic (diag_json.c) */
+	KF_DIAG_SARIF,	/* one SARIF 2.1.0 log */
+};
+
+/* "text", "json" or "sarif": 0, or -EINVAL for another name. */
+int kf_diag_format_parse(const char *name, enum kf_diag_format *fmt);
+/*
+ * Print all diagnostics in fmt, sorted as kf_diags__print() sorts them
+ * (SARIF: a log with an empty list when there are none). 0 or -EIO.
+ */
+int kf_diags__print_as(struct kf_diags *d, enum kf_diag_format fmt, FILE *out);
 
 /* The closest of names[0..n) to word by edit distance, or NULL if none is close. */
 const char *kf_closest(const char *word, const char *const *names, size_t n);

@@ -74,9 +74,14 @@ int kf_unit__compile_opts(struct kf_unit *u, struct kf_source *src,
 	/* after errors nothing runs: no warning about what it would affect */
 	u->file->target_given = opts->target_given || (translate && u->diags.errors);
 	/* Check even after syntax errors: the parser kept what it could. */
-	ksyms = opts->btf ? kf_ksyms__new(opts->btf, opts->btf_path) : NULL;
-	kf_sema_kernel(u->file, &u->diags, opts->btf, opts->macros, ksyms);
-	kf_ksyms__free(ksyms);
+	ksyms = KF_OPTS_GET(opts, ksyms, NULL);
+	if (ksyms)
+		kf_sema_kernel(u->file, &u->diags, opts->btf, opts->macros, ksyms);
+	else {
+		ksyms = opts->btf ? kf_ksyms__new(opts->btf, opts->btf_path) : NULL;
+		kf_sema_kernel(u->file, &u->diags, opts->btf, opts->macros, ksyms);
+		kf_ksyms__free(ksyms);
+	}
 	if (u->diags.errors)
 		return -EINVAL;
 	return kf_codegen(u->file, &u->prog);

@@ -47,6 +47,8 @@ int kf_unit__compile_btf(struct kf_unit *u, struct kf_source *src, struct kf_btf
 int kf_unit__compile_as(struct kf_unit *u, struct kf_source *src, kf_translate_fn translate,
 			void *ctx, struct kf_btf *btf);
 
+struct kf_ksyms;
+
 struct kf_unit_opts {
 	size_t sz;			/* sizeof(struct kf_unit_opts) */
 	struct kf_btf *btf;		/* kernel BTF to check against, or NULL */
@@ -71,6 +73,12 @@ struct kf_unit_opts {
 	 * --comm or --cgroup): no warning about injections without a target.
 	 */
 	bool target_given;
+	/*
+	 * btf's kernel's functions, read already (ksyms.h), for a caller that
+	 * compiles many times against one BTF (kfault lsp): NULL reads them
+	 * from btf_path for this compile.
+	 */
+	struct kf_ksyms *ksyms;
 	size_t :0;
 };
 

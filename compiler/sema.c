@@ -64,9 +64,12 @@ static void check_retval(struct sema *s, struct kf_injection *inj)
 			return;
 		}
 		kf_error(s->d, v->loc, "unknown error name '%s'", v->text);
-		if (kf_closest_errno(v->text))
-			kf_diag_hint(s->d, "did you mean '%s%s'?", v->negative ? "-" : "",
-				     kf_closest_errno(v->text));
+		if (kf_closest_errno(v->text)) {
+			char *near = kf_strfmt("%s%s", v->negative ? "-" : "", kf_closest_errno(v->text));
+
+			kf_diag_suggest(s->d, v->loc, near);
+			free(near);
+		}
 		else
 			kf_diag_hint(s->d, "write an errno name such as -ENOMEM, a number, true or false");
 		return;
@@ -134,7 +137,7 @@ static void resolve_site(struct sema *s, struct kf_injection *inj)
 
 	kf_error(s->d, inj->kind_loc, "unknown failure kind '%s'", inj->kind_word);
 	if (near)
-		kf_diag_hint(s->d, "did you mean '%s'?", near);
+		kf_diag_suggest(s->d, inj->kind_loc, near);
 	else
 		kf_diag_hint(s->d, "write slab, page, bio, or 'function %s returns VALUE' to fail a kernel function",
 			     inj->kind_word);
@@ -651,7 +654,7 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 			if (!near)
 				near = same_role(sc->func, e->name);
 			if (near)
-				kf_diag_hint(s->d, "did you mean '%s'?", near);
+				kf_diag_suggest(s->d, e->loc, near);
 			else if (!macro_hint(s, e->name) && site_of(sc->func))
 				kf_diag_hint(s->d, "the parameters of %s are: %s", sc->func,
 					     site_of(sc->func)->params_c);
@@ -753,7 +756,7 @@ static void check_expr_btf(struct sema *s, const struct scope *sc, struct kf_exp
 				if (strcmp(upper, builtins[b]) == 0)
 					near = builtins[b];
 			if (near)
-				kf_diag_hint(s->d, "did you mean '%s'?", near);
+				kf_diag_suggest(s->d, e->name_loc, near);
 			else
 				kf_diag_hint(s->d, "predicates can call STRNCMP(s, \"lit\", n) and STRCMP(s, \"lit\")");
 		}
@@ -782,12 +785,6 @@ static void check_pred(struct sema *s, const struct scope *sc, struct kf_expr *p
 
 /* ---- settings ---- */
 
-static const char *const stmt_names[] = {
-	[KF_STMT_HEADERS] = "headers", [KF_STMT_CALL] = "call",
-	[KF_STMT_PROBABILITY] = "probability", [KF_STMT_TIMES] = "times", [KF_STMT_NTH] = "nth",
-	[KF_STMT_DURATION] = "duration", [KF_STMT_SCHEDULE] = "schedule",
-	[KF_STMT_TARGET] = "target",
-};
 
 static bool check_dup(struct sema *s, const struct kf_stmt **slot, const struct kf_stmt *st,
 		      const char *what)
@@ -869,8 +866,10 @@ static void set_probability_unit(struct sema *s, const struct kf_stmt *st)
 	kf_error(s->d, unit->loc, "a probability is drawn per 'call' or per 'decision', not per '%s'",
 		 unit->text);
 	near = kf_closest(unit->text, units, KF_ARRAY_SIZE(units));
-	if (near)
+	if (near) {
 		kf_diag_hint(s->d, "did you mean 'per %s'?", near);
+		kf_diag_fixit(s->d, unit->loc, near);
+	}
 }
 
 static void set_probability(struct sema *s, const struct kf_stmt *st)
@@ -1028,7 +1027,7 @@ static void set_target(struct sema *s, const struct kf_stmt *st)
 
 		kf_error(s->d, st->target_kind_loc, "unknown target '%s'", st->target_kind);
 		if (near)
-			kf_diag_hint(s->d, "did you mean '%s'?", near);
+			kf_diag_suggest(s->d, st->target_kind_loc, near);
 		else
 			kf_diag_hint(s->d, "a target is 'pid N', 'comm \"NAME\"' or 'cgroup \"PATH\"'");
 		return;
@@ -1120,7 +1119,7 @@ static void fold_statements(struct sema *s, struct kf_injection *inj)
 			set_target(s, st);
 			continue;
 		}
-		if (!check_dup(s, &set->stmt[st->kind], st, stmt_names[st->kind]))
+		if (!check_dup(s, &set->stmt[st->kind], st, kf_stmt_word(st->kind)))
 			continue;
 		switch (st->kind) {
 		case KF_STMT_HEADERS: set_headers(s, st); break;
@@ -1167,7 +1166,7 @@ static bool check_kernel_function(struct sema *s, const char *name, struct kf_lo
 		kf_error(s->d, loc, "'%s' is not a function of this kernel", name);
 		near = kf_ksyms__suggest(s->ksyms, name);
 		if (near)
-			kf_diag_hint(s->d, "did you mean '%s'?", near);
+			kf_diag_suggest(s->d, loc, near);
 		else
 			kf_diag_hint(s->d, "'kfault list PATTERN' lists this kernel's functions");
 		return false;

@@ -225,7 +225,7 @@ static bool btf_to_ctype(struct kf_btf *kbtf, __u32 id, struct kf_ctype *t)
  * (sema.c, reserved_name), and sp is a parameter of the site's decision
  * (kfN_fails): ctx becomes ctx_, the others get "arg_" in front.
  */
-static char *param_name(const char *name, size_t i)
+char *kf_sema_btf_param_name(const char *name, size_t i)
 {
 	if (!*name)
 		return kf_strfmt("arg%zu", i + 1);
@@ -251,7 +251,7 @@ static void fill_params(struct kf_btf *kbtf, const struct kf_btf_func *fn, struc
 			break;
 		}
 		p->type.loc = loc;
-		p->name = param_name(fn->params[i].name, i);
+		p->name = kf_sema_btf_param_name(fn->params[i].name, i);
 		p->loc = loc;
 		p->btf_id = (int)fn->params[i].type_id;
 		p->from_btf = true;
@@ -514,7 +514,7 @@ static void check_member(struct kf_diags *d, struct kf_btf *kbtf, struct kf_expr
 		member_names(kbtf, rt, &names, &n);
 		near = kf_closest(e->name, names, n);
 		if (near)
-			kf_diag_hint(d, "did you mean '%s'?", near);
+			kf_diag_suggest(d, e->name_loc, near);
 		free(names);
 		goto free_name;
 	}

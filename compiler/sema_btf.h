@@ -27,6 +27,12 @@ void kf_sema_btf_params(struct kf_diags *d, struct kf_btf *btf, const char *func
 			int *nparams);
 
 /*
+ * The name a parameter taken from BTF gets: BTF's name (name, "" for none)
+ * of parameter i, unless the generated code reserves it. malloc'd.
+ */
+char *kf_sema_btf_param_name(const char *name, size_t i);
+
+/*
  * Type e from BTF, its operands being typed already; report what BTF shows
  * to be wrong (unknown members and types, '->' on a structure, bitfields).
  */

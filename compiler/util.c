@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -128,4 +131,42 @@ void *kf_realloc_array(void *p, size_t n, size_t size)
 	if (!p)
 		kf_oom();
 	return p;
+}
+
+int kf_write_temp(char *tmpl, const void *data, size_t len)
+{
+	int fd = mkstemp(tmpl), err = 0;
+	FILE *f;
+
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "wb");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		unlink(tmpl);
+		return err;
+	}
+	if (fwrite(data, 1, len, f) != len)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (err)
+		unlink(tmpl);
+	return err;
+}
+
+int kf_write_replace(const char *path, const void *data, size_t len, unsigned int mode)
+{
+	char *tmp = kf_strfmt("%s.tmpXXXXXX", path);
+	int err = kf_write_temp(tmp, data, len);
+
+	if (!err && chmod(tmp, (mode_t)mode))
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
 }

@@ -39,6 +39,19 @@ void *kf_realloc_array(void *p, size_t n, size_t size);
 
 __attribute__((noreturn)) void kf_oom(void);
 
+/*
+ * Write len bytes to a new file made from tmpl, a mkstemp(3) template (the
+ * name is left in it), mode 0600. 0 or a negative errno; on failure no file
+ * is left.
+ */
+int kf_write_temp(char *tmpl, const void *data, size_t len);
+/*
+ * Replace path with data at once: a file written beside it, given mode
+ * (permission bits), renamed over it. 0 or a negative errno; on failure
+ * path is as it was and nothing is left beside it.
+ */
+int kf_write_replace(const char *path, const void *data, size_t len, unsigned int mode);
+
 #define KF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

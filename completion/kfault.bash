@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run sweep convert inject templates vm list"
+_kfault_commands="check gen build explain run sweep convert inject templates vm list fmt lsp"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -17,10 +17,11 @@ _kfault_ipy_opts="--inject-py -I --include -P --probability -c --count -v --verb
 _kfault_opts()
 {
 	case $1 in
-	check) echo "--btf --no-btf --kernel-headers -h --help $_kfault_ipy_opts" ;;
-	gen) echo "-o --output --btf --kernel-headers -M --depfile -h --help $_kfault_ipy_opts" ;;
-	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose -h --help" \
+	check) echo "--btf --no-btf --kernel-headers --diagnostics-format -h --help $_kfault_ipy_opts" ;;
+	gen) echo "-o --output --btf --kernel-headers -M --depfile --diagnostics-format -h --help" \
 		"$_kfault_ipy_opts" ;;
+	build) echo "-o --output --btf --kernel-headers --emit --name -M --depfile -v --verbose" \
+		"--diagnostics-format -h --help $_kfault_ipy_opts" ;;
 	explain) echo "-j --json -h --help" ;;
 	convert) echo "-o --output -h --help $_kfault_ipy_opts --pid --children --comm --cgroup --duration" ;;
 	inject) echo "-I --include -P --probability -c --count -v --verbose -h --help" \
@@ -33,6 +34,8 @@ _kfault_opts()
 	vm) echo "--config -h --help" ;;
 	templates) echo "-h --help" ;;
 	list) echo "--btf -i --injectable -h --help" ;;
+	fmt) echo "--check -w --write -h --help" ;;
+	lsp) echo "--btf --no-btf --stdio -h --help" ;;
 	esac
 }
 
@@ -43,7 +46,7 @@ _kfault_takes_arg()
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
 	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
 	--by|--sites|--errno|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
-	--vm-kernel|--config) return 0 ;;
+	--vm-kernel|--config|--diagnostics-format) return 0 ;;
 	esac
 	return 1
 }
@@ -66,6 +69,7 @@ _kfault_value()
 	local opt=$1 cur=$2
 	case $opt in
 	--emit) COMPREPLY=($(compgen -W "obj c header skel" -- "$cur")) ;;
+	--diagnostics-format) COMPREPLY=($(compgen -W "text json sarif" -- "$cur")) ;;
 	-b|--backend) COMPREPLY=($(compgen -W "auto kprobe fmod_ret" -- "$cur")) ;;
 	-p|--pid) COMPREPLY=($(compgen -W "$(ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur")) ;;
 	-c|--comm) COMPREPLY=($(compgen -W "$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)" -- "$cur")) ;;
@@ -160,10 +164,12 @@ _kfault()
 	check|gen|build|convert) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" ;;
 	run|explain) _kfault_files "$cur" "*.fault" "*.yaml" "*.yml" "*.bpf.o" ;;
 	sweep) _kfault_files "$cur" "*.fault" "*.bpf.o" ;;
+	fmt) _kfault_files "$cur" "*.fault" ;;
 	inject) COMPREPLY=($(compgen -W "kmalloc bio alloc_page" -- "$cur")) ;;
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
 	list) ;;	# a pattern of kernel function names
+	lsp) ;;		# no operands: an editor starts it
 	esac
 	return 0
 }

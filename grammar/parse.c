@@ -111,6 +111,7 @@ struct kf_file *kf_parse(const struct kf_source *src, struct kf_diags *diags)
 		text += 3;
 		len -= 3;
 		p.col += 3;
+		p.off += 3;
 	}
 	why = not_source(text, len);
 	if (why) {

@@ -27,6 +27,7 @@ struct kf_parser {
 	struct kf_diags *diags;
 	struct kf_file *file;
 	int line, col;		/* the lexer's cursor */
+	size_t off;		/* ... as a byte offset in the text */
 	const char *tok;	/* the last token's text, tok_len bytes (in the lexer's buffer) */
 	size_t tok_len;
 	/* parser.y's next_token(): blocks, and a token held back */

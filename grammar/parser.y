@@ -268,6 +268,9 @@ injection:
 		$$ = $2;
 		$$->loc = @1;
 		$$->pred = $3;
+		$$->when_loc = @3;	/* 'when' and the predicate: from the 'when' */
+		$$->open_loc = @4;
+		$$->close_loc = @6;
 		$$->stmts = $5.v;
 		$$->nstmts = $5.n;
 	}
@@ -437,6 +440,7 @@ frame:
 		$$->nparams = $3.n;
 		$$->has_params = $3.written;
 		$$->pred = $4;
+		$$->when_loc = @4;
 	}
 	;
 
@@ -867,7 +871,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct kf_parser *p)
 		if (word)
 			near = kf_closest(word, names, (size_t)k);
 		if (near) {
-			kf_diag_hint(p->diags, "did you mean '%s'?", near);
+			kf_diag_suggest(p->diags, *loc, near);
 		} else {
 			for (int i = 0; i < k; i++)
 				kf_buf_printf(&hint, "%s'%s'", i == 0 ? "" : i == k - 1 ? " or " : ", ",

@@ -17,12 +17,20 @@ packages=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	# compatibility front ends and unit tests
 	libyaml-dev libcmocka-dev
+	# diagnostics as JSON and SARIF (--diagnostics-format), the language server's
+	# JSON-RPC (kfault lsp); Neovim to test the server as an editor drives it
+	libjson-c-dev neovim
 	# VM test harness: emulator, guest userspace, kernel build
 	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
 	kmod python3
 	# docs tests: man pages rendered (man, groff), dependency files read by ninja
 	man-db groff-base ninja-build
+	# editor support tests (tests/editors): Vim for the syntax file; Node.js
+	# and npm for the tree-sitter grammar and tree-sitter-cli (below)
+	vim
 )
+# Node.js and npm: Debian's (nodejs, npm) unless a node is installed already.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,10 +45,25 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
 	echo "install-deps: all ${#packages[@]} packages present"
-	exit 0
+else
+	echo "install-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# tree-sitter-cli, the version editors/tree-sitter-kfault/package-lock.json
+# pins, into editors/tree-sitter-kfault/node_modules (the treesitter tests,
+# tests/editors/check-tree-sitter). Its npm package's install step downloads
+# the CLI's binary from the project's releases: where that site cannot be
+# reached, the install fails, this says so, and the treesitter tests fail
+# (docs/testing.md); nothing else needs it.
+ts_dir=$(cd "$(dirname "$0")/.." && pwd)/editors/tree-sitter-kfault
+if "$ts_dir/node_modules/.bin/tree-sitter" --version >/dev/null 2>&1; then
+	echo "install-deps: tree-sitter-cli present"
+elif (cd "$ts_dir" && npm ci --no-audit --no-fund >/dev/null 2>"$ts_dir/npm-ci.log"); then
+	echo "install-deps: tree-sitter-cli installed"
+else
+	echo "install-deps: WARNING: could not install tree-sitter-cli (npm ci in $ts_dir;" \
+		"see its npm-ci.log): the treesitter tests will fail" >&2
+fi

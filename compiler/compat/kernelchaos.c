@@ -346,7 +346,7 @@ static void get_fields(struct kc *k, const yaml_node_t *map, const char *where,
 		kf_error(k->d, loc_node(k, key), "unknown key '%s' in %s", name, where);
 		close = kf_closest(name, names, nf);
 		if (close) {
-			kf_diag_hint(k->d, "did you mean '%s'?", close);
+			kf_diag_suggest(k->d, loc_node(k, key), close);
 		} else {
 			struct kf_buf b = {0};
 
@@ -690,7 +690,7 @@ static bool read_header(struct kc *k, struct resource *r)
 			 "Schedule or a Workflow), not '%s'", s);
 		near = kf_closest(s, kind_words, KF_ARRAY_SIZE(kind_words));
 		if (near)
-			kf_diag_hint(k->d, "did you mean '%s'?", near);
+			kf_diag_suggest(k->d, loc_node(k, v), near);
 		free(s);
 		return false;
 	}

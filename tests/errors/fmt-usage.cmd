@@ -1,0 +1,3 @@
+# --check writes nothing, -w writes: not both
+want=2
+args=(fmt --check -w examples/mount.fault)
