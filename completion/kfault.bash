@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run sweep convert inject templates vm list"
+_kfault_commands="check gen build explain run sweep convert inject templates vm list serve"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -33,6 +33,7 @@ _kfault_opts()
 	vm) echo "--config -h --help" ;;
 	templates) echo "-h --help" ;;
 	list) echo "--btf -i --injectable -h --help" ;;
+	serve) echo "-L --listen -b --backend --btf -h --help" ;;
 	esac
 }
 
@@ -43,7 +44,7 @@ _kfault_takes_arg()
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
 	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
 	--by|--sites|--errno|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
-	--vm-kernel|--config) return 0 ;;
+	--vm-kernel|--config|-L|--listen) return 0 ;;
 	esac
 	return 1
 }
@@ -164,6 +165,7 @@ _kfault()
 	templates) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
 	list) ;;	# a pattern of kernel function names
+	serve) ;;	# no operands
 	esac
 	return 0
 }

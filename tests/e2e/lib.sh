@@ -127,3 +127,54 @@ sweep_points() {
 	rows=$(grep -cE '^ *[0-9]+  (kernel|crash|hang|handled|recovered|not reached) ' "$1")
 	[ "$rows" = "$points" ] || { echo "FAILED: $rows rows for $points points"; exit 1; }
 }
+
+# in_cgroup CGROUP CMD...: run CMD inside CGROUP (its pid is the shell's, which execs CMD).
+in_cgroup() {
+	local dir=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
+}
+
+# kfault serve (issue 20). The test kernel has no INET, so the daemon
+# listens on a unix socket: the same gRPC, another transport.
+SERVE_ADDR=unix:/tmp/kfault-serve.sock
+
+# start_serve LOG [ARGS...]: start 'kfault serve' ($KFAULT) in the background,
+# logging to LOG, and wait until its health service answers. Sets $serve_pid.
+start_serve() {
+	local log=$1
+	shift
+	rm -f /tmp/kfault-serve.sock
+	"$KFAULT" serve --listen "$SERVE_ADDR" "$@" 2>"$log" &
+	serve_pid=$!
+	if ! "$CLIENT" "$STUBS" "$SERVE_ADDR" wait 60 >/dev/null; then
+		echo "FAILED: kfault serve did not answer within 60s:"
+		cat "$log"
+		kill -KILL "$serve_pid" 2>/dev/null || true
+		exit 1
+	fi
+	cat "$log"
+}
+
+# bpfki RPC JSON: call RPC; sets $code and $msg (the answer's message).
+bpfki() {
+	local out
+	out=$("$CLIENT" "$STUBS" "$SERVE_ADDR" call "$1" "$2") ||
+		{ echo "FAILED: $1: the daemon did not answer: $out"; exit 1; }
+	code=$(head -n1 <<<"$out")
+	msg=$(tail -n +2 <<<"$out")
+}
+
+# expect_bpfki CODE RPC JSON: call RPC, which must answer CODE.
+expect_bpfki() {
+	local want=$1
+	shift
+	bpfki "$@"
+	echo "$1 $2 -> $code${msg:+: $msg}"
+	[ "$code" = "$want" ] || { echo "FAILED: wanted $want"; exit 1; }
+}
+
+# kf_programs: how many kfault programs are loaded.
+kf_programs() {
+	bpftool prog show | grep -c ' name kf' || true
+}
