@@ -58,11 +58,29 @@ struct injection {
 	struct target *t;
 	int nt, capt;
 	int number;			/* for the log: injection #number */
+	bool cached;			/* its object was compiled for an earlier one */
 	struct injection *next;
+};
+
+/*
+ * Objects compiled, by the text they were compiled from, kept after their
+ * injection is detached: a request asked again (the next experiment with
+ * the same callchain) loads without compiling. The most recent first; at
+ * most CACHE_MAX.
+ */
+#define CACHE_MAX	16
+
+struct compiled {
+	char *text;
+	void *obj;
+	size_t size;
+	enum kind kind;
 };
 
 struct bpfki_daemon {
 	pthread_mutex_t lock;
+	struct compiled cache[CACHE_MAX];
+	int ncache;
 	struct kf_btf *btf;
 	const char *btf_path;
 	enum kf_backend backend;
@@ -440,6 +458,40 @@ static int pid_cgroup(unsigned pid, char **path, unsigned long long *id, struct 
  * Compile text (named name in diagnostics) to an object: 0, or the reply
  * (INVALID_ARGUMENT with the diagnostics as kfault prints them).
  */
+/* The cached object of text, moved to the front, or NULL. */
+static struct compiled *cache_find(struct bpfki_daemon *d, enum kind kind, const char *text)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		struct compiled c = d->cache[i];
+
+		if (c.kind != kind || strcmp(c.text, text))
+			continue;
+		memmove(&d->cache[1], &d->cache[0], (size_t)i * sizeof(c));
+		d->cache[0] = c;
+		return &d->cache[0];
+	}
+	return NULL;
+}
+
+/* Keep a copy of an object compiled from text, forgetting the least recent past CACHE_MAX. */
+static void cache_add(struct bpfki_daemon *d, enum kind kind, const char *text, const void *obj,
+		      size_t size)
+{
+	struct compiled c = { strdup(text), malloc(size), size, kind };
+
+	if (!c.text || !c.obj)
+		abort();
+	memcpy(c.obj, obj, size);
+	if (d->ncache == CACHE_MAX) {
+		free(d->cache[CACHE_MAX - 1].text);
+		free(d->cache[CACHE_MAX - 1].obj);
+		d->ncache--;
+	}
+	memmove(&d->cache[1], &d->cache[0], (size_t)d->ncache * sizeof(c));
+	d->cache[0] = c;
+	d->ncache++;
+}
+
 static int compile(struct bpfki_daemon *d, const char *name, const char *text, struct injection *in,
 		   struct bpfki_reply *rep)
 {
@@ -449,8 +501,18 @@ static int compile(struct bpfki_daemon *d, const char *name, const char *text, s
 	char *diags = NULL;
 	size_t dlen = 0;
 	FILE *f;
+	struct compiled *c = cache_find(d, in->kind, text);
 	int err;
 
+	if (c) {
+		in->obj = malloc(c->size);
+		if (!in->obj)
+			abort();
+		memcpy(in->obj, c->obj, c->size);
+		in->obj_size = c->size;
+		in->cached = true;
+		return 0;
+	}
 	src = kf_source__from_string(name, text, strlen(text));
 	if (!src) {
 		reply(rep, BPFKI_INTERNAL, "%s", strerror(errno));
@@ -480,6 +542,8 @@ static int compile(struct bpfki_daemon *d, const char *name, const char *text, s
 	free(obj.log);
 	in->obj = obj.data;
 	in->obj_size = obj.size;
+	if (!err)
+		cache_add(d, in->kind, text, obj.data, obj.size);
 	return err;
 }
 
@@ -669,6 +733,10 @@ void bpfki__destroy(struct bpfki_daemon *d)
 		d->list = in->next;
 		injection_free(in);
 	}
+	for (int i = 0; i < d->ncache; i++) {
+		free(d->cache[i].text);
+		free(d->cache[i].obj);
+	}
 	kf_btf__free(d->btf);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
@@ -680,13 +748,14 @@ void bpfki__destroy(struct bpfki_daemon *d)
  * loaded once pid's cgroup is known. Takes key and text.
  */
 static void fail(struct bpfki_daemon *d, enum kind kind, const char *name, unsigned pid, char *key,
-		 char *text, struct bpfki_reply *rep, char **cgroup_out, int *number, bool *made)
+		 char *text, struct bpfki_reply *rep, char **cgroup_out, int *number,
+		 const struct injection **made)
 {
 	struct injection *in;
 	unsigned long long id;
 	char *cgroup;
 
-	*made = false;
+	*made = NULL;
 	if (!pid) {
 		reply(rep, BPFKI_INVALID_ARGUMENT, "pid 0: give the container's process");
 		free(key);
@@ -703,7 +772,7 @@ static void fail(struct bpfki_daemon *d, enum kind kind, const char *name, unsig
 		in = injection_compile(d, kind, name, key, text, rep);
 		if (!in)
 			return;
-		*made = true;
+		*made = in;
 	}
 	if (pid_cgroup(pid, &cgroup, &id, rep))
 		goto free_new;
@@ -719,8 +788,11 @@ static void fail(struct bpfki_daemon *d, enum kind kind, const char *name, unsig
 		return;
 	}
 	if (target_add(in, pid, cgroup, id, rep)) {
-		if (!in->nt)
+		if (!in->nt) {
 			injection_unlink(d, in);
+			*made = NULL;
+			*number = 0;
+		}
 		return;
 	}
 	reply(rep, BPFKI_OK, NULL);
@@ -728,7 +800,7 @@ static void fail(struct bpfki_daemon *d, enum kind kind, const char *name, unsig
 free_new:
 	if (*made && !in->number)
 		injection_free(in);	/* not in the list yet */
-	*made = false;
+	*made = NULL;
 }
 
 /* Recover: pid no longer targeted by the injection of kind and key that targets it. */
@@ -767,17 +839,19 @@ static void recover(struct bpfki_daemon *d, enum kind kind, unsigned pid, const 
 
 /*
  * What a request did to which injection, for the log: ", injection #3
- * (new)", "(loaded)" when it existed, "(detached)" when the recover
+ * (new, compiled)" (or "compiled before", for an earlier one, now
+ * detached), "(loaded)" when it existed, "(detached)" when the recover
  * removed its last target, "(N left)" otherwise; "" when none.
  */
-static const char *injection_said(int number, bool made, int left)
+static const char *injection_said(int number, const struct injection *made, int left)
 {
 	static __thread char buf[64];
 
 	if (!number)
 		return "";
 	if (left < 0)
-		snprintf(buf, sizeof(buf), ", injection #%d (%s)", number, made ? "new" : "loaded");
+		snprintf(buf, sizeof(buf), ", injection #%d (%s)", number,
+			 !made ? "loaded" : made->cached ? "new, compiled before" : "new, compiled");
 	else if (left == 0)
 		snprintf(buf, sizeof(buf), ", injection #%d (detached)", number);
 	else
@@ -798,7 +872,7 @@ void bpfki__fail_kern(struct bpfki_daemon *d, const struct bpfki_kern_req *r, st
 	char *text = NULL, *names = kern_names(r), *cgroup = NULL;
 	struct timespec t0;
 	int number = 0;
-	bool made = false;
+	const struct injection *made = NULL;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rep->msg = NULL;
@@ -838,7 +912,7 @@ void bpfki__fail_syscall(struct bpfki_daemon *d, const struct bpfki_syscall_req 
 	const char **m = NULL;
 	struct timespec t0;
 	int number = 0;
-	bool made = false;
+	const struct injection *made = NULL;
 	size_t n = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -135,6 +135,31 @@ in_cgroup() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
 }
 
+# start_container CGROUP: a "container's main process" (sleep) in CGROUP, once
+# it is there; sets $container_pid.
+start_container() {
+	# (not in_cgroup: a function run in the background is a subshell of its own)
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$1" sleep 100000 &
+	container_pid=$!
+	serve_children+=("$container_pid")
+	for _ in $(seq 600); do
+		grep -qx "0::${1#/sys/fs/cgroup}" /proc/$container_pid/cgroup 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "FAILED: pid $container_pid did not get into $1 within 30s: $(cat /proc/$container_pid/cgroup)"
+	exit 1
+}
+
+# serve_cleanup: kill what start_container and start_serve started (a trap
+# on EXIT: a failed test must not leave them holding the console).
+serve_children=()
+serve_cleanup() {
+	local p
+	for p in "${serve_children[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
 # kfault serve (issue 20). The test kernel has no INET, so the daemon
 # listens on a unix socket: the same gRPC, another transport.
 SERVE_ADDR=unix:/tmp/kfault-serve.sock
@@ -147,6 +172,7 @@ start_serve() {
 	rm -f /tmp/kfault-serve.sock
 	"$KFAULT" serve --listen "$SERVE_ADDR" "$@" 2>"$log" &
 	serve_pid=$!
+	serve_children+=("$serve_pid")
 	if ! "$CLIENT" "$STUBS" "$SERVE_ADDR" wait 60 >/dev/null; then
 		echo "FAILED: kfault serve did not answer within 60s:"
 		cat "$log"
