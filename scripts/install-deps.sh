@@ -17,6 +17,9 @@ packages=(
 	libbpf-dev bpftool libelf-dev zlib1g-dev
 	# compatibility front ends and unit tests
 	libyaml-dev libcmocka-dev
+	# kfault serve (bpfki's gRPC protocol): libgrpc++ and the code generators;
+	# its tests' client: Python gRPC, stubs generated at test time
+	libgrpc++-dev protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-grpc-tools
 	# VM test harness: emulator, guest userspace, kernel build
 	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
 	kmod python3
