@@ -95,12 +95,23 @@ count
 expect OK RecoverSyscall '{"pid": 1, "methods": ["mount"]}'
 count
 
+echo "== a client that gives up before the answer: nothing changes, the daemon serves on"
+out=$("$CLIENT" "$STUBS" "$addr" call FailMMOrBIO \
+	'{"pid": 2147483646, "callchain": [{"funcname": "__x64_sys_mount"}], "times": 7}' 0.001)
+echo "-> $out"
+[ "$(head -n1 <<<"$out")" = DEADLINE_EXCEEDED ] || bad "the client did not give up"
+[ "$("$CLIENT" "$STUBS" "$addr" health)" = SERVING ] || bad "not SERVING after a client gave up"
+expect OK RecoverMMOrBIO '{"pid": 1, "callchain": [{"funcname": "__x64_sys_mount"}]}'
+count
+
 echo "== SIGTERM"
 kill -TERM $serve_pid
 serve_status=0
 wait $serve_pid || serve_status=$?
 cat "$log"
 [ "$serve_status" = 0 ] || bad "kfault serve exited $serve_status on SIGTERM"
+# the request the client gave up on was served (and logged), or never arrived
+calls=$((calls + $(grep -c 'pid 2147483646' "$log" || true)))
 [ "$(grep -c '^kfault serve: [A-Za-z]* pid ' "$log")" = "$calls" ] || bad "not one log line per request ($calls)"
 grep -q '^kfault serve: detached 0 injections (0 targets); exiting$' "$log" || bad "no last line"
 
