@@ -76,7 +76,8 @@ bool cli_is_elf(const char *path);
 
 /* The commands (one file each). */
 extern const struct cli_command cli_check, cli_gen, cli_build, cli_explain, cli_run,
-	cli_convert, cli_inject, cli_templates, cli_vm, cli_sweep, cli_list, cli_fmt, cli_lsp;
+	cli_convert, cli_inject, cli_templates, cli_vm, cli_sweep, cli_list, cli_fmt, cli_lsp,
+	cli_serve;
 int cmd_check(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_build(int argc, char **argv);
@@ -89,5 +90,6 @@ int cmd_vm(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
  *   kfault list [GLOB]                         kernel functions, which can fail (list.c)
  *   kfault fmt [--check | -w] FILE...          the canonical layout   (fmt.c)
  *   kfault lsp [--btf VMLINUX]                 the language server, for editors (lsp.c)
+ *   kfault serve [--listen ADDR:PORT]          Chaos Mesh's bpfki daemon (serve.c)
  *
  * Exit status: 0 ok, 1 the file has errors, 2 usage, 3 other failure;
  * 'run' adds 4 (the kernel cannot do it) and 5 (the kernel refused it).
@@ -70,6 +71,7 @@ static const struct {
 	{ &cli_run, cmd_run, "inject: attach, arm, report, detach" },
 	{ &cli_sweep, cmd_sweep, "fail each failure point of a command in turn, report what breaks" },
 	{ &cli_fmt, cmd_fmt, "print FILEs in kfault's one layout (-w: rewrite them)" },
+	{ &cli_serve, cmd_serve, "serve Chaos Mesh's bpfki protocol (gRPC): KernelChaos on kfault" },
 	{ &cli_convert, cmd_convert, "print FILE (e.g. KernelChaos YAML) as a native .fault file" },
 	{ &cli_inject, cmd_inject, "bcc inject.py's command line, run" },
 	{ &cli_vm, cmd_vm, "build kfault's test kernel, which run --vm boots" },

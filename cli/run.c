@@ -114,7 +114,7 @@ void run_opts_init(struct run_opts *o)
 	o->session.sz = sizeof(o->session);
 }
 
-static int parse_backend(const char *s, enum kf_backend *b)
+int run_parse_backend(const char *s, enum kf_backend *b)
 {
 	if (strcmp(s, "kprobe") == 0)
 		*b = KF_BACKEND_KPROBE;
@@ -134,7 +134,7 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 
 	switch (key) {
 	case RUN_BACKEND:
-		if (parse_backend(arg, &o->inj.backend))
+		if (run_parse_backend(arg, &o->inj.backend))
 			return cli_usage(cmd, "unknown backend '%s' (kprobe, fmod_ret, auto)", arg);
 		break;
 	case RUN_PID:

@@ -33,6 +33,8 @@ struct run_opts {
 };
 
 void run_opts_init(struct run_opts *o);
+/* --backend's argument (kprobe, fmod_ret or fentry, auto): 0 or -EINVAL. */
+int run_parse_backend(const char *s, enum kf_backend *b);
 /* One of the RUN_ options: 0, or the exit status after cli_usage(). */
 int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, const char *arg);
 /* The checks between options once all are parsed: -1, or the exit status. */

@@ -7,7 +7,7 @@
 # The lists below are checked against each command's --help, which is printed
 # from the table that parses its options (cli/), by tests/docs/check-completion.
 
-_kfault_commands="check gen build explain run sweep convert inject templates vm list fmt lsp"
+_kfault_commands="check gen build explain run sweep convert inject templates vm list fmt lsp serve"
 _kfault_global_opts="-h --help -V --version"
 
 # inject.py's command line, after --inject-py (check, gen, build, convert)
@@ -36,6 +36,7 @@ _kfault_opts()
 	list) echo "--btf -i --injectable -h --help" ;;
 	fmt) echo "--check -w --write -h --help" ;;
 	lsp) echo "--btf --no-btf --stdio -h --help" ;;
+	serve) echo "-L --listen -b --backend --btf -h --help" ;;
 	esac
 }
 
@@ -46,7 +47,7 @@ _kfault_takes_arg()
 	-o|--output|--btf|--emit|--name|-M|--depfile|-b|--backend|-p|--pid|-c|--comm|\
 	-g|--cgroup|-d|--duration|--kernel-headers|-I|--include|-P|--probability|--count|\
 	--by|--sites|--errno|--each|-t|--timeout|--max-points|-j|--json|--junit|-r|--repro|--source|\
-	--vm-kernel|--config|--diagnostics-format) return 0 ;;
+	--vm-kernel|--config|--diagnostics-format|-L|--listen) return 0 ;;
 	esac
 	return 1
 }
@@ -170,6 +171,7 @@ _kfault()
 	vm) COMPREPLY=($(compgen -W "build" -- "$cur")) ;;
 	list) ;;	# a pattern of kernel function names
 	lsp) ;;		# no operands: an editor starts it
+	serve) ;;	# no operands
 	esac
 	return 0
 }

@@ -38,6 +38,7 @@ struct kf_injector {
 	struct kf_meta meta[KF_MAX_INJECTIONS];
 
 	struct bpf_map *rodata, *bss, *stats, *cgroups, *tracked, *events, *sweep;
+	struct bpf_map *cgroup_set;	/* NULL in objects built before kfault serve */
 	void *rodata_image;		/* our copy of .rodata, handed to libbpf at load */
 	size_t rodata_size;
 	size_t armed_off;		/* of kf_armed[] in .bss */
@@ -150,6 +151,7 @@ static int find_parts(struct kf_injector *inj)
 	inj->tracked = bpf_object__find_map_by_name(inj->obj, "kf_tracked");
 	inj->events = bpf_object__find_map_by_name(inj->obj, "kf_events");
 	inj->sweep = bpf_object__find_map_by_name(inj->obj, "kf_sweep");
+	inj->cgroup_set = bpf_object__find_map_by_name(inj->obj, "kf_cgroup_set");
 	if (!meta_map || !inj->rodata || !inj->bss || !inj->stats || !inj->cgroups ||
 	    !inj->tracked || !inj->events || !inj->sweep)
 		return fail(inj, -EINVAL, "%s is not a kfault object (no kf_meta, kf_knobs or kfault maps)",
@@ -453,6 +455,11 @@ static void set_knobs(struct kf_injector *inj)
 
 		/* The command line's target replaces the file's, whole. */
 		kf_plan__target(k, o->pid, o->children, inj->comm, inj->cgroup);
+		if (o->cgroup_set) {
+			/* ... and so does a set of cgroups, empty until some are added */
+			kf_plan__target(k, 0, false, NULL, "");
+			k->cgroup = KF_CGROUP_SET;
+		}
 		if (k->gfp_nofail && bit >= 0)
 			k->gfp_nofail = 1ULL << bit;
 		inj->knobs_loaded[i] = *k;
@@ -663,6 +670,10 @@ int kf_injector__load(struct kf_injector *inj)
 {
 	int err;
 
+	if (inj->opts.cgroup_set && !inj->cgroup_set)
+		return fail(inj, -EOPNOTSUPP, "%s was built before kfault could target a set of "
+			    "cgroups (it has no kf_cgroup_set map): build it again", inj->name);
+
 	err = preflight(inj);
 	if (err)
 		return err;
@@ -723,6 +734,41 @@ int kf_injector__track_pid(struct kf_injector *inj, int pid)
 		if (bpf_map__update_elem(inj->tracked, &key, sizeof(key), &mask, sizeof(mask), BPF_ANY))
 			return fail(inj, -errno, "cannot track pid %u: %s", key, strerror(errno));
 	}
+	return 0;
+}
+
+/* Injections targeting a set of cgroups (KF_CGROUP_SET): their mask. */
+static __u32 cgroup_set_mask(const struct kf_injector *inj)
+{
+	__u32 mask = 0;
+
+	for (int i = 0; i < inj->n; i++)
+		if (inj->knobs_loaded[i].cgroup == KF_CGROUP_SET)
+			mask |= 1U << i;
+	return mask;
+}
+
+int kf_injector__add_cgroup(struct kf_injector *inj, __u64 cgroup_id)
+{
+	__u32 mask = cgroup_set_mask(inj);
+
+	if (!inj->loaded || !mask)
+		return fail(inj, -EINVAL, "adding a cgroup %s", inj->loaded ?
+			    "to an injector without opts.cgroup_set" : "before load");
+	if (bpf_map__update_elem(inj->cgroup_set, &cgroup_id, sizeof(cgroup_id), &mask, sizeof(mask),
+				 BPF_ANY))
+		return fail(inj, -errno, "cannot target cgroup %llu: %s", (unsigned long long)cgroup_id,
+			    strerror(errno));
+	return 0;
+}
+
+int kf_injector__remove_cgroup(struct kf_injector *inj, __u64 cgroup_id)
+{
+	if (!inj->loaded || !inj->cgroup_set)
+		return fail(inj, -EINVAL, "removing a cgroup before load");
+	if (bpf_map__delete_elem(inj->cgroup_set, &cgroup_id, sizeof(cgroup_id), 0))
+		return fail(inj, -errno, "cannot stop targeting cgroup %llu: %s",
+			    (unsigned long long)cgroup_id, strerror(errno));
 	return 0;
 }
 
@@ -827,7 +873,7 @@ int kf_injector__attach(struct kf_injector *inj)
 	for (int i = 0; i < inj->n; i++) {
 		const struct kf_knobs *k = &inj->knobs_loaded[i];
 
-		if (k->cgroup) {
+		if (k->cgroup == KF_CGROUP_ONE) {
 			err = open_cgroup(inj, i, inj->cgroup ? inj->cgroup : inj->meta[i].cgroup);
 			if (err)
 				return err;

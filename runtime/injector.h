@@ -45,6 +45,12 @@ struct kf_injector_opts {
 	const char *cgroup;	/* this cgroup v2 path (absolute, or under /sys/fs/cgroup) */
 	bool log_events;	/* stream an event per injection (kf_injector__poll) */
 	bool log_stack;		/* with the kernel stack */
+	/*
+	 * Target the cgroups kf_injector__add_cgroup() adds (none at first),
+	 * replacing every other target: kfault serve, one object for the
+	 * containers that ask for the same injection.
+	 */
+	bool cgroup_set;
 	size_t :0;
 };
 
@@ -110,6 +116,16 @@ int kf_injector__reset_stats(struct kf_injector *inj);
  * for. A sweep targets each run's new command this way, without a reload.
  */
 int kf_injector__track_pid(struct kf_injector *inj, int pid);
+
+/*
+ * After load, with opts.cgroup_set: target the tasks of the cgroup whose
+ * id is cgroup_id (the inode number of its cgroup v2 directory) and of the
+ * cgroups below it too, or no longer. Adding a cgroup twice is not an
+ * error; removing one that is not there is -ENOENT. A map update: nothing
+ * is loaded or attached again.
+ */
+int kf_injector__add_cgroup(struct kf_injector *inj, __u64 cgroup_id);
+int kf_injector__remove_cgroup(struct kf_injector *inj, __u64 cgroup_id);
 
 /*
  * kfault sweep's control (struct kf_sweep in kfault.h): set the mode and

@@ -269,6 +269,17 @@ struct {
 	__type(value, __u32);
 } kf_cgroups SEC(".maps");
 
+/*
+ * KF_CGROUP_SET: cgroup id -> mask of injections targeting the tasks of that
+ * cgroup and of those below it (set by the runtime: kf_injector__add_cgroup).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KF_MAX_CGROUP_SET);
+	__type(key, __u64);
+	__type(value, __u32);
+} kf_cgroup_set SEC(".maps");
+
 /* 'with children': tgid -> mask of injections targeting it (seeded by the runtime). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -299,6 +310,31 @@ static __always_inline bool kf_comm_match(const volatile char *want)
 	return true;
 }
 
+/*
+ * Whether the current task's cgroup, or one above it, is in injection i's
+ * set: its own cgroup first (a container's tasks are in the container's),
+ * then each level from the root down, as deep as the task's cgroup is.
+ */
+static __always_inline bool kf_cgroup_set_match(__u32 i)
+{
+	__u64 id = bpf_get_current_cgroup_id();
+	__u32 *mask = bpf_map_lookup_elem(&kf_cgroup_set, &id);
+
+	if (mask && (*mask & (1U << i)))
+		return true;
+	/* A loop, not unrolled: it runs for tasks outside the set only. */
+#pragma clang loop unroll(disable)
+	for (int level = 1; level < KF_MAX_CGROUP_DEPTH; level++) {
+		id = bpf_get_current_ancestor_cgroup_id(level);
+		if (!id)
+			break;	/* deeper than the task's own cgroup */
+		mask = bpf_map_lookup_elem(&kf_cgroup_set, &id);
+		if (mask && (*mask & (1U << i)))
+			return true;
+	}
+	return false;
+}
+
 /* Whether the current task is one injection i may fail. Cheapest tests first. */
 KF_SUBPROG bool kf_target_match(__u32 i)
 {
@@ -317,7 +353,9 @@ KF_SUBPROG bool kf_target_match(__u32 i)
 	}
 	if (k->comm[0] && !kf_comm_match(k->comm))
 		return false;
-	if (k->cgroup && bpf_current_task_under_cgroup(&kf_cgroups, i) != 1)
+	if (k->cgroup == KF_CGROUP_ONE && bpf_current_task_under_cgroup(&kf_cgroups, i) != 1)
+		return false;
+	if (k->cgroup == KF_CGROUP_SET && !kf_cgroup_set_match(i))
 		return false;
 	return true;
 }

@@ -25,6 +25,16 @@ enum kf_kind {
 	KF_KIND_FUNCTION = 3,	/* any error-injectable function */
 };
 
+/* Which cgroups an injection's target tasks are in (struct kf_knobs.cgroup). */
+enum kf_cgroup_target {
+	KF_CGROUP_ANY = 0,	/* any */
+	KF_CGROUP_ONE = 1,	/* cgroup kf_cgroups[i] and those below it (--cgroup) */
+	KF_CGROUP_SET = 2,	/* the cgroups of kf_cgroup_set whose mask has bit i, and
+				 * those below them (kfault serve: one per container) */
+};
+#define KF_MAX_CGROUP_SET	4096	/* cgroups in kf_cgroup_set */
+#define KF_MAX_CGROUP_DEPTH	32	/* cgroup levels kf_cgroup_set is looked up at */
+
 /*
  * Knobs of one injection: read-only data, set by the runtime before the
  * program is loaded. The generated program initialises them from the
@@ -37,7 +47,7 @@ struct kf_knobs {
 	__u64 gfp_nofail;	/* this kernel's __GFP_NOFAIL: such requests never fail */
 	__u32 tgid;		/* target process; 0: any */
 	__u32 children;		/* with tgid: its descendants too (kf_tracked) */
-	__u32 cgroup;		/* only tasks in cgroup kf_cgroups[i] and below */
+	__u32 cgroup;		/* enum kf_cgroup_target: tasks of which cgroups */
 	__u32 nframes;		/* length of the call chain */
 	char comm[KF_COMM_LEN];	/* target command name; "": any */
 	__u32 per_call;		/* draw once per call of the outermost frame, not per decision */

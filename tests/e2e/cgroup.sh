@@ -10,12 +10,6 @@ KFAULT=$1 obj=$2 victim=$3 backend=$4
 cg=/sys/fs/cgroup/kf-e2e
 mkdir -p "$cg/child" /tmp/mnt
 
-in_cgroup() { # CGROUP CMD...: run CMD inside CGROUP
-	local dir=$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
-}
-
 start_kfault "$KFAULT_OUT/kfault.log" --backend "$backend" --cgroup "$cg" "$obj"
 echo "in $cg:"
 expect_result ENOMEM 3 "$(in_cgroup "$cg" "$victim" mount 3 /tmp/mnt)"

@@ -127,3 +127,80 @@ sweep_points() {
 	rows=$(grep -cE '^ *[0-9]+  (kernel|crash|hang|handled|recovered|not reached) ' "$1")
 	[ "$rows" = "$points" ] || { echo "FAILED: $rows rows for $points points"; exit 1; }
 }
+
+# in_cgroup CGROUP CMD...: run CMD inside CGROUP (its pid is the shell's, which execs CMD).
+in_cgroup() {
+	local dir=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@"
+}
+
+# start_container CGROUP: a "container's main process" (sleep) in CGROUP, once
+# it is there; sets $container_pid.
+start_container() {
+	# (not in_cgroup: a function run in the background is a subshell of its own)
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$1" sleep 100000 &
+	container_pid=$!
+	serve_children+=("$container_pid")
+	for _ in $(seq 600); do
+		grep -qx "0::${1#/sys/fs/cgroup}" /proc/$container_pid/cgroup 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "FAILED: pid $container_pid did not get into $1 within 30s: $(cat /proc/$container_pid/cgroup)"
+	exit 1
+}
+
+# serve_cleanup: kill what start_container and start_serve started (a trap
+# on EXIT: a failed test must not leave them holding the console).
+serve_children=()
+serve_cleanup() {
+	local p
+	for p in "${serve_children[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
+# kfault serve (issue 20). The test kernel has no INET, so the daemon
+# listens on a unix socket: the same gRPC, another transport.
+SERVE_ADDR=unix:/tmp/kfault-serve.sock
+
+# start_serve LOG [ARGS...]: start 'kfault serve' ($KFAULT) in the background,
+# logging to LOG, and wait until its health service answers. Sets $serve_pid.
+start_serve() {
+	local log=$1
+	shift
+	rm -f /tmp/kfault-serve.sock
+	"$KFAULT" serve --listen "$SERVE_ADDR" "$@" 2>"$log" &
+	serve_pid=$!
+	serve_children+=("$serve_pid")
+	if ! "$CLIENT" "$STUBS" "$SERVE_ADDR" wait 60 >/dev/null; then
+		echo "FAILED: kfault serve did not answer within 60s:"
+		cat "$log"
+		kill -KILL "$serve_pid" 2>/dev/null || true
+		exit 1
+	fi
+	cat "$log"
+}
+
+# bpfki RPC JSON: call RPC; sets $code and $msg (the answer's message).
+bpfki() {
+	local out
+	out=$("$CLIENT" "$STUBS" "$SERVE_ADDR" call "$1" "$2") ||
+		{ echo "FAILED: $1: the daemon did not answer: $out"; exit 1; }
+	code=$(head -n1 <<<"$out")
+	msg=$(tail -n +2 <<<"$out")
+}
+
+# expect_bpfki CODE RPC JSON: call RPC, which must answer CODE.
+expect_bpfki() {
+	local want=$1
+	shift
+	bpfki "$@"
+	echo "$1 $2 -> $code${msg:+: $msg}"
+	[ "$code" = "$want" ] || { echo "FAILED: wanted $want"; exit 1; }
+}
+
+# kf_programs: how many kfault programs are loaded.
+kf_programs() {
+	bpftool prog show | grep -c ' name kf' || true
+}
