@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -71,6 +72,64 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 	stop_signal = sig;
 }
 
+/*
+ * -v: the time of each stage of the start, from the start of the process
+ * (its exec: loading the program and its libraries is the first stage) to
+ * the injections armed. The kernel keeps a process's start time in clock
+ * ticks (/proc/self/stat), so the first stage is to 1/CLK_TCK s (10 ms).
+ */
+struct stages {
+	bool on;
+	double last;		/* CLOCK_BOOTTIME, s: the end of the last stage */
+	double start;		/* the process's start, same clock */
+};
+
+static double boottime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The process's start on CLOCK_BOOTTIME (field 22 of /proc/self/stat); now when unknown. */
+static double process_start(void)
+{
+	char buf[1024], *p;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/self/stat", "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* after the comm, which may hold anything */
+	if (!p || hz <= 0 || sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+				    "%*s %*s %*s %*s %llu", &ticks) != 1)
+		return boottime();
+	return (double)ticks / (double)hz;
+}
+
+static void stages_init(struct stages *st, bool on)
+{
+	st->on = on;
+	if (on)
+		st->last = st->start = process_start();
+}
+
+/* The stage that just ended. */
+static void stage(struct stages *st, const char *what)
+{
+	double now;
+
+	if (!st->on)
+		return;
+	now = boottime();
+	fprintf(stderr, "kfault: %6.3fs %-9s (%.3fs since start)\n", now - st->last, what, now - st->start);
+	st->last = now;
+}
+
 /* One run, for the reporting functions. */
 struct run {
 	struct kf_injector *inj;
@@ -101,6 +160,8 @@ const struct cli_option run_options[] = {
 	  "run CMD in kfault's test VM (qemu; no root needed),\non a kernel that can inject, built once if need be;\n"
 	  "=auto: here when this kernel and user can inject" },
 	{ "vm-kernel", 0, RUN_VM_KERNEL, "KERNEL", VM_KERNEL_HELP },
+	{ "verbose", 'v', RUN_VERBOSE, NULL,
+	  "say how long each stage of the start took, on stderr:\nstart-up, compile, open, preflight, load, attach, arm" },
 	{ "list-sites", 0, RUN_LIST_SITES, NULL,
 	  "say what the file would attach, with these options,\nand stop: nothing is loaded ('kfault explain')" },
 	CLI_OPT_HELP,
@@ -166,6 +227,7 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 		break;
 	case RUN_BTF: o->btf_path = arg; break;
 	case RUN_LIST_SITES: o->list_sites = true; break;
+	case RUN_VERBOSE: o->verbose = true; break;
 	case RUN_VM:
 		if (arg && strcmp(arg, "auto") != 0)
 			return cli_usage(cmd, "--vm takes no value or '=auto', not '%s'", arg);
@@ -434,7 +496,10 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	size_t obj_size = 0;
 	int err, status = 0;
 	double last_status = 0;
+	struct stages st;
 
+	stages_init(&st, o->verbose);
+	stage(&st, "start-up");
 	libbpf_msgs_len = 0;
 	libbpf_set_print(keep_libbpf_msg);
 	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
@@ -449,6 +514,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 			return json_failure(o, path, "compile", status == EXIT_DIAG ?
 					    "the file has errors (on stderr)" : "it could not be compiled",
 					    status);
+		stage(&st, "compile");
 	}
 	/*
 	 * -- CMD: started now, held before its exec; the injection targets its
@@ -471,6 +537,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		inj_opts.comm = NULL;
 		inj_opts.cgroup = NULL;
 		r.log_out = stderr;	/* CMD's standard output is CMD's */
+		stage(&st, "command");
 	}
 	if (obj)
 		r.inj = kf_injector__open_mem(obj, obj_size, path, &inj_opts);
@@ -488,8 +555,13 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		goto destroy;
 	}
 	r.n = kf_injector__injection_cnt(r.inj);
+	stage(&st, "open");
 
-	err = kf_injector__load(r.inj);
+	err = kf_injector__preflight(r.inj);
+	if (!err) {
+		stage(&st, "preflight");
+		err = kf_injector__load(r.inj);
+	}
 	if (err) {
 		print_load_failure(r.inj);
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT : EXIT_LOAD;
@@ -497,6 +569,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		json_failure(o, path, *cannot ? "preflight" : "load", kf_injector__errmsg(r.inj), status);
 		goto destroy;
 	}
+	stage(&st, "load");
 	/* Signals end the run cleanly (with a command: they are the command's);
 	 * the kernel detaches on any other exit. */
 	sigaction(SIGINT, &sa, NULL);
@@ -511,6 +584,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		status = json_failure(o, path, "attach", kf_injector__errmsg(r.inj), EXIT_LOAD);
 		goto destroy;
 	}
+	stage(&st, "attach");
 	r.session = kf_session__new(r.inj, &o->session);
 	err = r.session ? kf_session__start(r.session) : -errno;
 	if (err) {
@@ -524,6 +598,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		status = json_failure(o, path, "session", msg, EXIT_FAIL);
 		goto destroy;
 	}
+	stage(&st, "arm");
 	r.status_line = isatty(STDERR_FILENO) && !r.json && !o->command;
 	if (o->command) {
 		fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); running %s\n",

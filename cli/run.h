@@ -16,6 +16,7 @@
 enum {
 	RUN_BACKEND = 300, RUN_PID, RUN_CHILDREN, RUN_COMM, RUN_CGROUP, RUN_DURATION,
 	RUN_STAY_ARMED, RUN_LOG, RUN_STACK, RUN_JSON, RUN_BTF, RUN_LIST_SITES, RUN_VM, RUN_VM_KERNEL,
+	RUN_VERBOSE,
 };
 
 struct kf_explain;
@@ -24,6 +25,7 @@ struct run_opts {
 	struct kf_injector_opts inj;
 	struct kf_session_opts session;
 	bool json, log, stack;
+	bool verbose;			/* -v: the time of each stage of the start, on stderr */
 	const char *json_path;		/* --json=FILE; NULL: on stdout */
 	bool list_sites;		/* say what would be attached, and stop */
 	enum { RUN_HERE, RUN_VM_ALWAYS, RUN_VM_AUTO } vm;	/* --vm[=auto]: vm.c */

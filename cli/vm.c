@@ -501,6 +501,8 @@ static int run_args(void *ctx, char **argv, int n, const char *out, const char *
 		argv[n++] = "--log";
 	if (o->stack)
 		argv[n++] = "--stack";
+	if (o->verbose)
+		argv[n++] = "--verbose";
 	snprintf(rg->json_guest, sizeof(rg->json_guest), "%s/report.json", out);
 	if (o->json && o->json_path) {
 		snprintf(rg->json_opt, sizeof(rg->json_opt), "--json=%s", rg->json_guest);

@@ -50,6 +50,7 @@ struct kf_injector {
 	struct ring_buffer *rb;
 	kf_event_fn event_fn;
 	void *event_ctx;
+	bool checked;			/* preflight passed */
 	bool loaded;
 	/* kfault sweep --sites errinj (kf_injector__set_errinj) */
 	bool errinj;
@@ -648,6 +649,7 @@ int kf_injector__set_errinj(struct kf_injector *inj, int err)
 			    inj->name);
 	inj->errinj = true;
 	inj->errinj_errno = err ? err : -ENOMEM;
+	inj->checked = false;	/* preflight checks other things for it */
 	return 0;
 }
 
@@ -666,6 +668,21 @@ bool kf_injector__errinj_multi(const struct kf_injector *inj)
 	return inj->errinj && inj->errinj_multi;
 }
 
+int kf_injector__preflight(struct kf_injector *inj)
+{
+	int err;
+
+	if (inj->loaded)
+		return -EBUSY;
+	if (inj->checked)
+		return 0;
+	kf_kernel__free(inj->kernel);	/* an earlier preflight that failed */
+	inj->kernel = NULL;
+	err = preflight(inj);
+	inj->checked = !err;
+	return err;
+}
+
 int kf_injector__load(struct kf_injector *inj)
 {
 	int err;
@@ -674,7 +691,7 @@ int kf_injector__load(struct kf_injector *inj)
 		return fail(inj, -EOPNOTSUPP, "%s was built before kfault could target a set of "
 			    "cgroups (it has no kf_cgroup_set map): build it again", inj->name);
 
-	err = preflight(inj);
+	err = kf_injector__preflight(inj);
 	if (err)
 		return err;
 	set_knobs(inj);

@@ -101,6 +101,14 @@ const struct kf_errinj_func *kf_injector__errinj_func(const struct kf_injector *
 /* After attach: whether one kprobe.multi link holds them all (else a kprobe each). */
 bool kf_injector__errinj_multi(const struct kf_injector *inj);
 
+/*
+ * Preflight alone: read what the running kernel has, check the object
+ * against it and choose the backend, loading nothing. kf_injector__load()
+ * does it first when it was not done; a program calls it apart to time it
+ * or to report a kernel that cannot inject before anything else. 0, or a
+ * negative errno with kf_injector__errmsg() saying why.
+ */
+int kf_injector__preflight(struct kf_injector *inj);
 int kf_injector__load(struct kf_injector *inj);
 int kf_injector__attach(struct kf_injector *inj);
 /* Arm or disarm injection i, or all of them with i = -1. */
