@@ -13,6 +13,10 @@ start_kfault() {
 	[ "$(basename "$KFAULT")" != kfault-run ] || cmd=()	# the runtime-only program: no command word
 	"$KFAULT" "${cmd[@]}" "$@" >"$KFAULT_OUT/stdout" 2>"$log" &
 	kfault_pid=$!
+	# A scenario that fails before stop_kfault must not leave its kfault
+	# armed for the next one in the same boot (the kernel matrix's
+	# scenarios share a boot): stopped when the script exits.
+	trap 'kill -INT "$kfault_pid" 2>/dev/null && wait "$kfault_pid" 2>/dev/null' EXIT
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		if grep -q 'armed' "$log"; then
 			cat "$log"
@@ -39,6 +43,7 @@ start_kfault() {
 # stop_kfault: SIGINT, and kfault must exit 0.
 stop_kfault() {
 	local status=0
+	trap - EXIT
 	kill -INT "$kfault_pid"
 	wait "$kfault_pid" || status=$?
 	cat "$KFAULT_OUT/stdout"
