@@ -29,11 +29,11 @@ packages=(
 	# docs tests: man pages rendered (man, groff), dependency files read by ninja
 	man-db groff-base ninja-build
 	# editor support tests (tests/editors): Vim for the syntax file; Node.js
-	# and npm for the tree-sitter grammar and tree-sitter-cli (below)
+	# for the tree-sitter grammar ('tree-sitter generate' runs grammar.js)
 	vim
 )
-# Node.js and npm: Debian's (nodejs, npm) unless a node is installed already.
-command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+# Node.js: Debian's unless a node is installed already.
+command -v node >/dev/null || packages+=(nodejs)
 
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
@@ -55,18 +55,12 @@ else
 	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# tree-sitter-cli, the version editors/tree-sitter-kfault/package-lock.json
-# pins, into editors/tree-sitter-kfault/node_modules (the treesitter tests,
-# tests/editors/check-tree-sitter). Its npm package's install step downloads
-# the CLI's binary from the project's releases: where that site cannot be
-# reached, the install fails, this says so, and the treesitter tests fail
-# (docs/testing.md); nothing else needs it.
-ts_dir=$(cd "$(dirname "$0")/.." && pwd)/editors/tree-sitter-kfault
-if "$ts_dir/node_modules/.bin/tree-sitter" --version >/dev/null 2>&1; then
-	echo "install-deps: tree-sitter-cli present"
-elif (cd "$ts_dir" && npm ci --no-audit --no-fund >/dev/null 2>"$ts_dir/npm-ci.log"); then
-	echo "install-deps: tree-sitter-cli installed"
+# tree-sitter-cli for the grammar's test: Debian 13's, unpacked into kfault's
+# cache with its C library (scripts/install-tree-sitter says why); run as the
+# user who runs the tests, not through sudo.
+if ts=$("$(dirname "$0")/install-tree-sitter"); then
+	echo "install-deps: tree-sitter-cli at $ts"
 else
-	echo "install-deps: WARNING: could not install tree-sitter-cli (npm ci in $ts_dir;" \
-		"see its npm-ci.log): the treesitter tests will fail" >&2
+	echo "install-deps: WARNING: could not install tree-sitter-cli" \
+		"(scripts/install-tree-sitter): the test editors.tree-sitter will fail" >&2
 fi

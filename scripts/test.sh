@@ -24,11 +24,9 @@ export KFAULT_BTF=$kdir/vmlinux
 
 # The kernel matrix (label matrix: four more kernels, about 13 minutes each
 # to build on 2 cores the first time) runs when asked for, e.g.
-# 'scripts/test.sh -L matrix'; so does the tree-sitter grammar's test with
-# tree-sitter-cli (label treesitter, 'scripts/test.sh -L treesitter'), which
-# needs the CLI's binary that npm downloads from outside the package
-# registry. docs/testing.md says why they are not in the default run.
+# 'scripts/test.sh -L matrix'; docs/testing.md says why it is not in the
+# default run.
 if [ $# -eq 0 ]; then
-	set -- -LE 'matrix|treesitter'
+	set -- -LE matrix
 fi
 ctest --test-dir "$build" --output-on-failure -j2 "$@"
