@@ -418,6 +418,8 @@ static void print_summary_text(struct run *r, const char *why, double elapsed, c
 		if (k->times)
 			fprintf(stderr, " of %llu", (unsigned long long)k->times);
 		fputc('\n', stderr);
+		if (st.hits == 0 && kf_injector__unreached_note(r->inj, i))
+			fprintf(stderr, "    note: %s\n", kf_injector__unreached_note(r->inj, i));
 	}
 }
 

@@ -1042,6 +1042,26 @@ int kf_injector__probe_cnt(const struct kf_injector *inj)
 	return inj->nlinks;
 }
 
+/*
+ * Up to 6.12, should_fail_bio() is 'static noinline'; by 7.2 it is global
+ * (blk-merge.c calls it too) and no longer noinline, and the compiler copies
+ * it into submit_bio_noacct(): the copy the probes attach to runs only for
+ * split bios. Seen on Debian's 7.3~rc7 in the kernel matrix
+ * (docs/testing.md), and Debian's 7.2 has the same source; nothing in BTF or
+ * kallsyms tells, so it is said when a bio injection ends without a hit.
+ */
+const char *kf_injector__unreached_note(const struct kf_injector *inj, int i)
+{
+	const struct kf_meta *m = kf_injector__meta(inj, i);
+
+	if (m && site_is(m, KF_KIND_BIO))
+		return "0 hits: if the target did block I/O, this kernel may be one where "
+		       "should_fail_bio is compiled into submit_bio_noacct (Debian's 7.2 and 7.3; "
+		       "not up to 6.12): there only split bios call it, so other I/O cannot be "
+		       "failed through 'inject bio'";
+	return NULL;
+}
+
 int kf_injector__detach(struct kf_injector *inj)
 {
 	int err = 0, e;

@@ -152,6 +152,12 @@ const struct kf_knobs *kf_injector__knobs(const struct kf_injector *inj, int i);
 enum kf_backend kf_injector__backend(const struct kf_injector *inj);
 const char *kf_backend_name(enum kf_backend b);
 int kf_injector__probe_cnt(const struct kf_injector *inj);
+/*
+ * What is known of kernels on which injection i's site may be attached and
+ * never reached by its target (a report of 0 hits says it): NULL when
+ * nothing is.
+ */
+const char *kf_injector__unreached_note(const struct kf_injector *inj, int i);
 const char *kf_injector__errmsg(const struct kf_injector *inj);
 /* "func+0x1c" for a kernel address, as in an event's stack. */
 int kf_injector__symbolize(const struct kf_injector *inj, unsigned long long addr, char *buf,
