@@ -3,7 +3,8 @@
 # service; the time RPCs UNIMPLEMENTED; requests in error INVALID_ARGUMENT
 # with kfault's located message, exactly; a pid that does not exist
 # NOT_FOUND; recovers of what is not armed OK; one log line per request;
-# SIGTERM: exit 0. And the command line's own errors.
+# SIGTERM: exit 0; the same daemon over TCP (0.0.0.0:PORT). And the command
+# line's own errors.
 #
 #   host.sh KFAULT CLIENT STUBS SRC
 set -euo pipefail
@@ -114,6 +115,28 @@ cat "$log"
 calls=$((calls + $(grep -c 'pid 2147483646' "$log" || true)))
 [ "$(grep -c '^kfault serve: [A-Za-z]* pid ' "$log")" = "$calls" ] || bad "not one log line per request ($calls)"
 grep -q '^kfault serve: detached 0 injections (0 targets); exiting$' "$log" || bad "no last line"
+
+echo "== TCP, as Chaos Mesh calls it (the VM tests use a unix socket)"
+# a free port on loopback, listened on as 0.0.0.0:PORT like the default
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$KFAULT" serve --listen "0.0.0.0:$port" --btf "$btf" 2>"$tmp/tcp.log" &
+serve_pid=$!
+if "$CLIENT" "$STUBS" "127.0.0.1:$port" wait 60; then
+	[ "$("$CLIENT" "$STUBS" "127.0.0.1:$port" health bpfki.BPFKIService)" = SERVING ] ||
+		bad "TCP: bpfki.BPFKIService is not SERVING"
+	out=$("$CLIENT" "$STUBS" "127.0.0.1:$port" call RecoverMMOrBIO \
+		'{"pid": 1, "callchain": [{"funcname": "__x64_sys_mount"}]}')
+	echo "TCP RecoverMMOrBIO -> $out"
+	[ "$(head -n1 <<<"$out")" = OK ] || bad "TCP: a recover of what is not armed is not OK"
+else
+	bad "TCP: no answer on 127.0.0.1:$port"
+fi
+kill -TERM $serve_pid
+serve_status=0
+wait $serve_pid || serve_status=$?
+cat "$tmp/tcp.log"
+[ "$serve_status" = 0 ] || bad "TCP: kfault serve exited $serve_status on SIGTERM"
+grep -q "listening on 0.0.0.0:$port" "$tmp/tcp.log" || bad "TCP: no line saying where it listens"
 
 echo "== the command line"
 out=$("$KFAULT" serve --listen 256.0.0.1:1 --btf "$btf" 2>&1) && bad "an address it cannot listen on: exit 0"
