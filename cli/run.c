@@ -498,7 +498,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	size_t obj_size = 0;
 	int err, status = 0;
 	double last_status = 0;
-	struct stages st;
+	struct stages st = {0};
 
 	stages_init(&st, o->verbose);
 	stage(&st, "start-up");

@@ -645,7 +645,7 @@ static void add_functions(struct kf_lsp *s, struct lsp_doc *d, json_object *list
 	s->matched_in = names;
 	for (size_t i = 0; i < nbest; i++) {
 		struct kf_btf_func *fn;
-		char *proto = NULL, *text = NULL, sort[16];
+		char *proto = NULL, *text = NULL, sort[24];
 		json_object *o;
 		int ei;
 
