@@ -1347,7 +1347,8 @@ static struct btf *subset_btf(struct kf_btf *kf)
 	struct btf *btf = NULL;
 	int err = 0;
 
-	qsort(s->ids, s->nids, sizeof(*s->ids), cmp_u32);
+	if (s->nids)	/* qsort(NULL, 0, ...) is undefined: an empty subset has no ids array */
+		qsort(s->ids, s->nids, sizeof(*s->ids), cmp_u32);
 	for (size_t i = 0; i < s->nids; i++) {
 		const struct btf_type *t = type_of(kf, s->ids[i]);
 

@@ -7,9 +7,10 @@
 #      LeakSanitizer (build-asan/, -DKFAULT_SANITIZE=ON), and the unit, golden
 #      and error suites run in it: any memory error, leak or undefined
 #      behaviour fails the test it happens in;
-#   2. every fuzz target (tests/fuzz) for a short while: about three
+#   2. every fuzz target (tests/fuzz) for a short while: about five
 #      minutes in all (KFAULT_FUZZ_SECONDS sets the frontend target's share,
-#      default 110; the cron and injectpy targets get a third of it each).
+#      default 110; cron, injectpy and btfindex get a third of it each,
+#      kernelchaos and lsp half).
 #
 # Exits non-zero if anything fails, and ends with "N passed, N failed" (one
 # count per step). Build directories are reused when present.
@@ -80,6 +81,8 @@ step "fuzz_frontend for ${fuzz_secs} s" tests/fuzz/run-fuzzers "$fuzz_secs" fron
 step "fuzz_cron for $((fuzz_secs / 3)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 3))" cron
 step "fuzz_kernelchaos for $((fuzz_secs / 2)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 2))" kernelchaos
 step "fuzz_injectpy for $((fuzz_secs / 3)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 3))" injectpy
+step "fuzz_btfindex for $((fuzz_secs / 3)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 3))" btfindex
+step "fuzz_lsp for $((fuzz_secs / 2)) s" tests/fuzz/run-fuzzers "$((fuzz_secs / 2))" lsp
 
 echo "ci-extra: done in $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
