@@ -471,7 +471,14 @@ KF_SUBPROG void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
 		bpf_map_delete_elem(&kf_chains, &key);
 }
 
-/* At the failure site: is this a target task with the whole chain on its stack? */
+/*
+ * At the failure site: is this a target task with the whole chain on its
+ * stack? With a chain, the thread's chain state is looked up first: the
+ * site is called far more often than the chain's functions, nearly always
+ * by a thread that has none (no frame matched, so nothing else to test),
+ * and a thread has some only if it was a target when its outermost frame
+ * matched. The target is checked again for a complete chain.
+ */
 KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 {
 	const volatile struct kf_knobs *k = &kf_knobs[i];
@@ -479,7 +486,7 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 	struct kf_chain *c;
 	struct kf_stats *st;
 
-	if (!kf_target_match(i))
+	if (!kf_armed[i])
 		return false;
 	if (k->nframes) {
 		key = kf_chain_key(i);
@@ -490,6 +497,8 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 		if (c->matched != k->nframes || c->lost)
 			return false;
 	}
+	if (!kf_target_match(i))
+		return false;
 	st = bpf_map_lookup_elem(&kf_stats, &i);
 	if (st)
 		__sync_fetch_and_add(&st->hits, 1);
