@@ -33,10 +33,19 @@ start_kfault() {
 		fi
 		sleep 0.1
 	done
-	kill -KILL "$kfault_pid" 2>/dev/null || true
-	wait "$kfault_pid" 2>/dev/null || true
 	echo "FAILED: kfault did not arm within ${ARM_TIMEOUT:-180}s:"
 	cat "$log"
+	# Where it waits: seen rarely (an empty log, nothing printed), not yet
+	# explained; these lines are the evidence for the next time.
+	local t
+	for t in /proc/"$kfault_pid"/task/*; do
+		echo "thread ${t##*/} ($(cat "$t/comm" 2>/dev/null)), state $(awk '{print $3}' "$t/stat" 2>/dev/null), wchan $(cat "$t/wchan" 2>/dev/null):"
+		sed 's/^/    /' "$t/stack" 2>/dev/null | head -n 20
+	done
+	echo "uptime $(cut -d' ' -f1 /proc/uptime); load $(cut -d' ' -f1-3 /proc/loadavg); the kernel's last lines:"
+	dmesg 2>/dev/null | tail -n 20
+	kill -KILL "$kfault_pid" 2>/dev/null || true
+	wait "$kfault_pid" 2>/dev/null || true
 	exit 1
 }
 
