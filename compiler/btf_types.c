@@ -1073,7 +1073,7 @@ static int read_index(struct kf_btf *kf, const char *file, const struct index_ke
 	if (hdr.nr_types > 1) {
 		__u32 last = offs[hdr.nr_types - 1], max_ref = 0;
 
-		if (last >= kf->types_len || kf->types_len - last < sizeof(struct btf_type) ||
+		if (last >= kf->types_len || last % 4 || kf->types_len - last < sizeof(struct btf_type) ||
 		    check_type((const void *)(kf->types + last), kf->types_len - last,
 			       kf->strs_len, &max_ref) != kf->types_len - last ||
 		    max_ref >= hdr.nr_types)
