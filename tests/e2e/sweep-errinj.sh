@@ -4,7 +4,8 @@
 # read back, umount) swept over the functions of the kernel's
 # error-injection list that mount(2) calls (sweep/mount.fault's chain):
 #   - the functions attached are in the kernel's list with the types the
-#     JSON gives them, and none is another system call's;
+#     JSON gives them, and none is another system call's; all in one
+#     kprobe.multi link when the kernel has fprobe, else a kprobe each;
 #   - the sweep finds at least two of them, runs every point and fails
 #     each point's function there, with the value of its type (ERRNO and
 #     ERRNO_NULL -ENOMEM, NULL 0, TRUE true);
@@ -49,6 +50,11 @@ grep -o '"name": "[^"]*", "type": "[^"]*", "returns": "[^"]*"' $out/e.json |
 nattached=$(wc -l <$out/attached)
 echo "$nattached functions attached ($(grep -o '"attach": "[^"]*"' $out/e.json))"
 [ "$nattached" -ge 2 ] || fail "fewer than 2 functions attached"
+# one kprobe.multi link where the kernel has fprobe (the 6.12 test kernel),
+# else a kprobe each (6.1 in the matrix)
+want=kprobe
+! grep -qw register_fprobe_ips /proc/kallsyms || want=kprobe.multi
+grep -q "\"attach\": \"$want\"" $out/e.json || fail "attached with $(grep -o '"attach": "[^"]*"' $out/e.json), not $want"
 while read -r name type returns; do
 	awk -v n="$name" -v t="$type" '$1 == n && $2 == t { found = 1 } END { exit !found }' $list ||
 		fail "$name ($type) is not so in $list"
