@@ -162,6 +162,8 @@ const struct cli_option run_options[] = {
 	{ "vm-kernel", 0, RUN_VM_KERNEL, "KERNEL", VM_KERNEL_HELP },
 	{ "verbose", 'v', RUN_VERBOSE, NULL,
 	  "say how long each stage of the start took, on stderr:\nstart-up, compile, open, preflight, load, attach, arm" },
+	{ "name", 0, RUN_NAME, "NAME",
+	  "call the object NAME in messages and the report\n(--vm passes the name of the file you gave)" },
 	{ "list-sites", 0, RUN_LIST_SITES, NULL,
 	  "say what the file would attach, with these options,\nand stop: nothing is loaded ('kfault explain')" },
 	CLI_OPT_HELP,
@@ -228,6 +230,11 @@ int run_set_option(const struct cli_command *cmd, struct run_opts *o, int key, c
 	case RUN_BTF: o->btf_path = arg; break;
 	case RUN_LIST_SITES: o->list_sites = true; break;
 	case RUN_VERBOSE: o->verbose = true; break;
+	case RUN_NAME:
+		if (!*arg)
+			return cli_usage(cmd, "%s", "--name wants a name");
+		o->name = arg;
+		break;
 	case RUN_VM:
 		if (arg && strcmp(arg, "auto") != 0)
 			return cli_usage(cmd, "--vm takes no value or '=auto', not '%s'", arg);
@@ -493,7 +500,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 	bool targeted = o->inj.pid > 0 || o->inj.comm || o->inj.cgroup || o->command;
 	struct kf_injector_opts inj_opts = o->inj;
-	const char *why;
+	const char *why, *name;
 	void *obj = NULL;
 	size_t obj_size = 0;
 	int err, status = 0;
@@ -518,6 +525,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 					    status);
 		stage(&st, "compile");
 	}
+	name = o->name ? o->name : path;	/* what messages call the object */
 	/*
 	 * -- CMD: started now, held before its exec; the injection targets its
 	 * pid and what it starts (the pid tree, docs/runtime.md says why not a
@@ -530,7 +538,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 			fprintf(stderr, "kfault: %s: %s\n", o->command[0],
 				err == ENOENT ? "command not found" : strerror(err));
 			free(obj);
-			return json_failure(o, path, "command",
+			return json_failure(o, name, "command",
 					    err == ENOENT ? "command not found" : strerror(err),
 					    err == ENOENT ? 127 : err == EACCES ? 126 : EXIT_FAIL);
 		}
@@ -542,7 +550,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		stage(&st, "command");
 	}
 	if (obj)
-		r.inj = kf_injector__open_mem(obj, obj_size, path, &inj_opts);
+		r.inj = kf_injector__open_mem(obj, obj_size, name, &inj_opts);
 	else
 		r.inj = kf_injector__open_file(path, &inj_opts);
 	if (!r.inj) {
@@ -552,8 +560,8 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		const char *msg = not_object ? "not a kfault object (build one with 'kfault build')" :
 				  strerror(errno);
 
-		fprintf(stderr, "kfault: %s: %s\n", path, msg);
-		status = json_failure(o, path, "open", msg, EXIT_FAIL);
+		fprintf(stderr, "kfault: %s: %s\n", name, msg);
+		status = json_failure(o, name, "open", msg, EXIT_FAIL);
 		goto destroy;
 	}
 	r.n = kf_injector__injection_cnt(r.inj);
@@ -568,7 +576,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		print_load_failure(r.inj);
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT : EXIT_LOAD;
 		*cannot = status == EXIT_PREFLIGHT;
-		json_failure(o, path, *cannot ? "preflight" : "load", kf_injector__errmsg(r.inj), status);
+		json_failure(o, name, *cannot ? "preflight" : "load", kf_injector__errmsg(r.inj), status);
 		goto destroy;
 	}
 	stage(&st, "load");
@@ -583,7 +591,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	err = kf_injector__attach(r.inj);
 	if (err) {
 		print_load_failure(r.inj);
-		status = json_failure(o, path, "attach", kf_injector__errmsg(r.inj), EXIT_LOAD);
+		status = json_failure(o, name, "attach", kf_injector__errmsg(r.inj), EXIT_LOAD);
 		goto destroy;
 	}
 	stage(&st, "attach");
@@ -594,17 +602,17 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 				  kf_injector__errmsg(r.inj);
 
 		if (err == -EINVAL)
-			fprintf(stderr, "kfault: %s: %s\n", path, msg);
+			fprintf(stderr, "kfault: %s: %s\n", name, msg);
 		else
 			fprintf(stderr, "kfault: %s\n", msg);
-		status = json_failure(o, path, "session", msg, EXIT_FAIL);
+		status = json_failure(o, name, "session", msg, EXIT_FAIL);
 		goto destroy;
 	}
 	stage(&st, "arm");
 	r.status_line = isatty(STDERR_FILENO) && !r.json && !o->command;
 	if (o->command) {
 		fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); running %s\n",
-			path, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
+			name, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
 			kf_backend_name(kf_injector__backend(r.inj)), o->command[0]);
 		err = kf_command__release(r.cmd);
 		if (err) {
@@ -615,7 +623,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 		}
 	} else {
 		fprintf(stderr, "kfault: %s: %d injection%s armed, %d probes (%s backend); Ctrl-C to stop\n",
-			path, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
+			name, r.n, r.n == 1 ? "" : "s", kf_injector__probe_cnt(r.inj),
 			kf_backend_name(kf_injector__backend(r.inj)));
 	}
 
@@ -640,7 +648,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 	/* Disarmed (duration, times) while the command runs on: wait for it. */
 	while (r.cmd && kf_command__wait(r.cmd, -1))
 		command_forward_signal(&r);
-	status = print_summary(&r, o, path, why, kf_session__elapsed(r.session));
+	status = print_summary(&r, o, name, why, kf_session__elapsed(r.session));
 	if (r.cmd)
 		status = kf_command__status(r.cmd);
 destroy:

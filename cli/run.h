@@ -16,7 +16,7 @@
 enum {
 	RUN_BACKEND = 300, RUN_PID, RUN_CHILDREN, RUN_COMM, RUN_CGROUP, RUN_DURATION,
 	RUN_STAY_ARMED, RUN_LOG, RUN_STACK, RUN_JSON, RUN_BTF, RUN_LIST_SITES, RUN_VM, RUN_VM_KERNEL,
-	RUN_VERBOSE,
+	RUN_VERBOSE, RUN_NAME,
 };
 
 struct kf_explain;
@@ -27,6 +27,7 @@ struct run_opts {
 	bool json, log, stack;
 	bool verbose;			/* -v: the time of each stage of the start, on stderr */
 	const char *json_path;		/* --json=FILE; NULL: on stdout */
+	const char *name;		/* --name: what messages call the object; NULL: its path */
 	bool list_sites;		/* say what would be attached, and stop */
 	enum { RUN_HERE, RUN_VM_ALWAYS, RUN_VM_AUTO } vm;	/* --vm[=auto]: vm.c */
 	const char *vm_kernel;		/* --vm-kernel: a kernel name or directory; NULL: 6.12 */

@@ -475,6 +475,7 @@ remove_tmp:
 
 struct run_guest {
 	const struct run_opts *o;
+	const char *path;	/* the file as the user named it */
 	char duration[32];
 	char json_guest[PATH_MAX + 32], json_opt[PATH_MAX + 48];
 };
@@ -503,6 +504,9 @@ static int run_args(void *ctx, char **argv, int n, const char *out, const char *
 		argv[n++] = "--stack";
 	if (o->verbose)
 		argv[n++] = "--verbose";
+	/* messages name the file given, not the object compiled from it */
+	argv[n++] = "--name";
+	argv[n++] = (char *)(o->name ? o->name : rg->path);
 	snprintf(rg->json_guest, sizeof(rg->json_guest), "%s/report.json", out);
 	if (o->json && o->json_path) {
 		snprintf(rg->json_opt, sizeof(rg->json_opt), "--json=%s", rg->json_guest);
@@ -530,7 +534,7 @@ static void run_after(void *ctx, const char *out)
 int vm_run(const struct cli_command *cmd, const struct run_opts *o, const char *path,
 	   run_compile_fn compile, void *ctx)
 {
-	struct run_guest rg = { .o = o };
+	struct run_guest rg = { .o = o, .path = path };
 	struct vm_guest g = { run_args, run_after, &rg, true, o->command, o->vm_kernel };
 
 	return vm_boot(cmd, path, compile, ctx, &g);

@@ -28,7 +28,7 @@ _kfault_opts()
 		"--pid --children --comm --cgroup --duration --btf --backend --stay-armed" \
 		"--log --stack --json" ;;
 	run) echo "-b --backend -p --pid --children -c --comm -g --cgroup -d --duration" \
-		"--stay-armed -l --log --stack -j --json --btf -v --verbose --list-sites --vm --vm-kernel -h --help" ;;
+		"--stay-armed -l --log --stack -j --json --btf -v --verbose --name --list-sites --vm --vm-kernel -h --help" ;;
 	sweep) echo "--by --sites --errno --each -t --timeout --max-points -j --json --junit -r --repro" \
 		"-b --backend --btf --source --vm --vm-kernel -h --help" ;;
 	vm) echo "--config -h --help" ;;
