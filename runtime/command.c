@@ -78,21 +78,25 @@ static int redirect(int fd, int target)
 	return dup2(fd, target) < 0 ? -1 : 0;
 }
 
-/* In the child: never returns. */
+/*
+ * In the child: never returns. Its streams are set up while it is held,
+ * before it is targeted: once released, the only system calls that are
+ * still kfault's are the end of the read() that waits and the exec.
+ */
 static void child(int sock, pid_t parent, char *const argv[], const struct kf_command_opts *opts)
 {
-	int err;
+	int err = 0;
 	char go;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 		_exit(127);
-	if (read(sock, &go, 1) != 1)
-		_exit(127);	/* freed before its release: it ends unrun */
 	if (redirect(KF_OPTS_GET(opts, stdin_fd, 0), 0) ||
 	    redirect(KF_OPTS_GET(opts, stdout_fd, 0), 1) ||
 	    redirect(KF_OPTS_GET(opts, stderr_fd, 0), 2))
 		err = errno;
-	else if (execvp(argv[0], argv))
+	if (read(sock, &go, 1) != 1)
+		_exit(127);	/* freed before its release: it ends unrun */
+	if (!err && execvp(argv[0], argv))
 		err = errno;
 	if (write(sock, &err, sizeof(err)) != sizeof(err))
 		_exit(127);

@@ -267,7 +267,7 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	struct kf_command *cmd = NULL;
 	double start;
-	int err;
+	int err, exec_err = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (err_fd < 0 || null_fd < 0) {
@@ -310,7 +310,15 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 	kmsg_skip(s);
 	start = now_s();
 	err = kf_command__release(cmd);
-	if (err) {
+	if (err && sw->mode == KF_SWEEP_FAIL && err != -EALREADY && err != -EIO) {
+		/*
+		 * Its exec failed, in this run alone (the record run's did not):
+		 * the point was the exec's, which is CMD's outcome (126 or 127,
+		 * as a shell says it), not the sweep's failure.
+		 */
+		exec_err = err;
+		err = 0;
+	} else if (err) {
 		kf_injector_fail(s->inj, err, "%s: %s", s->argv[0], strerror(-err));
 		goto free_cmd;
 	}
@@ -333,7 +341,11 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 	res->status = kf_command__status(cmd);
 	if (WIFSIGNALED(kf_command__wait_status(cmd)))
 		res->signal = WTERMSIG(kf_command__wait_status(cmd));
-	read_tail(err_fd, stderr_tail, tail_size);
+	if (exec_err)
+		snprintf(stderr_tail, tail_size, "kfault: cannot execute %s: %s\n", s->argv[0],
+			 strerror(-exec_err));
+	else
+		read_tail(err_fd, stderr_tail, tail_size);
 	err = kf_injector__sweep_get(s->inj, sw);
 	if (err)
 		kf_injector_fail(s->inj, err, "cannot read the sweep's counters: %s", strerror(-err));
