@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "cli.h"
 
 const char *cli_prog(const struct cli_command *cmd, char *buf, size_t size)
@@ -167,4 +169,33 @@ bool cli_is_elf(const char *path)
 	elf = fread(magic, 1, 4, f) == 4 && memcmp(magic, "\177ELF", 4) == 0;
 	fclose(f);
 	return elf;
+}
+
+/* The program's choice, made here; the runtime library never touches it. */
+static char libbpf_kept[16 * 1024];
+static size_t libbpf_kept_len;
+
+static int keep_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	size_t room = sizeof(libbpf_kept) - libbpf_kept_len;
+	int n;
+
+	if (level == LIBBPF_DEBUG || room <= 1)
+		return 0;
+	n = vsnprintf(libbpf_kept + libbpf_kept_len, room, fmt, ap);
+	if (n > 0)
+		libbpf_kept_len += (size_t)n < room ? (size_t)n : room - 1;
+	return 0;
+}
+
+void cli_libbpf_keep(void)
+{
+	libbpf_kept_len = 0;
+	libbpf_set_print(keep_libbpf_msg);
+}
+
+void cli_libbpf_print_kept(void)
+{
+	if (libbpf_kept_len)
+		fwrite(libbpf_kept, 1, libbpf_kept_len, stderr);
 }

@@ -74,6 +74,16 @@ int cli_write_file(const char *path, const void *data, size_t len);
  */
 bool cli_is_elf(const char *path);
 
+/*
+ * libbpf's own messages (warnings and up) kept from now on, instead of
+ * printed, and shown by cli_libbpf_print_kept() only if loading or
+ * attaching fails: they say why when the verifier is not the one refusing
+ * (a CO-RE relocation, a map), and are noise when kfault recovers (a
+ * kprobe.multi link refused, tried again without a function).
+ */
+void cli_libbpf_keep(void);
+void cli_libbpf_print_kept(void);
+
 /* The commands (one file each). */
 extern const struct cli_command cli_check, cli_gen, cli_build, cli_explain, cli_run,
 	cli_convert, cli_inject, cli_templates, cli_vm, cli_sweep, cli_list, cli_fmt, cli_lsp,

@@ -35,33 +35,10 @@ static volatile sig_atomic_t stop_signal;
 /* Whether it came from the terminal (sent to CMD's process group too). */
 static volatile sig_atomic_t stop_signal_from_tty;
 
-/*
- * libbpf's own messages (warnings and up) are kept here while a run sets
- * up, and shown only if loading or attaching fails: they say why when the
- * verifier is not the one refusing (a CO-RE relocation, a map). The
- * program's choice, made here; the runtime library never touches it.
- */
-static char libbpf_msgs[16 * 1024];
-static size_t libbpf_msgs_len;
-
-static int keep_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	size_t room = sizeof(libbpf_msgs) - libbpf_msgs_len;
-	int n;
-
-	if (level == LIBBPF_DEBUG || room <= 1)
-		return 0;
-	n = vsnprintf(libbpf_msgs + libbpf_msgs_len, room, fmt, ap);
-	if (n > 0)
-		libbpf_msgs_len += (size_t)n < room ? (size_t)n : room - 1;
-	return 0;
-}
-
 /* A failure to load or attach: libbpf's messages, then ours. */
 static void print_load_failure(struct kf_injector *inj)
 {
-	if (libbpf_msgs_len)
-		fwrite(libbpf_msgs, 1, libbpf_msgs_len, stderr);
+	cli_libbpf_print_kept();
 	fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(inj));
 }
 
@@ -509,8 +486,7 @@ static int run_here(const struct cli_command *cmd, const struct run_opts *o, con
 
 	stages_init(&st, o->verbose);
 	stage(&st, "start-up");
-	libbpf_msgs_len = 0;
-	libbpf_set_print(keep_libbpf_msg);
+	cli_libbpf_keep();
 	/* An ELF file is an object; anything else is a source (.fault, KernelChaos YAML). */
 	if (from_source || !cli_is_elf(path)) {
 		if (!compile) {

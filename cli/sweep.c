@@ -395,6 +395,30 @@ static const char *sites_name(const struct sweep_opts *o)
 	return o->sweeper.sites == KF_SWEEP_SITES_ERRINJ ? "errinj" : "file";
 }
 
+/* --sites errinj: how the functions were attached, in words. */
+static const char *errinj_attach_text(struct kf_injector *inj, char *buf, size_t size)
+{
+	int kprobes = 0, unprobed = 0, n;
+
+	for (int i = 0; i < kf_injector__errinj_cnt(inj); i++) {
+		const struct kf_errinj_func *f = kf_injector__errinj_func(inj, i);
+
+		kprobes += f->kprobe && !f->unprobed;
+		unprobed += f->unprobed;
+	}
+	if (!kf_injector__errinj_multi(inj))
+		n = snprintf(buf, size, "a kprobe each");
+	else if (!kprobes)
+		n = snprintf(buf, size, "one kprobe.multi link");
+	else
+		n = snprintf(buf, size, "one kprobe.multi link, and a kprobe each for the %d ftrace "
+			     "cannot trace", kprobes);
+	if (unprobed && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "; %d left out: the kernel refused to probe %s",
+			 unprobed, unprobed == 1 ? "it" : "them");
+	return buf;
+}
+
 /* --sites errinj: how the functions were attached, and each with its type and value. */
 static void json_errinj(FILE *f, struct kf_injector *inj)
 {
@@ -409,7 +433,7 @@ static void json_errinj(FILE *f, struct kf_injector *inj)
 		kf_json_string(f, ef->name);
 		fprintf(f, ", \"type\": \"%s\", \"returns\": ", ef->type);
 		kf_json_string(f, returns_text(ef, value, sizeof(value)));
-		fputc('}', f);
+		fprintf(f, ", \"probe\": \"%s\"}", ef->unprobed ? "none" : ef->kprobe ? "kprobe" : "kprobe.multi");
 	}
 	fputs("]}, ", f);
 }
@@ -549,7 +573,7 @@ static void print_errinj(struct kf_sweeper *s, struct kf_injector *inj)
 {
 	int nfuncs = kf_injector__errinj_cnt(inj), n = kf_sweeper__point_cnt(s), reached = 0;
 	int *points = calloc((size_t)nfuncs + 1, sizeof(*points));
-	char value[32];
+	char value[32], how[160];
 
 	if (!points)
 		return;
@@ -560,8 +584,7 @@ static void print_errinj(struct kf_sweeper *s, struct kf_injector *inj)
 			reached += !points[fn]++;
 	}
 	printf("errinj: %d function%s of the kernel's error-injection list attached (%s) in %.2f s; "
-	       "%d reached:", nfuncs, nfuncs == 1 ? "" : "s",
-	       kf_injector__errinj_multi(inj) ? "one kprobe.multi link" : "a kprobe each",
+	       "%d reached:", nfuncs, nfuncs == 1 ? "" : "s", errinj_attach_text(inj, how, sizeof(how)),
 	       kf_sweeper__setup_seconds(s), reached);
 	for (int fn = 0; fn < nfuncs; fn++) {
 		const struct kf_errinj_func *f = kf_injector__errinj_func(inj, fn);
@@ -628,13 +651,6 @@ static void print_table(const struct sweep_opts *o, const char *file, struct kf_
 
 /* ---- the sweep ---- */
 
-static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_WARN)
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
-
 /*
  * --sites errinj without kprobe.multi attaches a kprobe per function, each
  * two file descriptors (its perf event and its link): with hundreds of
@@ -666,12 +682,12 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct kf_sweeper *s = NULL;
 	struct kf_injector *inj;
-	char **repro = NULL, stack[512], end[64];
+	char **repro = NULL, stack[512], end[64], how[160];
 	void *obj = NULL;
 	size_t obj_size = 0;
 	int status = 0, err, n, bad = 0;
 
-	libbpf_set_print(quiet_libbpf);
+	cli_libbpf_keep();
 	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
 		raise_nofile();
 	err = kf_command_lookup(o->command[0]);
@@ -709,6 +725,7 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 	fprintf(stderr, "kfault: sweep: recording %s's failure points under %s\n", o->command[0], file);
 	err = kf_sweeper__record(s);
 	if (err) {
+		cli_libbpf_print_kept();
 		fprintf(stderr, "kfault: %s\n", kf_injector__errmsg(inj));
 		status = err == -EPERM || err == -ENOENT || err == -EOPNOTSUPP ? EXIT_PREFLIGHT :
 			 err == -ETIMEDOUT ? EXIT_FAIL : EXIT_LOAD;
@@ -719,8 +736,7 @@ int sweep_here(const struct cli_command *cmd, const struct sweep_opts *o, const 
 	if (o->sweeper.sites == KF_SWEEP_SITES_ERRINJ)
 		fprintf(stderr, "kfault: sweep: --sites errinj: %d functions of the error-injection list "
 			"attached (%s) in %.2f s, under the chain and targets of %s:%u%s\n",
-			kf_injector__errinj_cnt(inj),
-			kf_injector__errinj_multi(inj) ? "one kprobe.multi link" : "a kprobe each",
+			kf_injector__errinj_cnt(inj), errinj_attach_text(inj, how, sizeof(how)),
 			kf_sweeper__setup_seconds(s), kf_injector__meta(inj, 0)->source,
 			kf_injector__meta(inj, 0)->line,
 			kf_injector__injection_cnt(inj) > 1 ? " (the first injection; the others' sites "

@@ -93,12 +93,17 @@ struct kf_errinj_func {
 	int gfp_arg;		/* its gfp_t parameter (1-5): __GFP_NOFAIL calls never fail; 0: none */
 	const char *gfp_param;	/* that parameter's name, for reproducers */
 	unsigned long long gfp_nofail;	/* this kernel's __GFP_NOFAIL; 0: unknown, not checked */
+	bool kprobe;		/* after attach: a kprobe of its own (no kprobe.multi, or ftrace cannot trace it) */
+	bool unprobed;		/* after attach: the kernel refused to probe it (EINVAL): left out */
 };
 
 /* After load: the functions (0 without --sites errinj), and function i of them. */
 int kf_injector__errinj_cnt(const struct kf_injector *inj);
 const struct kf_errinj_func *kf_injector__errinj_func(const struct kf_injector *inj, int i);
-/* After attach: whether one kprobe.multi link holds them all (else a kprobe each). */
+/*
+ * After attach: whether one kprobe.multi link holds them (else a kprobe
+ * each); the functions ftrace cannot trace have a kprobe each even so.
+ */
 bool kf_injector__errinj_multi(const struct kf_injector *inj);
 
 /*

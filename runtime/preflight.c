@@ -15,6 +15,8 @@
 
 #define KALLSYMS	"/proc/kallsyms"
 #define INJECT_LIST	"/sys/kernel/debug/error_injection/list"
+#define TRACEABLE	"/sys/kernel/tracing/available_filter_functions"
+#define TRACEABLE_OLD	"/sys/kernel/debug/tracing/available_filter_functions"
 
 /* A sorted set of names, stored in one buffer. */
 struct names {
@@ -42,6 +44,8 @@ struct kf_kernel {
 	struct names inject;	/* the error-injection list */
 	struct inject_type *types;	/* the type of each, by offset in inject.buf */
 	bool inject_readable;
+	struct names traceable;	/* ftrace's available_filter_functions, once read */
+	int traceable_err;	/* 1: not read yet; 0 read; else why it could not be */
 	struct btf *btf;	/* vmlinux BTF, or NULL */
 	bool override;
 	bool privileged;
@@ -249,6 +253,7 @@ struct kf_kernel *kf_kernel__probe(void)
 		errno = ENOMEM;
 		return NULL;
 	}
+	k->traceable_err = 1;
 	err = read_kallsyms(k);
 	if (!err)
 		err = read_inject_list(k);
@@ -270,6 +275,7 @@ void kf_kernel__free(struct kf_kernel *k)
 		return;
 	names_free(&k->syms);
 	names_free(&k->inject);
+	names_free(&k->traceable);
 	free(k->types);
 	free(k->addrs);
 	btf__free(k->btf);
@@ -326,6 +332,33 @@ const char *kf_kernel__error_injection_name(const struct kf_kernel *k, size_t i)
 	return k->inject.v && i < k->inject.n ? k->inject.v[i] : NULL;
 }
 
+/* "name" or "name [module]", a line each */
+static int read_traceable(struct kf_kernel *k)
+{
+	char line[512], name[256];
+	FILE *f = fopen(TRACEABLE, "r");
+	int err = 0;
+
+	if (!f)
+		f = fopen(TRACEABLE_OLD, "r");
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s", name) == 1)
+			err = names_add(&k->traceable, name);
+	fclose(f);
+	return err ? err : names_seal(&k->traceable);
+}
+
+int kf_kernel__ftrace_traceable(struct kf_kernel *k, const char *name)
+{
+	if (k->traceable_err == 1)
+		k->traceable_err = read_traceable(k);
+	if (k->traceable_err)
+		return k->traceable_err;
+	return names_has(&k->traceable, name);
+}
+
 bool kf_kernel__has_kprobe_multi(const struct kf_kernel *k)
 {
 	/* fprobe came with kprobe.multi (5.18); without CONFIG_FPROBE the link is refused */
@@ -376,10 +409,12 @@ int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char
 	return 0;
 }
 
+#define GFP_NOFAIL_BIT_BEFORE_6_10	15	/* #define ___GFP_NOFAIL 0x8000u */
+
 int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k)
 {
 	if (!k->btf)
-		return -1;
+		return GFP_NOFAIL_BIT_BEFORE_6_10;
 	for (__u32 id = 1; id < btf__type_cnt(k->btf); id++) {
 		const struct btf_type *t = btf__type_by_id(k->btf, id);
 		const struct btf_enum *e;
@@ -391,5 +426,5 @@ int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k)
 			if (strcmp(btf__name_by_offset(k->btf, e->name_off), "___GFP_NOFAIL_BIT") == 0)
 				return (int)e->val;
 	}
-	return -1;
+	return GFP_NOFAIL_BIT_BEFORE_6_10;
 }

@@ -31,6 +31,13 @@ size_t kf_kernel__error_injection_cnt(const struct kf_kernel *k);
 const char *kf_kernel__error_injection_name(const struct kf_kernel *k, size_t i);
 /* kprobe.multi links: Linux 5.18 with CONFIG_FPROBE (register_fprobe_ips in kallsyms). */
 bool kf_kernel__has_kprobe_multi(const struct kf_kernel *k);
+/*
+ * Whether ftrace can trace the function (it is in available_filter_functions),
+ * which a kprobe.multi link needs of each of its functions (a plain kprobe
+ * does not): 1 or 0, or a negative errno when the list cannot be read. The
+ * list is read on the first call (about 0.2 s in the TCG test VM).
+ */
+int kf_kernel__ftrace_traceable(struct kf_kernel *k, const char *name);
 /* A function in the kernel's BTF, which fentry/fexit/fmod_ret need. */
 bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name);
 bool kf_kernel__has_btf(const struct kf_kernel *k);
@@ -45,7 +52,13 @@ int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, cha
  * BTF, its name in *name; 0: none, or no BTF.
  */
 int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name);
-/* Bit number of ___GFP_NOFAIL in this kernel's BTF, or -1. */
+/*
+ * Bit number of ___GFP_NOFAIL: the enumerator ___GFP_NOFAIL_BIT of this
+ * kernel's BTF (Linux 6.10 and later), else 15: before, ___GFP_NOFAIL was
+ * the macro 0x8000u, which BTF does not carry (6.1, found by the matrix:
+ * without it, --sites errinj failed a __GFP_NOFAIL page allocation of
+ * __getblk_gfp and the kernel oopsed on the NULL it never expects).
+ */
 int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k);
 
 #endif

@@ -13,6 +13,9 @@
 #   - a reproducer ('inject function NAME returns VALUE') replays its
 #     point: the workload ends as it did in the sweep;
 #   - --errno EIO: ERRNO functions fail with -EIO instead;
+#   - the whole list (no chain): every function attached (a function ftrace
+#     cannot trace: a kprobe of its own beside the kprobe.multi link), or
+#     left out when the kernel refuses to probe it, and said so;
 #   - --backend fmod_ret is refused, saying why.
 #
 #   sweep-errinj.sh KFAULT DIR(tests/e2e/sweep)
@@ -52,9 +55,9 @@ echo "$nattached functions attached ($(grep -o '"attach": "[^"]*"' $out/e.json))
 [ "$nattached" -ge 2 ] || fail "fewer than 2 functions attached"
 # one kprobe.multi link where the kernel has fprobe (the 6.12 test kernel),
 # else a kprobe each (6.1 in the matrix)
-want=kprobe
-! grep -qw register_fprobe_ips /proc/kallsyms || want=kprobe.multi
-grep -q "\"attach\": \"$want\"" $out/e.json || fail "attached with $(grep -o '"attach": "[^"]*"' $out/e.json), not $want"
+attach=kprobe
+! grep -qw register_fprobe_ips /proc/kallsyms || attach=kprobe.multi
+grep -q "\"attach\": \"$attach\"" $out/e.json || fail "attached with $(grep -o '"attach": "[^"]*"' $out/e.json), not $attach"
 while read -r name type returns; do
 	awk -v n="$name" -v t="$type" '$1 == n && $2 == t { found = 1 } END { exit !found }' $list ||
 		fail "$name ($type) is not so in $list"
@@ -120,6 +123,33 @@ grep -oE '"type": "ERRNO(_NULL)?", "returns": "[^"]*"' $out/eio.json | sort | un
 ! grep -oE '"type": "ERRNO(_NULL)?", "returns": "[^"]*"' $out/eio.json | grep -v '"-EIO"' ||
 	fail "an ERRNO function does not fail with -EIO"
 grep -q '"type": "ERRNO", "returns": "-EIO"' $out/eio.json || fail "no ERRNO function fails with -EIO"
+
+echo "== the whole list (no chain): every function attached, or left out and said so"
+printf 'inject slab {\n}\n' >$work/all.fault
+status=0
+"$KFAULT" sweep --sites errinj --max-points 1 --json $out/all.json $work/all.fault -- true \
+	>$out/all.txt 2>$out/all.err || status=$?
+cat $out/all.err
+[ "$status" = 0 ] || [ "$status" = 6 ] || fail "kfault sweep of the whole list exited $status"
+sed 's/, {"name"/\n{"name"/g' $out/all.json | grep -o '"name": "[^"]*".*"probe": "[a-z.]*"' |
+	sed 's/"name": "\([^"]*\)".*"probe": "\([a-z.]*\)"/\1 \2/' >$out/all.probes
+listed=$(awk '{ print $1 }' $list | sort -u | wc -l)
+echo "$(wc -l <$out/all.probes) of the $listed functions listed:" \
+	"$(awk '{ print $2 }' $out/all.probes | sort | uniq -c | tr -s ' \n' ' ')"
+[ "$(wc -l <$out/all.probes)" -ge $((listed * 9 / 10)) ] || fail "fewer than 9 in 10 functions of the list"
+# a kprobe of its own (with kprobe.multi) or none: only what ftrace cannot trace
+sed 's/ .*//' /sys/kernel/tracing/available_filter_functions | sort -u >$out/traceable
+while read -r name probe; do
+	case $attach-$probe in
+	kprobe.multi-kprobe.multi | kprobe-kprobe) ;;
+	kprobe.multi-kprobe | *-none)
+		! grep -qx "$name" $out/traceable || fail "$name: $probe, but ftrace can trace it" ;;
+	*) fail "$name: $probe on a kernel with $attach" ;;
+	esac
+done <$out/all.probes
+if grep -q ' none$' $out/all.probes; then
+	grep -q 'left out: the kernel refused to probe' $out/all.err || fail "the functions left out not said"
+fi
 
 echo "== --backend fmod_ret is refused"
 status=0
