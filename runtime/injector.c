@@ -1069,6 +1069,11 @@ int kf_injector__poll(struct kf_injector *inj, int timeout_ms, kf_event_fn fn, v
 	return n == -EINTR ? 0 : n < 0 ? n : 0;
 }
 
+int kf_injector__event_fd(const struct kf_injector *inj)
+{
+	return inj->rb ? ring_buffer__epoll_fd(inj->rb) : -1;
+}
+
 int kf_injector__injection_cnt(const struct kf_injector *inj)
 {
 	return inj->n;

@@ -150,6 +150,8 @@ int kf_injector__sweep_get(const struct kf_injector *inj, struct kf_sweep *out);
 typedef int (*kf_event_fn)(void *ctx, const struct kf_event *ev);
 /* With log_events: call fn for each event that arrives within timeout_ms. */
 int kf_injector__poll(struct kf_injector *inj, int timeout_ms, kf_event_fn fn, void *ctx);
+/* A file descriptor that polls readable when events wait (after load), or -1. */
+int kf_injector__event_fd(const struct kf_injector *inj);
 
 int kf_injector__injection_cnt(const struct kf_injector *inj);
 const struct kf_meta *kf_injector__meta(const struct kf_injector *inj, int i);

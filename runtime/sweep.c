@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -255,6 +256,20 @@ static void read_tail(int fd, char *out, size_t size)
 }
 
 /*
+ * Until CMD ends or an event comes, timeout_ms at most: a run of a short
+ * CMD (true: 8 ms in the test VM) is not rounded up to a polling period.
+ */
+static void wait_run(struct kf_sweeper *s, struct kf_command *cmd, int timeout_ms)
+{
+	struct pollfd fds[2] = {
+		{ .fd = kf_command__fd(cmd), .events = POLLIN },	/* -1: ignored */
+		{ .fd = kf_injector__event_fd(s->inj), .events = POLLIN },
+	};
+
+	poll(fds, 2, timeout_ms);
+}
+
+/*
  * Run CMD once under sw: started held, targeted (loaded for it the first
  * time, tracked after), sw set with its counters and the injections' zeroed,
  * released, watched to its end or the timeout, its events delivered; sw
@@ -323,7 +338,8 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 		goto free_cmd;
 	}
 	for (;;) {
-		kf_injector__poll(s->inj, 10, on_event, s);
+		wait_run(s, cmd, 10);
+		kf_injector__poll(s->inj, 0, on_event, s);
 		err = kf_command__wait(cmd, 0);
 		if (err != -ETIMEDOUT && err != -EINTR)
 			break;
