@@ -38,20 +38,22 @@ struct kf_command {
 };
 
 /*
- * Whether name would run, looked up as execvp() does: a path with a '/',
- * else each $PATH entry. 0, -ENOENT, or -EACCES (there, not executable).
+ * The file name runs, looked up as execvp() does: a path with a '/', else
+ * each $PATH entry; in buf. 0, -ENOENT, or -EACCES (there, not executable).
  */
-int kf_command_lookup(const char *name)
+static int find_command(const char *name, char *buf, size_t size)
 {
 	const char *path = getenv("PATH"), *p, *end;
 	int err = -ENOENT;
 	struct stat st;
-	char buf[4096];
 
 	if (!*name)
 		return -ENOENT;
-	if (strchr(name, '/'))
+	if (strchr(name, '/')) {
+		if (snprintf(buf, size, "%s", name) >= (int)size)
+			return -ENAMETOOLONG;
 		return access(name, X_OK) == 0 ? 0 : -errno;
+	}
 	if (!path)
 		path = "/usr/local/bin:/bin:/usr/bin";
 	for (p = path; ; p = end + 1) {
@@ -59,7 +61,7 @@ int kf_command_lookup(const char *name)
 
 		end = strchr(p, ':');
 		n = end ? (size_t)(end - p) : strlen(p);
-		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", name) < (int)sizeof(buf) &&
+		if (snprintf(buf, size, "%.*s/%s", (int)n, n ? p : ".", name) < (int)size &&
 		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(buf, X_OK) == 0)
 				return 0;
@@ -68,6 +70,13 @@ int kf_command_lookup(const char *name)
 		if (!end)
 			return err;
 	}
+}
+
+int kf_command_lookup(const char *name)
+{
+	char buf[4096];
+
+	return find_command(name, buf, sizeof(buf));
 }
 
 /* In the child: fd onto target (0, 1, 2) when given. */
@@ -81,9 +90,15 @@ static int redirect(int fd, int target)
 /*
  * In the child: never returns. Its streams are set up while it is held,
  * before it is targeted: once released, the only system calls that are
- * still kfault's are the end of the read() that waits and the exec.
+ * still kfault's are the end of the read() that waits and the exec. The
+ * exec is execv() of the file found, never /bin/sh's as execvp() falls
+ * back to on ENOEXEC: under injection the kernel's ELF loader answers
+ * ENOEXEC for a failed allocation (6.1, load_elf_phdrs), and execvp() then
+ * ran the binary as a shell script (found by bench/sweep: files named
+ * after its bytes appeared).
  */
-static void child(int sock, pid_t parent, char *const argv[], const struct kf_command_opts *opts)
+static void child(int sock, pid_t parent, const char *file, char *const argv[],
+		  const struct kf_command_opts *opts)
 {
 	int err = 0;
 	char go;
@@ -96,7 +111,7 @@ static void child(int sock, pid_t parent, char *const argv[], const struct kf_co
 		err = errno;
 	if (read(sock, &go, 1) != 1)
 		_exit(127);	/* freed before its release: it ends unrun */
-	if (!err && execvp(argv[0], argv))
+	if (!err && execv(file, argv))
 		err = errno;
 	if (write(sock, &err, sizeof(err)) != sizeof(err))
 		_exit(127);
@@ -107,13 +122,14 @@ struct kf_command *kf_command__start(char *const argv[], const struct kf_command
 {
 	pid_t parent = getpid();
 	struct kf_command *cmd;
+	char file[4096];
 	int sv[2], err;
 
 	if (!kf_opts_valid(opts, sizeof(*opts)) || !argv || !argv[0]) {
 		errno = EINVAL;
 		return NULL;
 	}
-	err = kf_command_lookup(argv[0]);
+	err = find_command(argv[0], file, sizeof(file));
 	if (err) {
 		errno = -err;
 		return NULL;
@@ -129,7 +145,7 @@ struct kf_command *kf_command__start(char *const argv[], const struct kf_command
 		goto close_socks;
 	if (cmd->pid == 0) {
 		close(sv[0]);
-		child(sv[1], parent, argv, opts);
+		child(sv[1], parent, file, argv, opts);
 	}
 	close(sv[1]);
 	cmd->sock = sv[0];

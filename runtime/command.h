@@ -48,7 +48,9 @@ struct kf_command;
 
 /*
  * Look argv[0] up as execvp() would (a path with a '/', else $PATH) and
- * fork it, held before its exec. NULL with errno: ENOENT (not found: a
+ * fork it, held before its exec (execv() of the file found: a file the
+ * kernel cannot execute, ENOEXEC, is not handed to /bin/sh as execvp()
+ * would). NULL with errno: ENOENT (not found: a
  * shell's 127), EACCES (not executable: 126), EINVAL (bad opts, empty
  * argv), or what fork/pipe failed with.
  */

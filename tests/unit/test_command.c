@@ -216,6 +216,37 @@ static void test_exec_fails(void **state)
 	unlink(file);
 }
 
+/*
+ * A file the kernel cannot execute (ENOEXEC: no #!, not ELF) is not handed
+ * to /bin/sh as execvp() would: a failed allocation in the kernel's ELF
+ * loader says ENOEXEC too, and the binary was then run as a script. Here
+ * the "script" would create a file if a shell ran it.
+ */
+static void test_no_shell_fallback(void **state)
+{
+	char file[512], line[600];
+	char *argv[] = { file, NULL };
+	struct kf_command *cmd;
+	int fd, n;
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s", path_in_dir("not-a-script"));
+	n = snprintf(line, sizeof(line), "touch %s\n", path_in_dir("shell-ran"));
+	fd = open(file, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, line, (size_t)n), n);
+	close(fd);
+	cmd = kf_command__start(argv, NULL);
+	assert_non_null(cmd);
+	assert_int_equal(kf_command__release(cmd), -ENOEXEC);
+	assert_int_equal(kf_command__wait(cmd, -1), 0);
+	assert_int_equal(kf_command__status(cmd), 126);
+	assert_false(exists("shell-ran"));
+	kf_command__free(cmd);
+	unlink(file);
+	unlink(path_in_dir("shell-ran"));
+}
+
 /* Options: a larger struct with unknown non-zero bytes is refused. */
 static void test_opts(void **state)
 {
@@ -251,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_exec_fails),
+		cmocka_unit_test(test_no_shell_fallback),
 		cmocka_unit_test(test_opts),
 	};
 
