@@ -92,6 +92,28 @@ static void put_quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629), or 0. */
+static int utf8_len(const unsigned char *s)
+{
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+	if (!n || s[0] > 0xf4)
+		return 0;
+	/* no overlong forms, no surrogates, nothing above U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * Text that is not UTF-8 (a command's stderr can be anything: a binary run
+ * as a script printed its own bytes) becomes U+FFFD, byte by byte, so that
+ * the JSON stays JSON.
+ */
 void kf_json_string(FILE *out, const char *s)
 {
 	if (!s) {
@@ -99,15 +121,24 @@ void kf_json_string(FILE *out, const char *s)
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		int n;
 
 		if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
 		else if (c < 0x20)
 			fprintf(out, "\\u%04x", c);
-		else
+		else if (c < 0x80)
 			fputc(c, out);
+		else if ((n = utf8_len((const unsigned char *)s))) {
+			fwrite(s, 1, (size_t)n, out);
+			s += n;
+			continue;
+		} else {
+			fputs("\\ufffd", out);
+		}
+		s++;
 	}
 	fputc('"', out);
 }

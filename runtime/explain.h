@@ -66,7 +66,10 @@ int kf_explain__print(const struct kf_explain *e, const char *path,
 
 void kf_explain__fini(struct kf_explain *e);
 
-/* s as a JSON string on out, escaped; NULL as null (explain, run's --json). */
+/*
+ * s as a JSON string on out, escaped; NULL as null (explain, run's and
+ * sweep's --json). A byte that is not part of well-formed UTF-8 is \ufffd.
+ */
 void kf_json_string(FILE *out, const char *s);
 
 #endif
