@@ -22,15 +22,8 @@ now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 
 run_loop() { "$loop" "$n" kf-bench; }
 
-klist=/sys/kernel/debug/kprobes/list
-# kprobes_up [N]: whether N (default 3) kprobes on should_failslab and __x64_sys_mount are registered
-kprobes_up() {
-	local c=0 addr type sym rest
-	while read -r addr type sym rest; do
-		case $sym in should_failslab+* | __x64_sys_mount+*) c=$((c + 1)) ;; esac
-	done <"$klist"
-	[ "$c" -ge "${1:-3}" ]
-}
+# shellcheck source=bench/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 # has_line WORD FILE: whether FILE has a line with WORD
 has_line() {
 	local l

@@ -69,16 +69,9 @@ line_with() {
 	done <"$file"
 	return 1
 }
-klist=/sys/kernel/debug/kprobes/list
+# shellcheck source=bench/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 [ -r "$klist" ] || echo "peers: no $klist here: no ready time for bpftrace and inject-bpfcc"
-# kprobes_up [N]: whether N (default 3: all) kprobes of the scenario are registered
-kprobes_up() {
-	local n=0 addr type sym rest
-	while read -r addr type sym rest; do
-		case $sym in should_failslab+* | __x64_sys_mount+*) n=$((n + 1)) ;; esac
-	done <"$klist"
-	[ "$n" -ge "${1:-3}" ]
-}
 vmhwm() {
 	local k v rest
 	while read -r k v rest; do
