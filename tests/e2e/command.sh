@@ -45,8 +45,14 @@ rm -f /tmp/cmd.go
 	sh -c "while [ ! -e /tmp/cmd.go ]; do sleep 0.1; done; \"$victim\" -c mount-loop mount 2 /tmp/mnt" \
 	>"$out/2.out" 2>"$out/2.err" &
 kpid=$!
-for _ in $(seq 1800); do grep -q armed "$out/2.err" && break; sleep 0.1; done
-grep -q armed "$out/2.err" || fail "not armed: $(cat "$out/2.err")"
+deadline=$((SECONDS + 180))
+while [ $SECONDS -lt $deadline ] && ! grep -q armed "$out/2.err"; do sleep 0.1; done
+if ! grep -q armed "$out/2.err"; then
+	echo "not armed within 180 s: $(cat "$out/2.err")"
+	where_it_waits "$kpid"
+	kill -KILL "$kpid"
+	fail "not armed"
+fi
 expect_result ok 3 "$("$victim" -c mount-loop mount 3 /tmp/mnt)"
 touch /tmp/cmd.go
 status=0

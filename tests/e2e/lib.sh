@@ -35,18 +35,23 @@ start_kfault() {
 	done
 	echo "FAILED: kfault did not arm within ${ARM_TIMEOUT:-180}s:"
 	cat "$log"
-	# Where it waits: seen rarely (an empty log, nothing printed), not yet
-	# explained; these lines are the evidence for the next time.
+	where_it_waits "$kfault_pid"
+	kill -KILL "$kfault_pid" 2>/dev/null || true
+	wait "$kfault_pid" 2>/dev/null || true
+	exit 1
+}
+
+# where_it_waits PID: each thread's state, wchan and kernel stack, the
+# load, the kernel's last lines. A kfault that never arms, its log empty,
+# is seen rarely and not yet explained: the evidence for the next time.
+where_it_waits() {
 	local t
-	for t in /proc/"$kfault_pid"/task/*; do
+	for t in /proc/"$1"/task/*; do
 		echo "thread ${t##*/} ($(cat "$t/comm" 2>/dev/null)), state $(awk '{print $3}' "$t/stat" 2>/dev/null), wchan $(cat "$t/wchan" 2>/dev/null):"
 		sed 's/^/    /' "$t/stack" 2>/dev/null | head -n 20
 	done
 	echo "uptime $(cut -d' ' -f1 /proc/uptime); load $(cut -d' ' -f1-3 /proc/loadavg); the kernel's last lines:"
 	dmesg 2>/dev/null | tail -n 20
-	kill -KILL "$kfault_pid" 2>/dev/null || true
-	wait "$kfault_pid" 2>/dev/null || true
-	exit 1
 }
 
 # stop_kfault: SIGINT, and kfault must exit 0.
