@@ -42,8 +42,9 @@ start_kfault() {
 }
 
 # where_it_waits PID: each thread's state, wchan and kernel stack, the
-# load, the kernel's last lines. A kfault that never arms, its log empty,
-# is seen rarely and not yet explained: the evidence for the next time.
+# load, the kernel's last lines: the evidence when a kfault does not arm
+# (the rare case seen so far was the 9p share losing its armed line,
+# docs/testing.md; fixed).
 where_it_waits() {
 	local t
 	for t in /proc/"$1"/task/*; do
