@@ -22,7 +22,7 @@ packages=(
 	libjson-c-dev neovim
 	# kfault serve (bpfki's gRPC protocol): libgrpc++ and the code generators;
 	# its tests' client: Python gRPC, stubs generated at test time
-	libgrpc++-dev protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-grpc-tools
+	libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-grpc-tools
 	# VM test harness: emulator, guest userspace, kernel build
 	qemu-system-x86 busybox-static cpio bc libssl-dev dwarves xz-utils
 	kmod python3
