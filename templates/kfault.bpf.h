@@ -488,7 +488,9 @@ KF_SUBPROG void kf_frame_return(__u32 i, __u64 sp, bool kretprobe)
  * site is called far more often than the chain's functions, nearly always
  * by a thread that has none (no frame matched, so nothing else to test),
  * and a thread has some only if it was a target when its outermost frame
- * matched. The target is checked again for a complete chain.
+ * matched. And while no thread at all is inside a chain (kf_live_chains
+ * is 0), there is nothing to look up: the site costs a few loads. The
+ * target is checked again for a complete chain.
  */
 KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 {
@@ -500,6 +502,9 @@ KF_SUBPROG bool kf_site_reached(__u32 i, __u64 sp)
 	if (!kf_armed[i])
 		return false;
 	if (k->nframes) {
+		/* This thread's own frame push, if any, came before: it sees its count. */
+		if (!*(volatile __u64 *)&kf_live_chains)
+			return false;
 		key = kf_chain_key(i);
 		c = bpf_map_lookup_elem(&kf_chains, &key);
 		if (!c)
