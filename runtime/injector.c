@@ -515,6 +515,8 @@ static int choose_programs(struct kf_injector *inj)
 			load = inj->backend == KF_BACKEND_FMOD_RET;
 		else if (strcmp(name, "kf_fork") == 0)
 			load = children_wanted(inj);
+		else if (strcmp(name, "kf_sys_exit") == 0)
+			load = inj->backend == KF_BACKEND_KPROBE;	/* fexit is never dropped */
 		bpf_program__set_autoload(prog, load);
 		n += load;
 	}

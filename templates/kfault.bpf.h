@@ -35,8 +35,9 @@
  * back up to have returned, so every probe first forgets them
  * (kf_chain_prune). That keeps the state right under recursion and when a
  * return probe is missed (the kernel drops kretprobe instances under load),
- * and a thread's state is dropped when it leaves the kernel (sys_exit) or
- * exits.
+ * and a thread's state is dropped when it exits, and with kprobes when it
+ * leaves the kernel (sys_exit: the only program that runs on every system
+ * call; fexit programs are not dropped, so the fmod_ret backend needs none).
  */
 #ifndef KFAULT_BPF_H
 #define KFAULT_BPF_H
@@ -738,7 +739,10 @@ KF_SUBPROG void kf_forget_thread(__u32 tid)
 	}
 }
 
-/* Back in user space, no kernel frame of this thread is live. */
+/*
+ * Back in user space, no kernel frame of this thread is live: what a missed
+ * kretprobe left is dropped. Loaded with the kprobe backend only.
+ */
 SEC("raw_tracepoint/sys_exit")
 int kf_sys_exit(void *ctx)
 {
