@@ -4,7 +4,7 @@
 #   1. installs every package kfault needs (scripts/install-deps.sh);
 #   2. configures and builds kfault into build/;
 #   3. builds the test kernel, or reuses the cached one (tests/vm/build-kernel;
-#      about 13 minutes on 2 cores the first time, instant afterwards);
+#      5 to 13 minutes on 2 cores the first time, instant afterwards);
 #   4. runs the main job: compiles examples/mount.fault to BPF C and to a
 #      CO-RE BPF object, then 'kfault run --vm examples/mount.fault --
 #      examples/mount-loop 3': the test kernel boots in qemu and the mount

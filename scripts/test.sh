@@ -22,7 +22,7 @@ cmake --build "$build" -j"$(nproc)"
 kdir=$(tests/vm/build-kernel | tail -n1)
 export KFAULT_BTF=$kdir/vmlinux
 
-# The kernel matrix (label matrix: four more kernels, about 13 minutes each
+# The kernel matrix (label matrix: four more kernels, 5 to 13 minutes each
 # to build on 2 cores the first time) runs when asked for, e.g.
 # 'scripts/test.sh -L matrix'; docs/testing.md says why it is not in the
 # default run.
