@@ -3,9 +3,9 @@
  * runtime/preflight.c's reading of /proc/kallsyms, against this host's:
  * every text symbol that sscanf("%llx %c %s") finds is known by name, a
  * name that is not there is not, and an address symbolizes to a symbol
- * there (when this user sees addresses). The
- * runtime splits the lines by hand (it reads them at every start), so the
- * plain parser is the reference.
+ * there (when this user sees addresses). The runtime splits the lines by
+ * hand (it reads them at every start), so the plain parser is the
+ * reference.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
