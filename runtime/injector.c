@@ -248,8 +248,11 @@ static int check_function(struct kf_injector *inj, const struct kf_meta *m, cons
 			  __u32 line, bool site)
 {
 	const char *near;
+	int has = kf_kernel__has_symbol(inj->kernel, func);
 
-	if (kf_kernel__has_symbol(inj->kernel, func))
+	if (has < 0)
+		return fail(inj, has, "cannot read /proc/kallsyms: %s", strerror(-has));
+	if (has)
 		return 0;
 	if (site && (site_is(m, KF_KIND_SLAB) || site_is(m, KF_KIND_PAGE))) {
 		bool slab = site_is(m, KF_KIND_SLAB);
@@ -379,10 +382,12 @@ static int errinj_preflight(struct kf_injector *inj)
 	for (size_t j = 0; j < cnt; j++) {
 		const char *name = kf_kernel__error_injection_name(k, j);
 		int type = kf_kernel__error_type(k, name);
+		int has = kf_kernel__has_symbol(k, name);
 		struct kf_errinj_func *f;
 
-		if (type < 0 || type >= KF_EI_NTYPES || !kf_kernel__has_symbol(k, name) ||
-		    !errinj_under_chain(m, name))
+		if (has < 0)
+			return fail(inj, has, "cannot read /proc/kallsyms: %s", strerror(-has));
+		if (type < 0 || type >= KF_EI_NTYPES || !has || !errinj_under_chain(m, name))
 			continue;
 		if (inj->nerrinj && !strcmp(inj->errinj_funcs[inj->nerrinj - 1].name, name))
 			continue;	/* listed twice (two static functions of one name): one attach */
@@ -401,29 +406,63 @@ static int errinj_preflight(struct kf_injector *inj)
 	return 0;
 }
 
+/*
+ * Every frame of every injection is a function of this kernel: all looked
+ * up in one pass over kallsyms (the whole table is read, for the nearest
+ * name, only when one is missing).
+ */
+static int check_frames(struct kf_injector *inj)
+{
+	const char *names[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
+	bool found[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
+	size_t n = 0, j = 0;
+	int err;
+
+	for (int i = 0; i < inj->n; i++)
+		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++)
+			names[n++] = inj->meta[i].frames[f];
+	err = kf_kernel__find_symbols(inj->kernel, names, n, found);
+	if (err)
+		return fail(inj, err, "cannot read /proc/kallsyms: %s", strerror(-err));
+	for (int i = 0; i < inj->n; i++) {
+		const struct kf_meta *m = &inj->meta[i];
+
+		for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++, j++) {
+			if (found[j])
+				continue;
+			err = check_function(inj, m, m->frames[f], m->frame_lines[f], false);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 static int preflight(struct kf_injector *inj)
 {
 	int err;
 
 	inj->kernel = kf_kernel__probe();
 	if (!inj->kernel)
-		return fail(inj, -errno, "cannot read /proc/kallsyms: %s", strerror(errno));
+		return fail(inj, -errno, "cannot read what the kernel offers: %s", strerror(errno));
 	if (!kf_kernel__privileged(inj->kernel))
 		return fail(inj, -EPERM, "kfault needs root, or CAP_BPF with CAP_PERFMON: run it with sudo");
+	err = check_frames(inj);
+	if (err)
+		return err;
 	for (int i = 0; i < inj->n; i++) {
 		const struct kf_meta *m = &inj->meta[i];
 
-		for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++) {
-			err = check_function(inj, m, m->frames[f], m->frame_lines[f], false);
-			if (err)
-				return err;
-		}
 		if (inj->errinj)
 			continue;	/* the sites are not attached: errinj_preflight() */
-		err = check_function(inj, m, m->site, m->line, true);
-		if (err)
-			return err;
+		/* a function of the error-injection list is one of the kernel's */
 		err = kf_kernel__error_injectable(inj->kernel, m->site);
+		if (err != 1) {
+			err = check_function(inj, m, m->site, m->line, true);
+			if (err)
+				return err;
+			err = kf_kernel__error_injectable(inj->kernel, m->site);
+		}
 		if (err == -ENOENT)
 			return no_inject_list(inj);
 		if (err == 0)

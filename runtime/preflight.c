@@ -38,9 +38,10 @@ struct inject_type {
 };
 
 struct kf_kernel {
-	struct names syms;	/* text symbols of kallsyms */
+	struct names syms;	/* text symbols of kallsyms, once read whole */
 	struct sym_addr *addrs;	/* the same, by address, for symbolising stacks */
 	size_t naddrs;
+	int syms_err;		/* 1: not read yet; 0: read; else why it could not be */
 	struct names inject;	/* the error-injection list */
 	struct inject_type *types;	/* the type of each, by offset in inject.buf */
 	bool inject_readable;
@@ -174,9 +175,59 @@ static int read_kallsyms(struct kf_kernel *k)
 	return names_seal(&k->syms);
 }
 
-int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, char *buf, size_t len)
+/*
+ * The whole table, read on first need: about 0.1 s in the TCG test VM (the
+ * kernel printing 31,000 lines, splitting them, sorting the names), a
+ * quarter of the start of a prebuilt object. Preflight's few names do not
+ * need it (kf_kernel__find_symbols()); suggestions, symbolised stacks and
+ * --sites errinj's hundreds of names do.
+ */
+static int need_kallsyms(struct kf_kernel *k)
 {
-	size_t lo = 0, hi = k->naddrs;
+	if (k->syms_err == 1)
+		k->syms_err = read_kallsyms(k);
+	return k->syms_err;
+}
+
+int kf_kernel__find_symbols(struct kf_kernel *k, const char *const *names, size_t n, bool *found)
+{
+	char line[512], type, *name;
+	unsigned long long addr;
+	size_t left = n;
+	FILE *f;
+
+	if (k->syms_err != 1) {	/* the whole table was read (or could not be) */
+		for (size_t i = 0; i < n; i++)
+			found[i] = !k->syms_err && names_has(&k->syms, names[i]);
+		return k->syms_err;
+	}
+	for (size_t i = 0; i < n; i++)
+		found[i] = false;
+	f = fopen(KALLSYMS, "r");
+	if (!f)
+		return -errno;
+	/* one pass that keeps nothing, and stops once every name is found */
+	while (left && fgets(line, sizeof(line), f)) {
+		if (parse_kallsyms_line(line, &addr, &type, &name) || !strchr("tTwW", type))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (!found[i] && strcmp(name, names[i]) == 0) {
+				found[i] = true;
+				left--;
+			}
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int kf_kernel__symbolize(struct kf_kernel *k, unsigned long long addr, char *buf, size_t len)
+{
+	size_t lo = 0, hi;
+
+	if (need_kallsyms(k))
+		return snprintf(buf, len, "0x%llx", addr);
+	hi = k->naddrs;
 
 	/* the last symbol at or below addr */
 	while (lo < hi) {
@@ -276,10 +327,9 @@ struct kf_kernel *kf_kernel__probe(void)
 		errno = ENOMEM;
 		return NULL;
 	}
+	k->syms_err = 1;
 	k->traceable_err = 1;
-	err = read_kallsyms(k);
-	if (!err)
-		err = read_inject_list(k);
+	err = read_inject_list(k);
 	if (err) {
 		kf_kernel__free(k);
 		errno = -err;
@@ -305,13 +355,17 @@ void kf_kernel__free(struct kf_kernel *k)
 	free(k);
 }
 
-bool kf_kernel__has_symbol(const struct kf_kernel *k, const char *name)
+int kf_kernel__has_symbol(struct kf_kernel *k, const char *name)
 {
-	return names_has(&k->syms, name);
+	int err = need_kallsyms(k);
+
+	return err ? err : names_has(&k->syms, name);
 }
 
-const char *kf_kernel__suggest(const struct kf_kernel *k, const char *name)
+const char *kf_kernel__suggest(struct kf_kernel *k, const char *name)
 {
+	if (need_kallsyms(k))
+		return NULL;
 	return kf_suggest_function(name, (const char *const *)k->syms.v, k->syms.n);
 }
 
@@ -382,10 +436,10 @@ int kf_kernel__ftrace_traceable(struct kf_kernel *k, const char *name)
 	return names_has(&k->traceable, name);
 }
 
-bool kf_kernel__has_kprobe_multi(const struct kf_kernel *k)
+bool kf_kernel__has_kprobe_multi(struct kf_kernel *k)
 {
 	/* fprobe came with kprobe.multi (5.18); without CONFIG_FPROBE the link is refused */
-	return names_has(&k->syms, "register_fprobe_ips");
+	return kf_kernel__has_symbol(k, "register_fprobe_ips") == 1;
 }
 
 bool kf_kernel__has_btf(const struct kf_kernel *k)

@@ -15,10 +15,17 @@ struct kf_kernel;	/* what was learnt of the running kernel */
 struct kf_kernel *kf_kernel__probe(void);
 void kf_kernel__free(struct kf_kernel *k);
 
-/* A function the kernel can probe (a text symbol in /proc/kallsyms). */
-bool kf_kernel__has_symbol(const struct kf_kernel *k, const char *name);
+/*
+ * Which of names[0..n) are functions the kernel can probe (text symbols in
+ * /proc/kallsyms), in found[]: one pass over kallsyms that stops when all
+ * are found and keeps nothing (the whole table is read only for what
+ * needs it, below). 0, or a negative errno when kallsyms cannot be read.
+ */
+int kf_kernel__find_symbols(struct kf_kernel *k, const char *const *names, size_t n, bool *found);
+/* The same for one name, 1 or 0, from the whole table (read on first use). */
+int kf_kernel__has_symbol(struct kf_kernel *k, const char *name);
 /* The kallsyms name closest to a missing one, or NULL. */
-const char *kf_kernel__suggest(const struct kf_kernel *k, const char *name);
+const char *kf_kernel__suggest(struct kf_kernel *k, const char *name);
 /* Listed in /sys/kernel/debug/error_injection/list. -ENOENT: the list is not readable. */
 int kf_kernel__error_injectable(const struct kf_kernel *k, const char *name);
 /*
@@ -30,7 +37,7 @@ int kf_kernel__error_type(const struct kf_kernel *k, const char *name);
 size_t kf_kernel__error_injection_cnt(const struct kf_kernel *k);
 const char *kf_kernel__error_injection_name(const struct kf_kernel *k, size_t i);
 /* kprobe.multi links: Linux 5.18 with CONFIG_FPROBE (register_fprobe_ips in kallsyms). */
-bool kf_kernel__has_kprobe_multi(const struct kf_kernel *k);
+bool kf_kernel__has_kprobe_multi(struct kf_kernel *k);
 /*
  * Whether ftrace can trace the function (it is in available_filter_functions),
  * which a kprobe.multi link needs of each of its functions (a plain kprobe
@@ -45,8 +52,8 @@ bool kf_kernel__has_btf(const struct kf_kernel *k);
 bool kf_kernel__has_override(const struct kf_kernel *k);
 /* Root, or CAP_BPF with CAP_PERFMON. */
 bool kf_kernel__privileged(const struct kf_kernel *k);
-/* "func+0x1c" for a kernel text address (needs kallsyms addresses: root). */
-int kf_kernel__symbolize(const struct kf_kernel *k, unsigned long long addr, char *buf, size_t len);
+/* "func+0x1c" for a kernel text address (needs kallsyms addresses: root), else "0x..." */
+int kf_kernel__symbolize(struct kf_kernel *k, unsigned long long addr, char *buf, size_t len);
 /*
  * Which of a function's first five parameters is a gfp_t (1 to 5), from
  * BTF, its name in *name; 0: none, or no BTF.
