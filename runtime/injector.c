@@ -485,7 +485,6 @@ static int preflight(struct kf_injector *inj)
 static void set_knobs(struct kf_injector *inj)
 {
 	const struct kf_injector_opts *o = &inj->opts;
-	int bit = kf_kernel__gfp_nofail_bit(inj->kernel);
 	bool *log_events = rodata_var(inj, "kf_log_events", sizeof(bool));
 	bool *log_stack = rodata_var(inj, "kf_log_stack", sizeof(bool));
 	__u64 *errinj_nofail = rodata_var(inj, "kf_errinj_gfp_nofail", sizeof(__u64));
@@ -500,16 +499,24 @@ static void set_knobs(struct kf_injector *inj)
 			kf_plan__target(k, 0, false, NULL, "");
 			k->cgroup = KF_CGROUP_SET;
 		}
-		if (k->gfp_nofail && bit >= 0)
-			k->gfp_nofail = 1ULL << bit;
+		if (k->gfp_nofail) {	/* only then: it parses the BTF */
+			int bit = kf_kernel__gfp_nofail_bit(inj->kernel);
+
+			if (bit >= 0)
+				k->gfp_nofail = 1ULL << bit;
+		}
 		inj->knobs_loaded[i] = *k;
 	}
 	if (log_events)
 		*log_events = o->log_events;
 	if (log_stack)
 		*log_stack = o->log_stack;
-	if (errinj_nofail && inj->errinj && bit >= 0)
-		*errinj_nofail = 1ULL << bit;
+	if (errinj_nofail && inj->errinj) {
+		int bit = kf_kernel__gfp_nofail_bit(inj->kernel);
+
+		if (bit >= 0)
+			*errinj_nofail = 1ULL << bit;
+	}
 }
 
 static bool children_wanted(const struct kf_injector *inj)

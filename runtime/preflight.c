@@ -47,7 +47,9 @@ struct kf_kernel {
 	bool inject_readable;
 	struct names traceable;	/* ftrace's available_filter_functions, once read */
 	int traceable_err;	/* 1: not read yet; 0 read; else why it could not be */
-	struct btf *btf;	/* vmlinux BTF, or NULL */
+	struct btf *btf;	/* vmlinux BTF once parsed, or NULL */
+	bool btf_tried;		/* parsed, or tried to */
+	int nofail_bit;		/* ___GFP_NOFAIL's bit; -1: not looked up yet */
 	bool override;
 	bool privileged;
 };
@@ -329,14 +331,13 @@ struct kf_kernel *kf_kernel__probe(void)
 	}
 	k->syms_err = 1;
 	k->traceable_err = 1;
+	k->nofail_bit = -1;
 	err = read_inject_list(k);
 	if (err) {
 		kf_kernel__free(k);
 		errno = -err;
 		return NULL;
 	}
-	/* (what libbpf prints meanwhile goes where the program sends it: libbpf_set_print()) */
-	k->btf = btf__load_vmlinux_btf();	/* NULL without BTF: fmod_ret is then unavailable */
 	k->override = probe_override();
 	k->privileged = read_privileged();
 	return k;
@@ -442,14 +443,33 @@ bool kf_kernel__has_kprobe_multi(struct kf_kernel *k)
 	return kf_kernel__has_symbol(k, "register_fprobe_ips") == 1;
 }
 
-bool kf_kernel__has_btf(const struct kf_kernel *k)
+/*
+ * The vmlinux BTF, parsed on first need: 0.025-0.035 s in the TCG test VM,
+ * and libbpf parses it again for CO-RE when the object loads (Debian 12's
+ * libbpf 1.1 takes no parsed one), so not for an injection that needs none
+ * of what is below (a kprobe-backed function or bio site). NULL without
+ * BTF: fmod_ret is then unavailable. (What libbpf prints meanwhile goes
+ * where the program sends it: libbpf_set_print().)
+ */
+static struct btf *kernel_btf(struct kf_kernel *k)
 {
+	if (!k->btf_tried) {
+		k->btf = btf__load_vmlinux_btf();
+		k->btf_tried = true;
+	}
 	return k->btf;
 }
 
-bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name)
+bool kf_kernel__has_btf(struct kf_kernel *k)
 {
-	return k->btf && btf__find_by_name_kind(k->btf, name, BTF_KIND_FUNC) > 0;
+	return kernel_btf(k);
+}
+
+bool kf_kernel__has_btf_func(struct kf_kernel *k, const char *name)
+{
+	struct btf *btf = kernel_btf(k);
+
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
 bool kf_kernel__has_override(const struct kf_kernel *k)
@@ -462,24 +482,25 @@ bool kf_kernel__privileged(const struct kf_kernel *k)
 	return k->privileged;
 }
 
-int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name)
+int kf_kernel__gfp_param(struct kf_kernel *k, const char *func, const char **name)
 {
+	struct btf *btf = kernel_btf(k);
 	const struct btf_type *t;
 	const struct btf_param *p;
 	int id;
 
-	id = k->btf ? btf__find_by_name_kind(k->btf, func, BTF_KIND_FUNC) : -1;
+	id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
 	if (id <= 0)
 		return 0;
-	t = btf__type_by_id(k->btf, btf__type_by_id(k->btf, (__u32)id)->type);
+	t = btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
 	if (!t || !btf_is_func_proto(t))
 		return 0;
 	p = btf_params(t);
 	for (__u16 i = 0; i < btf_vlen(t) && i < 5; i++, p++) {
-		const struct btf_type *pt = btf__type_by_id(k->btf, p->type);
+		const struct btf_type *pt = btf__type_by_id(btf, p->type);
 
-		if (pt && btf_is_typedef(pt) && strcmp(btf__name_by_offset(k->btf, pt->name_off), "gfp_t") == 0) {
-			*name = btf__name_by_offset(k->btf, p->name_off);
+		if (pt && btf_is_typedef(pt) && strcmp(btf__name_by_offset(btf, pt->name_off), "gfp_t") == 0) {
+			*name = btf__name_by_offset(btf, p->name_off);
 			return i + 1;
 		}
 	}
@@ -488,20 +509,27 @@ int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char
 
 #define GFP_NOFAIL_BIT_BEFORE_6_10	15	/* #define ___GFP_NOFAIL 0x8000u */
 
-int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k)
+static int find_nofail_bit(const struct btf *btf)
 {
-	if (!k->btf)
+	if (!btf)
 		return GFP_NOFAIL_BIT_BEFORE_6_10;
-	for (__u32 id = 1; id < btf__type_cnt(k->btf); id++) {
-		const struct btf_type *t = btf__type_by_id(k->btf, id);
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
 		const struct btf_enum *e;
 
 		if (!btf_is_enum(t))
 			continue;
 		e = btf_enum(t);
 		for (__u16 j = 0; j < btf_vlen(t); j++, e++)
-			if (strcmp(btf__name_by_offset(k->btf, e->name_off), "___GFP_NOFAIL_BIT") == 0)
+			if (strcmp(btf__name_by_offset(btf, e->name_off), "___GFP_NOFAIL_BIT") == 0)
 				return (int)e->val;
 	}
 	return GFP_NOFAIL_BIT_BEFORE_6_10;
+}
+
+int kf_kernel__gfp_nofail_bit(struct kf_kernel *k)
+{
+	if (k->nofail_bit < 0)
+		k->nofail_bit = find_nofail_bit(kernel_btf(k));
+	return k->nofail_bit;
 }

@@ -45,9 +45,12 @@ bool kf_kernel__has_kprobe_multi(struct kf_kernel *k);
  * list is read on the first call (about 0.2 s in the TCG test VM).
  */
 int kf_kernel__ftrace_traceable(struct kf_kernel *k, const char *name);
-/* A function in the kernel's BTF, which fentry/fexit/fmod_ret need. */
-bool kf_kernel__has_btf_func(const struct kf_kernel *k, const char *name);
-bool kf_kernel__has_btf(const struct kf_kernel *k);
+/*
+ * A function in the kernel's BTF, which fentry/fexit/fmod_ret need. This
+ * and the BTF questions below parse the vmlinux BTF on the first call.
+ */
+bool kf_kernel__has_btf_func(struct kf_kernel *k, const char *name);
+bool kf_kernel__has_btf(struct kf_kernel *k);
 /* bpf_override_return usable from kprobes (CONFIG_BPF_KPROBE_OVERRIDE). */
 bool kf_kernel__has_override(const struct kf_kernel *k);
 /* Root, or CAP_BPF with CAP_PERFMON. */
@@ -58,7 +61,7 @@ int kf_kernel__symbolize(struct kf_kernel *k, unsigned long long addr, char *buf
  * Which of a function's first five parameters is a gfp_t (1 to 5), from
  * BTF, its name in *name; 0: none, or no BTF.
  */
-int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char **name);
+int kf_kernel__gfp_param(struct kf_kernel *k, const char *func, const char **name);
 /*
  * Bit number of ___GFP_NOFAIL: the enumerator ___GFP_NOFAIL_BIT of this
  * kernel's BTF (Linux 6.10 and later), else 15: before, ___GFP_NOFAIL was
@@ -66,6 +69,6 @@ int kf_kernel__gfp_param(const struct kf_kernel *k, const char *func, const char
  * without it, --sites errinj failed a __GFP_NOFAIL page allocation of
  * __getblk_gfp and the kernel oopsed on the NULL it never expects).
  */
-int kf_kernel__gfp_nofail_bit(const struct kf_kernel *k);
+int kf_kernel__gfp_nofail_bit(struct kf_kernel *k);
 
 #endif
