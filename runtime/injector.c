@@ -407,15 +407,14 @@ static int errinj_preflight(struct kf_injector *inj)
 }
 
 /*
- * Every frame of every injection is a function of this kernel: all looked
- * up in one pass over kallsyms (the whole table is read, for the nearest
- * name, only when one is missing).
+ * Whether each frame of each injection, in order, is a function of this
+ * kernel: all looked up in one pass over kallsyms (the whole table is read,
+ * for the nearest name, only when one is missing: check_function()).
  */
-static int check_frames(struct kf_injector *inj)
+static int find_frames(struct kf_injector *inj, bool *found)
 {
 	const char *names[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
-	bool found[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
-	size_t n = 0, j = 0;
+	size_t n = 0;
 	int err;
 
 	for (int i = 0; i < inj->n; i++)
@@ -424,6 +423,23 @@ static int check_frames(struct kf_injector *inj)
 	err = kf_kernel__find_symbols(inj->kernel, names, n, found);
 	if (err)
 		return fail(inj, err, "cannot read /proc/kallsyms: %s", strerror(-err));
+	return 0;
+}
+
+static int preflight(struct kf_injector *inj)
+{
+	bool found[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
+	size_t j = 0;
+	int err;
+
+	inj->kernel = kf_kernel__probe();
+	if (!inj->kernel)
+		return fail(inj, -errno, "cannot read what the kernel offers: %s", strerror(errno));
+	if (!kf_kernel__privileged(inj->kernel))
+		return fail(inj, -EPERM, "kfault needs root, or CAP_BPF with CAP_PERFMON: run it with sudo");
+	err = find_frames(inj, found);
+	if (err)
+		return err;
 	for (int i = 0; i < inj->n; i++) {
 		const struct kf_meta *m = &inj->meta[i];
 
@@ -434,25 +450,6 @@ static int check_frames(struct kf_injector *inj)
 			if (err)
 				return err;
 		}
-	}
-	return 0;
-}
-
-static int preflight(struct kf_injector *inj)
-{
-	int err;
-
-	inj->kernel = kf_kernel__probe();
-	if (!inj->kernel)
-		return fail(inj, -errno, "cannot read what the kernel offers: %s", strerror(errno));
-	if (!kf_kernel__privileged(inj->kernel))
-		return fail(inj, -EPERM, "kfault needs root, or CAP_BPF with CAP_PERFMON: run it with sudo");
-	err = check_frames(inj);
-	if (err)
-		return err;
-	for (int i = 0; i < inj->n; i++) {
-		const struct kf_meta *m = &inj->meta[i];
-
 		if (inj->errinj)
 			continue;	/* the sites are not attached: errinj_preflight() */
 		/* a function of the error-injection list is one of the kernel's */

@@ -3,11 +3,12 @@
 # line saying what is wrong, and exit status 4: a chain function that does
 # not exist (with the name it probably meant), a function that cannot be
 # failed, a value its error-injection type does not allow, and a user
-# without the privileges.
+# without the privileges; with a problem in each of two injections, the
+# first one's.
 #
-#   preflight.sh KFAULT TYPO-OBJECT NOT-INJECTABLE-OBJECT GOOD-OBJECT RETURNS-TYPE-OBJECT
+#   preflight.sh KFAULT TYPO-OBJECT NOT-INJECTABLE-OBJECT GOOD-OBJECT RETURNS-TYPE-OBJECT TWO-PROBLEMS-OBJECT
 set -euo pipefail
-KFAULT=$1 typo=$2 nope=$3 good=$4 type=$5
+KFAULT=$1 typo=$2 nope=$3 good=$4 type=$5 two=$6
 
 expect_refusal() { # PATTERN CMD...: CMD exits 4 and says PATTERN
 	local pattern=$1 status=0
@@ -24,6 +25,7 @@ expect_refusal "not-injectable.fault:2: 'vfs_read' cannot be failed: it is not i
 	"$KFAULT" run "$nope"
 expect_refusal "returns-type.fault:3: 'should_failslab' cannot fail with 0: its error-injection type is ERRNO" \
 	"$KFAULT" run "$type"
+expect_refusal "two-problems.fault:4: 'vfs_read' cannot be failed" "$KFAULT" run "$two"
 # The unprivileged user must be able to read the object (a tree under
 # /root is not): give it a copy on the guest's tmpfs.
 cp "$good" /tmp/preflight.bpf.o
