@@ -119,8 +119,8 @@ struct run {
 
 const struct cli_option run_options[] = {
 	{ "backend", 'b', RUN_BACKEND, "B",
-	  "kprobe, fmod_ret or auto (default: kprobe when the kernel\n"
-	  "has CONFIG_BPF_KPROBE_OVERRIDE, else fmod_ret)" },
+	  "kprobe, fmod_ret or auto (default: fmod_ret when the kernel\n"
+	  "has BTF for every function, else kprobe)" },
 	{ "pid", 'p', RUN_PID, "PID", "target process PID (all its threads)" },
 	{ "children", 0, RUN_CHILDREN, NULL, "with --pid: and every process it starts" },
 	{ "comm", 'c', RUN_COMM, "NAME", "target tasks named NAME" },

@@ -34,7 +34,7 @@ static const struct cli_option serve_options[] = {
 	{ "listen", 'L', SERVE_LISTEN, "ADDR:PORT",
 	  "listen there (default " SERVE_DEFAULT_LISTEN ", bpfki's port;\nunix:PATH for a socket)" },
 	{ "backend", 'b', SERVE_BACKEND, "B",
-	  "kprobe, fmod_ret or auto (default: kprobe when the kernel\nhas CONFIG_BPF_KPROBE_OVERRIDE, else fmod_ret)" },
+	  "kprobe, fmod_ret or auto (default: fmod_ret when the kernel\nhas BTF for every function, else kprobe)" },
 	{ "btf", 0, SERVE_BTF, "VMLINUX", "compile against this BTF or vmlinux (default: the\nrunning kernel's)" },
 	CLI_OPT_HELP,
 	{ NULL },

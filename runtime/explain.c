@@ -258,7 +258,7 @@ static void words_backend(const struct view *v)
 {
 	fprintf(v->out, LABEL, "backend:");
 	if (v->backend == KF_BACKEND_AUTO) {
-		fputs("decided at run time: kprobe if the kernel has bpf_override_return, else fmod_ret\n",
+		fputs("decided at run time: fmod_ret if the kernel has BTF for every function, else kprobe\n",
 		      v->out);
 	} else if (v->asked == KF_BACKEND_AUTO) {
 		fprintf(v->out, "kprobe: fmod_ret cannot make a function return 0 (injection #%d); "

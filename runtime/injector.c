@@ -271,37 +271,72 @@ static int check_function(struct kf_injector *inj, const struct kf_meta *m, cons
 		    m->source, line, func);
 }
 
+/*
+ * Why fmod_ret cannot run the injections: 0 when it can; else a message
+ * in inj's message and -EOPNOTSUPP.
+ */
+static int fmod_ret_problem(struct kf_injector *inj)
+{
+	struct kf_kernel *k = inj->kernel;
+
+	if (!kf_kernel__has_btf(k))
+		return fail(inj, -EOPNOTSUPP, "this kernel can neither override from kprobes "
+			    "(no CONFIG_BPF_KPROBE_OVERRIDE) nor attach trampolines (no BTF at "
+			    "/sys/kernel/btf/vmlinux)");
+	for (int i = 0; i < inj->n; i++) {
+		const struct kf_meta *m = &inj->meta[i];
+
+		if (m->retval_zero)
+			return fail(inj, -EOPNOTSUPP, "%s:%u: fmod_ret cannot make a function return 0; "
+				    "use --backend kprobe", m->source, m->line);
+		if (!kf_kernel__has_btf_func(k, m->site))
+			return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF, so fmod_ret cannot attach "
+				    "to it; use --backend kprobe", m->source, m->line, m->site);
+		for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++)
+			if (!kf_kernel__has_btf_func(k, m->frames[f]))
+				return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF (inlined, or an "
+					    "alias?), so fentry cannot attach to it; use --backend kprobe",
+					    m->source, m->frame_lines[f], m->frames[f]);
+	}
+	return 0;
+}
+
+/*
+ * auto: fmod_ret wherever it can run every injection, else kprobe. fmod_ret
+ * costs less on each call the run does not fail, and the kernel never drops
+ * an fexit, so it needs no kf_sys_exit on every system call to forget what a
+ * dropped kretprobe left (docs/runtime.md, Backends). Trampolines are
+ * assumed on x86-64 only; elsewhere auto keeps kprobe when it can.
+ */
 static int choose_backend(struct kf_injector *inj)
 {
 	struct kf_kernel *k = inj->kernel;
 	enum kf_backend b = inj->opts.backend;
+	bool trampolines = false, checked = false;
 
+#if defined(__x86_64__)
+	trampolines = true;
+#endif
 	/* plan.c says what of this is known before the kernel is: keep them together */
-	if (b == KF_BACKEND_AUTO)
-		b = kf_kernel__has_override(k) ? KF_BACKEND_KPROBE : KF_BACKEND_FMOD_RET;
+	if (b == KF_BACKEND_AUTO) {
+		if (trampolines && kf_kernel__has_btf(k) && fmod_ret_problem(inj) == 0) {
+			b = KF_BACKEND_FMOD_RET;
+			checked = true;
+		} else if (kf_kernel__has_override(k)) {
+			b = KF_BACKEND_KPROBE;
+			inj->err[0] = '\0';	/* why not fmod_ret is no error: kprobe runs it */
+		} else {
+			b = KF_BACKEND_FMOD_RET;	/* and fmod_ret_problem() says why it cannot */
+		}
+	}
 	if (b == KF_BACKEND_KPROBE && !kf_kernel__has_override(k))
 		return fail(inj, -EOPNOTSUPP, "bpf_override_return is not available: this kernel lacks "
 			    "CONFIG_BPF_KPROBE_OVERRIDE; use --backend fmod_ret");
-	if (b == KF_BACKEND_FMOD_RET) {
-		if (!kf_kernel__has_btf(k))
-			return fail(inj, -EOPNOTSUPP, "this kernel can neither override from kprobes "
-				    "(no CONFIG_BPF_KPROBE_OVERRIDE) nor attach trampolines (no BTF at "
-				    "/sys/kernel/btf/vmlinux)");
-		for (int i = 0; i < inj->n; i++) {
-			const struct kf_meta *m = &inj->meta[i];
+	if (b == KF_BACKEND_FMOD_RET && !checked) {
+		int err = fmod_ret_problem(inj);
 
-			if (m->retval_zero)
-				return fail(inj, -EOPNOTSUPP, "%s:%u: fmod_ret cannot make a function return 0; "
-					    "use --backend kprobe", m->source, m->line);
-			if (!kf_kernel__has_btf_func(k, m->site))
-				return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF, so fmod_ret cannot attach "
-					    "to it; use --backend kprobe", m->source, m->line, m->site);
-			for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++)
-				if (!kf_kernel__has_btf_func(k, m->frames[f]))
-					return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF (inlined or "
-						    "static?), so fentry cannot attach to it; use --backend kprobe",
-						    m->source, m->frame_lines[f], m->frames[f]);
-		}
+		if (err)
+			return err;
 	}
 	inj->backend = b;
 	return 0;

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 enum kf_backend {
-	KF_BACKEND_AUTO = 0,	/* kprobe if the kernel has bpf_override_return, else fmod_ret */
+	KF_BACKEND_AUTO = 0,	/* fmod_ret where every function has BTF (x86-64), else kprobe */
 	KF_BACKEND_KPROBE,	/* kprobe/kretprobe + bpf_override_return */
 	KF_BACKEND_FMOD_RET,	/* fentry/fexit + fmod_ret (BPF trampolines, needs BTF) */
 };

@@ -41,8 +41,8 @@ bool kf_plan__ends_with_times(const struct kf_knobs *const *knobs, int n, bool s
  * The backend a run with backend b attaches with, as far as the object
  * alone decides it: b when given; for auto, kprobe when an injection makes
  * its function return 0, which fmod_ret cannot; else KF_BACKEND_AUTO: the
- * kernel decides (injector.c: kprobe when it has bpf_override_return, else
- * fmod_ret). *zero: the first injection that returns 0, or -1.
+ * kernel decides (injector.c: fmod_ret when it has BTF for every function,
+ * else kprobe). *zero: the first injection that returns 0, or -1.
  */
 enum kf_backend kf_plan__backend(enum kf_backend b, const struct kf_meta *const *meta, int n,
 				 int *zero);

@@ -50,7 +50,7 @@ struct kf_kernel {
 	struct btf *btf;	/* vmlinux BTF once parsed, or NULL */
 	bool btf_tried;		/* parsed, or tried to */
 	int nofail_bit;		/* ___GFP_NOFAIL's bit; -1: not looked up yet */
-	bool override;
+	bool override, override_tried;	/* probed on first need: a program load */
 	bool privileged;
 };
 
@@ -338,7 +338,6 @@ struct kf_kernel *kf_kernel__probe(void)
 		errno = -err;
 		return NULL;
 	}
-	k->override = probe_override();
 	k->privileged = read_privileged();
 	return k;
 }
@@ -472,8 +471,12 @@ bool kf_kernel__has_btf_func(struct kf_kernel *k, const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
-bool kf_kernel__has_override(const struct kf_kernel *k)
+bool kf_kernel__has_override(struct kf_kernel *k)
 {
+	if (!k->override_tried) {
+		k->override = probe_override();
+		k->override_tried = true;
+	}
 	return k->override;
 }
 

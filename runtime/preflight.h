@@ -51,8 +51,8 @@ int kf_kernel__ftrace_traceable(struct kf_kernel *k, const char *name);
  */
 bool kf_kernel__has_btf_func(struct kf_kernel *k, const char *name);
 bool kf_kernel__has_btf(struct kf_kernel *k);
-/* bpf_override_return usable from kprobes (CONFIG_BPF_KPROBE_OVERRIDE). */
-bool kf_kernel__has_override(const struct kf_kernel *k);
+/* bpf_override_return usable from kprobes (CONFIG_BPF_KPROBE_OVERRIDE); probed on the first call. */
+bool kf_kernel__has_override(struct kf_kernel *k);
 /* Root, or CAP_BPF with CAP_PERFMON. */
 bool kf_kernel__privileged(const struct kf_kernel *k);
 /* "func+0x1c" for a kernel text address (needs kallsyms addresses: root), else "0x..." */

@@ -92,13 +92,13 @@ json_field() {
 }
 
 # expect_backend BACKEND: kfault's log says it attached on BACKEND; for
-# auto, on kprobe when the kernel has bpf_override_return
-# (CONFIG_BPF_KPROBE_OVERRIDE), else on fmod_ret.
+# auto, on fmod_ret when the kernel has BTF (every function of the tests'
+# chains has), else on kprobe.
 expect_backend() {
 	local want=$1
 	if [ "$want" = auto ]; then
-		want=fmod_ret
-		! grep -qw bpf_override_return /proc/kallsyms || want=kprobe
+		want=kprobe
+		[ ! -e /sys/kernel/btf/vmlinux ] || want=fmod_ret
 	fi
 	grep -q "($want backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not the $want backend"; exit 1; }
 }
