@@ -51,6 +51,10 @@ struct kf_injector {
 	kf_event_fn event_fn;
 	void *event_ctx;
 	bool checked;			/* preflight passed */
+	/* whether the vmlinux BTF names each site and frame: look_up_btf() */
+	bool btf_looked_up;
+	bool site_btf[KF_MAX_INJECTIONS];
+	bool frame_btf[KF_MAX_INJECTIONS][KF_MAX_FRAMES];
 	bool loaded;
 	/* kfault sweep --sites errinj (kf_injector__set_errinj) */
 	bool errinj;
@@ -272,6 +276,33 @@ static int check_function(struct kf_injector *inj, const struct kf_meta *m, cons
 }
 
 /*
+ * Fill site_btf[] and frame_btf[], once per preflight: every name in one
+ * pass over the vmlinux BTF's types.
+ */
+static void look_up_btf(struct kf_injector *inj)
+{
+	const char *names[KF_MAX_INJECTIONS * (KF_MAX_FRAMES + 1)];
+	bool found[KF_MAX_INJECTIONS * (KF_MAX_FRAMES + 1)];
+	size_t n = 0;
+
+	if (inj->btf_looked_up)
+		return;
+	for (int i = 0; i < inj->n; i++) {
+		names[n++] = inj->meta[i].site;
+		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++)
+			names[n++] = inj->meta[i].frames[f];
+	}
+	kf_kernel__find_btf_funcs(inj->kernel, names, n, found);	/* no BTF: none found */
+	n = 0;
+	for (int i = 0; i < inj->n; i++) {
+		inj->site_btf[i] = found[n++];
+		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++)
+			inj->frame_btf[i][f] = found[n++];
+	}
+	inj->btf_looked_up = true;
+}
+
+/*
  * Why fmod_ret cannot run the injections: 0 when it can; else a message
  * in inj's message and -EOPNOTSUPP.
  */
@@ -283,17 +314,18 @@ static int fmod_ret_problem(struct kf_injector *inj)
 		return fail(inj, -EOPNOTSUPP, "this kernel can neither override from kprobes "
 			    "(no CONFIG_BPF_KPROBE_OVERRIDE) nor attach trampolines (no BTF at "
 			    "/sys/kernel/btf/vmlinux)");
+	look_up_btf(inj);
 	for (int i = 0; i < inj->n; i++) {
 		const struct kf_meta *m = &inj->meta[i];
 
 		if (m->retval_zero)
 			return fail(inj, -EOPNOTSUPP, "%s:%u: fmod_ret cannot make a function return 0; "
 				    "use --backend kprobe", m->source, m->line);
-		if (!kf_kernel__has_btf_func(k, m->site))
+		if (!inj->site_btf[i])
 			return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF, so fmod_ret cannot attach "
 				    "to it; use --backend kprobe", m->source, m->line, m->site);
 		for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++)
-			if (!kf_kernel__has_btf_func(k, m->frames[f]))
+			if (!inj->frame_btf[i][f])
 				return fail(inj, -EOPNOTSUPP, "%s:%u: '%s' has no BTF (inlined, or an "
 					    "alias?), so fentry cannot attach to it; use --backend kprobe",
 					    m->source, m->frame_lines[f], m->frames[f]);
@@ -446,18 +478,63 @@ static int errinj_preflight(struct kf_injector *inj)
  * kernel: all looked up in one pass over kallsyms (the whole table is read,
  * for the nearest name, only when one is missing: check_function()).
  */
+/*
+ * Whether the run will most likely attach with fmod_ret: asked for, or
+ * auto's choice where the kernel has BTF (x86-64) and no injection returns
+ * 0. Parses the vmlinux BTF, which fmod_ret's checks need anyway.
+ */
+static bool fmod_ret_ahead(struct kf_injector *inj)
+{
+	if (inj->errinj)
+		return false;	/* kprobes only */
+	if (inj->opts.backend == KF_BACKEND_FMOD_RET)
+		return kf_kernel__has_btf(inj->kernel);
+#if defined(__x86_64__)
+	if (inj->opts.backend != KF_BACKEND_AUTO)
+		return false;
+	for (int i = 0; i < inj->n; i++)
+		if (inj->meta[i].retval_zero)
+			return false;
+	return kf_kernel__has_btf(inj->kernel);
+#else
+	return false;
+#endif
+}
+
+/*
+ * found[j]: whether frame j (every injection's, in order) is a function of
+ * this kernel. With fmod_ret ahead, one that the vmlinux BTF names is: its
+ * functions are kallsyms' too, and fentry attaches by that name. The
+ * others are looked up in one pass over /proc/kallsyms, which costs more
+ * than the BTF (the kernel prints every line up to the last name found).
+ */
 static int find_frames(struct kf_injector *inj, bool *found)
 {
 	const char *names[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
-	size_t n = 0;
+	size_t at[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
+	bool hit[KF_MAX_INJECTIONS * KF_MAX_FRAMES];
+	bool btf = fmod_ret_ahead(inj);
+	size_t n = 0, j = 0;
 	int err;
 
-	for (int i = 0; i < inj->n; i++)
-		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++)
-			names[n++] = inj->meta[i].frames[f];
-	err = kf_kernel__find_symbols(inj->kernel, names, n, found);
+	if (btf)
+		look_up_btf(inj);
+	for (int i = 0; i < inj->n; i++) {
+		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++, j++) {
+			found[j] = btf && inj->frame_btf[i][f];
+			if (!found[j]) {
+				names[n] = inj->meta[i].frames[f];
+				at[n++] = j;
+			}
+		}
+	}
+	if (n == 0)
+		return 0;
+	err = kf_kernel__find_symbols(inj->kernel, names, n, hit);
 	if (err)
 		return fail(inj, err, "cannot read /proc/kallsyms: %s", strerror(-err));
+	for (size_t m = 0; m < n; m++)
+		found[at[m]] = hit[m];
 	return 0;
 }
 
@@ -467,6 +544,7 @@ static int preflight(struct kf_injector *inj)
 	size_t j = 0;
 	int err;
 
+	inj->btf_looked_up = false;	/* of an earlier kernel, if any */
 	inj->kernel = kf_kernel__probe();
 	if (!inj->kernel)
 		return fail(inj, -errno, "cannot read what the kernel offers: %s", strerror(errno));

@@ -464,11 +464,32 @@ bool kf_kernel__has_btf(struct kf_kernel *k)
 	return kernel_btf(k);
 }
 
-bool kf_kernel__has_btf_func(struct kf_kernel *k, const char *name)
+int kf_kernel__find_btf_funcs(struct kf_kernel *k, const char *const *names, size_t n, bool *found)
 {
 	struct btf *btf = kernel_btf(k);
+	size_t left = n;
+	__u32 cnt;
 
-	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+	for (size_t i = 0; i < n; i++)
+		found[i] = false;
+	if (!btf)
+		return -ENOENT;
+	cnt = btf__type_cnt(btf);
+	for (__u32 id = 1; id < cnt && left; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		for (size_t i = 0; i < n; i++) {
+			if (!found[i] && name && strcmp(name, names[i]) == 0) {
+				found[i] = true;
+				left--;
+			}
+		}
+	}
+	return 0;
 }
 
 bool kf_kernel__has_override(struct kf_kernel *k)
