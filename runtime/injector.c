@@ -276,6 +276,28 @@ static int check_function(struct kf_injector *inj, const struct kf_meta *m, cons
 }
 
 /*
+ * Whether auto may take fmod_ret: x86-64 has BPF trampolines (since Linux
+ * 5.5); elsewhere auto keeps kprobe when it can.
+ */
+#if defined(__x86_64__)
+#define AUTO_TRAMPOLINES true
+#else
+#define AUTO_TRAMPOLINES false
+#endif
+
+/*
+ * Whether auto may take fmod_ret for this run: not when it wants the kernel
+ * stack of each failure (--stack, kfault sweep). Through a trampoline
+ * bpf_get_stack() shows the function twice and, with the kernel's unwinder
+ * of 6.12, not the same addresses from one run to the next: kfault sweep
+ * --by stack found none of its recorded points again (docs/sweep.md).
+ */
+static bool auto_may_trampoline(const struct kf_injector *inj)
+{
+	return AUTO_TRAMPOLINES && !inj->opts.log_stack;
+}
+
+/*
  * Fill site_btf[] and frame_btf[], once per preflight: every name in one
  * pass over the vmlinux BTF's types.
  */
@@ -337,21 +359,17 @@ static int fmod_ret_problem(struct kf_injector *inj)
  * auto: fmod_ret wherever it can run every injection, else kprobe. fmod_ret
  * costs less on each call the run does not fail, and the kernel never drops
  * an fexit, so it needs no kf_sys_exit on every system call to forget what a
- * dropped kretprobe left (docs/runtime.md, Backends). Trampolines are
- * assumed on x86-64 only; elsewhere auto keeps kprobe when it can.
+ * dropped kretprobe left (docs/runtime.md, Backends).
  */
 static int choose_backend(struct kf_injector *inj)
 {
 	struct kf_kernel *k = inj->kernel;
 	enum kf_backend b = inj->opts.backend;
-	bool trampolines = false, checked = false;
+	bool checked = false;
 
-#if defined(__x86_64__)
-	trampolines = true;
-#endif
 	/* plan.c says what of this is known before the kernel is: keep them together */
 	if (b == KF_BACKEND_AUTO) {
-		if (trampolines && kf_kernel__has_btf(k) && fmod_ret_problem(inj) == 0) {
+		if (auto_may_trampoline(inj) && kf_kernel__has_btf(k) && fmod_ret_problem(inj) == 0) {
 			b = KF_BACKEND_FMOD_RET;
 			checked = true;
 		} else if (kf_kernel__has_override(k)) {
@@ -474,11 +492,6 @@ static int errinj_preflight(struct kf_injector *inj)
 }
 
 /*
- * Whether each frame of each injection, in order, is a function of this
- * kernel: all looked up in one pass over kallsyms (the whole table is read,
- * for the nearest name, only when one is missing: check_function()).
- */
-/*
  * Whether the run will most likely attach with fmod_ret: asked for, or
  * auto's choice where the kernel has BTF (x86-64) and no injection returns
  * 0. Parses the vmlinux BTF, which fmod_ret's checks need anyway.
@@ -489,16 +502,12 @@ static bool fmod_ret_ahead(struct kf_injector *inj)
 		return false;	/* kprobes only */
 	if (inj->opts.backend == KF_BACKEND_FMOD_RET)
 		return kf_kernel__has_btf(inj->kernel);
-#if defined(__x86_64__)
-	if (inj->opts.backend != KF_BACKEND_AUTO)
+	if (inj->opts.backend != KF_BACKEND_AUTO || !auto_may_trampoline(inj))
 		return false;
 	for (int i = 0; i < inj->n; i++)
 		if (inj->meta[i].retval_zero)
 			return false;
 	return kf_kernel__has_btf(inj->kernel);
-#else
-	return false;
-#endif
 }
 
 /*
@@ -506,7 +515,9 @@ static bool fmod_ret_ahead(struct kf_injector *inj)
  * this kernel. With fmod_ret ahead, one that the vmlinux BTF names is: its
  * functions are kallsyms' too, and fentry attaches by that name. The
  * others are looked up in one pass over /proc/kallsyms, which costs more
- * than the BTF (the kernel prints every line up to the last name found).
+ * than the BTF (the kernel prints every line up to the last name found);
+ * the whole table is read, for the nearest name, only when one is missing
+ * (check_function()).
  */
 static int find_frames(struct kf_injector *inj, bool *found)
 {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The backend 'auto' chooses (the default): fmod_ret when the kernel has
-# BTF for every function of the run, and it injects; kprobe when a chain
-# function has no BTF, where --backend fmod_ret is refused saying why.
+# BTF for every function of the run, and it injects; kprobe with --stack,
+# and when a chain function has no BTF, where --backend fmod_ret is refused
+# saying why.
 #
 #   auto.sh KFAULT MOUNT-OBJECT NO-BTF-OBJECT VICTIM
 set -euo pipefail
@@ -19,6 +20,11 @@ grep -q "(fmod_ret backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not fmo
 expect_mount_loop_armed "$victim" "$mnt"
 stop_kfault
 expect_mount_loop_after "$victim" "$mnt"
+
+echo "no --backend, with --stack: kprobe (a trampoline's stacks name the function twice)"
+start_kfault "$KFAULT_OUT/kfault.log" --log --stack --duration 1s "$obj"
+grep -q "(kprobe backend)" "$KFAULT_OUT/kfault.log" || { echo "FAILED: not kprobe"; exit 1; }
+wait_kfault
 
 echo "no --backend, a chain function without BTF: kprobe"
 start_kfault "$KFAULT_OUT/kfault.log" --duration 1s "$nobtf"

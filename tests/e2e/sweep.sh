@@ -8,7 +8,11 @@
 #      the crash under 'kfault run';
 #   c. by nth: one row per decision, in order;
 #   d. a command that is not deterministic: points not reached say so;
-#   f. a command that hangs is killed at --timeout and the sweep goes on.
+#   f. a command that hangs is killed at --timeout and the sweep goes on;
+#   g. --by stack with --backend fmod_ret is refused, saying why.
+# BACKEND is what every run but (g) is given; auto, the default, runs the
+# sweeps on kprobe (they want stacks) and the reproducer's replay, a plain
+# 'kfault run', on fmod_ret.
 # The by-stack sweep of (a) also finds the kernel WARNING of docs/sweep.md
 # ("Findings"); it is not asserted here.
 #
@@ -102,4 +106,12 @@ echo "hang $hang of $fpoints"
 grep -q '"point": '"$fpoints"', .*"class": "\(hang\|handled\|recovered\)"' $out/f.json ||
 	fail "the last point was not run"
 ! pgrep -f 'sleep 100000' >/dev/null || fail "a hung command was left running"
+
+echo "== g: --by stack on fmod_ret is refused"
+status=0
+"$KFAULT" sweep --backend fmod_ret "$dir/mount.fault" -- true >$out/g.txt 2>$out/g.err || status=$?
+cat $out/g.err
+[ "$status" = 4 ] || fail "kfault sweep exited $status, not 4"
+grep -q -- "--by stack needs the kprobe backend: through a trampoline the kernel stack is not the same from one run to the next; use --by nth, or --backend kprobe" \
+	$out/g.err || fail "not the reason wanted"
 no_programs_left
