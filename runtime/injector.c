@@ -287,10 +287,9 @@ static int check_function(struct kf_injector *inj, const struct kf_meta *m, cons
 
 /*
  * Whether auto may take fmod_ret for this run: not when it wants the kernel
- * stack of each failure (--stack, kfault sweep). Through a trampoline
- * bpf_get_stack() shows the function twice and, with the kernel's unwinder
- * of 6.12, not the same addresses from one run to the next: kfault sweep
- * --by stack found none of its recorded points again (docs/sweep.md).
+ * stack of each failure (--stack, kfault sweep): through a trampoline
+ * bpf_get_stack() starts in kfault's own programs and names the traced
+ * function twice; from a kprobe it starts at the probed function.
  */
 static bool auto_may_trampoline(const struct kf_injector *inj)
 {

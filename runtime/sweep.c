@@ -304,11 +304,6 @@ static int run_once(struct kf_sweeper *s, struct kf_sweep *sw, struct run_result
 			err = kf_injector__set_errinj(s->inj, s->opts.errinj_errno);
 		if (!err)
 			err = kf_injector__load(s->inj);
-		if (!err && s->opts.by == KF_SWEEP_BY_STACK &&
-		    kf_injector__backend(s->inj) == KF_BACKEND_FMOD_RET)
-			err = kf_injector_fail(s->inj, EOPNOTSUPP, "--by stack needs the kprobe backend: "
-					       "through a trampoline the kernel stack is not the same from "
-					       "one run to the next; use --by nth, or --backend kprobe");
 		if (!err)
 			err = kf_injector__attach(s->inj);
 		if (!err)

@@ -553,10 +553,25 @@ static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep 
 	__u64 nth = __sync_fetch_and_add(&sw->decisions, 1) + 1, hash = 0;
 	struct kf_event *ev;
 	__u32 zero = 0;
-	__u64 *stack;
-	long len;
+	__u64 *stack = NULL;
+	long len = 0;
 
+	if (sw->by == KF_SWEEP_BY_STACK || sw->mode == KF_SWEEP_RECORD) {
+		/*
+		 * One call of bpf_get_stack() for the record and the fail runs:
+		 * from a trampoline (fmod_ret) the stack starts in this program,
+		 * at the return address of that call, which must be the same
+		 * in both for a point's hash to be found again.
+		 */
+		stack = bpf_map_lookup_elem(&kf_stack_buf, &zero);
+		if (!stack)
+			return false;
+		len = bpf_get_stack(ctx, stack, KF_MAX_STACK * sizeof(__u64), 0);
+		hash = kf_stack_hash(func, stack, len);
+	}
 	if (sw->mode == KF_SWEEP_RECORD) {
+		if (!stack)
+			return false;	/* the runtime changed the mode in between */
 		ev = bpf_ringbuf_reserve(&kf_events, sizeof(*ev), 0);
 		if (!ev)
 			return false;
@@ -569,25 +584,17 @@ static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep 
 		ev->func = func;
 		ev->nth = nth;
 		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-		len = bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0);
+		__builtin_memcpy(ev->stack, stack, sizeof(ev->stack));
 		ev->stack_len = (__s32)len;
-		ev->stack_hash = kf_stack_hash(func, ev->stack, len);
+		ev->stack_hash = hash;
 		bpf_ringbuf_submit(ev, 0);
 		return false;
 	}
 	if (sw->by == KF_SWEEP_BY_NTH) {
 		if (nth != sw->nth)
 			return false;
-	} else {
-		if (i != sw->injection)
-			return false;
-		stack = bpf_map_lookup_elem(&kf_stack_buf, &zero);
-		if (!stack)
-			return false;
-		len = bpf_get_stack(ctx, stack, KF_MAX_STACK * sizeof(__u64), 0);
-		hash = kf_stack_hash(func, stack, len);
-		if (hash != sw->stack_hash)
-			return false;
+	} else if (i != sw->injection || hash != sw->stack_hash) {
+		return false;
 	}
 	if (__sync_fetch_and_add(&sw->reached, 1) && !sw->always)
 		return false;
