@@ -556,7 +556,7 @@ static __always_inline bool kf_sweep_decide(void *ctx, __u32 i, struct kf_sweep 
 	__u64 *stack = NULL;
 	long len = 0;
 
-	if (sw->by == KF_SWEEP_BY_STACK || sw->mode == KF_SWEEP_RECORD) {
+	if (sw->mode == KF_SWEEP_RECORD || (sw->by == KF_SWEEP_BY_STACK && i == sw->injection)) {
 		/*
 		 * One call of bpf_get_stack() for the record and the fail runs:
 		 * from a trampoline (fmod_ret) the stack starts in this program,
