@@ -296,29 +296,49 @@ static bool auto_may_trampoline(const struct kf_injector *inj)
 	return AUTO_TRAMPOLINES && !inj->opts.log_stack;
 }
 
+/* "should_failslab" of "fmod_ret/should_failslab": a trampoline program's function, else NULL. */
+static const char *tramp_func(const char *sec)
+{
+	static const char *const kinds[] = { "fentry/", "fexit/", "fmod_ret/" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strncmp(sec, kinds[i], strlen(kinds[i])) == 0)
+			return sec + strlen(kinds[i]);
+	return NULL;
+}
+
 /*
- * Fill site_btf[] and frame_btf[], once per preflight: every name in one
- * pass over the vmlinux BTF's types.
+ * Fill site_btf[] and frame_btf[], once per preflight: whether the kernel's
+ * BTF has each function, asked of libbpf by setting the attach target of
+ * each trampoline program. The vmlinux BTF libbpf parses for it is the
+ * object's own, which the load then uses for CO-RE and whose attach targets
+ * it does not look up again: parsed once (kfault parsed it too before). A
+ * program whose function is missing keeps no target; only kprobes load then.
  */
 static void look_up_btf(struct kf_injector *inj)
 {
-	const char *names[KF_MAX_INJECTIONS * (KF_MAX_FRAMES + 1)];
-	bool found[KF_MAX_INJECTIONS * (KF_MAX_FRAMES + 1)];
-	size_t n = 0;
+	struct bpf_program *prog;
 
 	if (inj->btf_looked_up)
 		return;
-	for (int i = 0; i < inj->n; i++) {
-		names[n++] = inj->meta[i].site;
-		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++)
-			names[n++] = inj->meta[i].frames[f];
-	}
-	kf_kernel__find_btf_funcs(inj->kernel, names, n, found);	/* no BTF: none found */
-	n = 0;
-	for (int i = 0; i < inj->n; i++) {
-		inj->site_btf[i] = found[n++];
-		for (__u32 f = 0; f < inj->meta[i].nframes && f < KF_MAX_FRAMES; f++)
-			inj->frame_btf[i][f] = found[n++];
+	memset(inj->site_btf, 0, sizeof(inj->site_btf));
+	memset(inj->frame_btf, 0, sizeof(inj->frame_btf));
+	bpf_object__for_each_program(prog, inj->obj) {
+		const char *func = tramp_func(bpf_program__section_name(prog));
+		bool has;
+
+		if (!func)
+			continue;
+		has = bpf_program__set_attach_target(prog, 0, func) == 0;
+		for (int i = 0; i < inj->n; i++) {
+			const struct kf_meta *m = &inj->meta[i];
+
+			if (strcmp(m->site, func) == 0)
+				inj->site_btf[i] = has;
+			for (__u32 f = 0; f < m->nframes && f < KF_MAX_FRAMES; f++)
+				if (strcmp(m->frames[f], func) == 0)
+					inj->frame_btf[i][f] = has;
+		}
 	}
 	inj->btf_looked_up = true;
 }
@@ -665,8 +685,7 @@ static int choose_programs(struct kf_injector *inj)
 	bpf_object__for_each_program(prog, inj->obj) {
 		const char *sec = bpf_program__section_name(prog), *name = bpf_program__name(prog);
 		bool kprobe = strncmp(sec, "kprobe/", 7) == 0 || strncmp(sec, "kretprobe/", 10) == 0;
-		bool tramp = strncmp(sec, "fentry/", 7) == 0 || strncmp(sec, "fexit/", 6) == 0 ||
-			     strncmp(sec, "fmod_ret/", 9) == 0;
+		bool tramp = tramp_func(sec);
 		bool load = true;
 
 		if (strcmp(name, "kf_errinj_multi") == 0)

@@ -47,6 +47,7 @@ struct kf_kernel {
 	bool inject_readable;
 	struct names traceable;	/* ftrace's available_filter_functions, once read */
 	int traceable_err;	/* 1: not read yet; 0 read; else why it could not be */
+	bool has_btf;		/* /sys/kernel/btf/vmlinux is there */
 	struct btf *btf;	/* vmlinux BTF once parsed, or NULL */
 	bool btf_tried;		/* parsed, or tried to */
 	int nofail_bit;		/* ___GFP_NOFAIL's bit; -1: not looked up yet */
@@ -339,6 +340,7 @@ struct kf_kernel *kf_kernel__probe(void)
 		return NULL;
 	}
 	k->privileged = read_privileged();
+	k->has_btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 	return k;
 }
 
@@ -444,11 +446,12 @@ bool kf_kernel__has_kprobe_multi(struct kf_kernel *k)
 
 /*
  * The vmlinux BTF, parsed on first need: 0.025-0.035 s in the TCG test VM,
- * and libbpf parses it again for CO-RE when the object loads (Debian 12's
- * libbpf 1.1 takes no parsed one), so not for an injection that needs none
- * of what is below (a kprobe-backed function or bio site). NULL without
- * BTF: fmod_ret is then unavailable. (What libbpf prints meanwhile goes
- * where the program sends it: libbpf_set_print().)
+ * and libbpf parses it again for the object when it loads (Debian 12's
+ * libbpf 1.1 takes no parsed one, nor gives its own), so only for what is
+ * below: this kernel's ___GFP_NOFAIL_BIT (a slab or page site) and the
+ * gfp_t parameters of --sites errinj. fmod_ret's checks ask libbpf's parse
+ * (injector.c, look_up_btf). NULL without BTF. (What libbpf prints
+ * meanwhile goes where the program sends it: libbpf_set_print().)
  */
 static struct btf *kernel_btf(struct kf_kernel *k)
 {
@@ -459,37 +462,9 @@ static struct btf *kernel_btf(struct kf_kernel *k)
 	return k->btf;
 }
 
-bool kf_kernel__has_btf(struct kf_kernel *k)
+bool kf_kernel__has_btf(const struct kf_kernel *k)
 {
-	return kernel_btf(k);
-}
-
-int kf_kernel__find_btf_funcs(struct kf_kernel *k, const char *const *names, size_t n, bool *found)
-{
-	struct btf *btf = kernel_btf(k);
-	size_t left = n;
-	__u32 cnt;
-
-	for (size_t i = 0; i < n; i++)
-		found[i] = false;
-	if (!btf)
-		return -ENOENT;
-	cnt = btf__type_cnt(btf);
-	for (__u32 id = 1; id < cnt && left; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name;
-
-		if (!btf_is_func(t))
-			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		for (size_t i = 0; i < n; i++) {
-			if (!found[i] && name && strcmp(name, names[i]) == 0) {
-				found[i] = true;
-				left--;
-			}
-		}
-	}
-	return 0;
+	return k->has_btf;
 }
 
 bool kf_kernel__has_override(struct kf_kernel *k)

@@ -46,14 +46,10 @@ bool kf_kernel__has_kprobe_multi(struct kf_kernel *k);
  */
 int kf_kernel__ftrace_traceable(struct kf_kernel *k, const char *name);
 /*
- * The kernel's BTF, and in it the functions fentry/fexit/fmod_ret can
- * attach to. These and the BTF questions below parse the vmlinux BTF on
- * the first call. found[i]: whether the BTF has a function names[i], for n
- * names in one pass over its types (a lookup by name is a pass each); 0,
- * or -ENOENT when the kernel has no BTF (found[] all false).
+ * Whether the kernel has BTF of its own (/sys/kernel/btf/vmlinux), which
+ * trampolines (fentry, fexit, fmod_ret) need: the file is not parsed.
  */
-bool kf_kernel__has_btf(struct kf_kernel *k);
-int kf_kernel__find_btf_funcs(struct kf_kernel *k, const char *const *names, size_t n, bool *found);
+bool kf_kernel__has_btf(const struct kf_kernel *k);
 /* bpf_override_return usable from kprobes (CONFIG_BPF_KPROBE_OVERRIDE); probed on the first call. */
 bool kf_kernel__has_override(struct kf_kernel *k);
 /* Root, or CAP_BPF with CAP_PERFMON. */

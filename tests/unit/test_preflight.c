@@ -6,8 +6,7 @@
  * there (when this user sees addresses). The runtime splits the lines by
  * hand (it reads them at every start), so the plain parser is the
  * reference. Preflight's own lookups (kf_kernel__find_symbols: one pass,
- * nothing kept) must agree with the whole table, and its one pass over
- * the vmlinux BTF (kf_kernel__find_btf_funcs) with libbpf's lookups.
+ * nothing kept) must agree with the whole table.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -18,7 +17,6 @@
 #include <string.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <bpf/btf.h>
 
 #include "preflight.h"
 
@@ -135,74 +133,11 @@ static void test_find_symbols(void **state)
 	kf_kernel__free(k);
 }
 
-/*
- * kf_kernel__find_btf_funcs: one pass over the vmlinux BTF agrees with
- * libbpf's lookup by name, for functions spread over the types, the last
- * one, one asked twice, a type that is not a function and names that are
- * not there. Without BTF (a host kernel built without it): -ENOENT and
- * nothing found.
- */
-static void test_find_btf_funcs(void **state)
-{
-	static char store[NAMES][256];
-	const char *names[NAMES];
-	bool want[NAMES], found[NAMES];
-	char longer[300];
-	struct kf_kernel *k = kf_kernel__probe();
-	struct btf *btf = btf__load_vmlinux_btf();
-	size_t n = 0, funcs = 0;
-	__u32 cnt, last = 0;
-
-	(void)state;
-	assert_non_null(k);
-	if (!btf) {
-		names[0] = "vfs_read";
-		assert_int_equal(kf_kernel__find_btf_funcs(k, names, 1, found), -ENOENT);
-		assert_false(found[0]);
-		print_message("no vmlinux BTF here: -ENOENT, nothing found\n");
-		kf_kernel__free(k);
-		return;
-	}
-	cnt = btf__type_cnt(btf);
-	for (__u32 id = 1; id < cnt; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
-		if (!btf_is_func(t))
-			continue;
-		if (funcs++ % 3000 == 0 && n < NAMES - 8)
-			snprintf(store[n++], sizeof(store[0]), "%s", btf__name_by_offset(btf, t->name_off));
-		last = id;
-	}
-	assert_true(n > 3);
-	snprintf(store[n++], sizeof(store[0]), "%s", btf__name_by_offset(btf, btf__type_by_id(btf, last)->name_off));
-	for (size_t i = 0; i < n; i++)
-		names[i] = store[i];
-	names[n++] = store[0];
-	snprintf(longer, sizeof(longer), "%s_kfault", store[1]);
-	names[n++] = longer;
-	names[n++] = "task_struct";	/* a struct, not a function */
-	names[n++] = "kfault_no_such_function";
-	names[n++] = "";
-	for (size_t i = 0; i < n; i++)
-		want[i] = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC) > 0;
-	for (size_t i = 0; i < n - 5; i++)
-		assert_true(want[i]);
-	assert_int_equal(kf_kernel__find_btf_funcs(k, names, n, found), 0);
-	for (size_t i = 0; i < n; i++)
-		if (found[i] != want[i])
-			fail_msg("'%s': found %d, wanted %d", names[i], found[i], want[i]);
-	assert_int_equal(kf_kernel__find_btf_funcs(k, names, 0, found), 0);
-	print_message("%zu names looked up among %zu BTF functions\n", n, funcs);
-	btf__free(btf);
-	kf_kernel__free(k);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kallsyms_names),
 		cmocka_unit_test(test_find_symbols),
-		cmocka_unit_test(test_find_btf_funcs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
