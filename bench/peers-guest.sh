@@ -7,7 +7,9 @@
 #
 #   victim.log, bystander.log   peer-loop's lines (bench/peer-loop.c)
 #   tool.log                    the tool's stdout and stderr, each line
-#                               prefixed with the time it came ($EPOCHREALTIME)
+#                               prefixed with the time it came ($EPOCHREALTIME);
+#                               kfault run and kfault-run with -v: the time
+#                               of each stage of their start
 #   times                       start, ready, stop and exited times, how the
 #                               run went (ok, timeout, exited STATUS, no-failure)
 #                               and the tool's VmHWM in kB
@@ -41,9 +43,9 @@ cap() {
 }
 command_of() {
 	case $1 in
-	kfault-run) echo "$build/cli/kfault-run $obj" ;;
-	run-object) echo "$build/cli/kfault run $obj" ;;
-	run-source) echo "$build/cli/kfault run $fault" ;;
+	kfault-run) echo "$build/cli/kfault-run -v $obj" ;;
+	run-object) echo "$build/cli/kfault run -v $obj" ;;
+	run-source) echo "$build/cli/kfault run -v $fault" ;;
 	inject) echo "$build/cli/kfault inject kmalloc __x64_sys_mount() --comm mount-loop" ;;
 	bpftrace) echo "bpftrace --unsafe $bt" ;;
 	inject-bpfcc) echo "env BCC_KERNEL_SOURCE=$ksrc inject-bpfcc kmalloc __x64_sys_mount()" ;;
@@ -95,12 +97,14 @@ one() {
 	v=$!
 	"$loop" bystander "$work/bystander" >"$d/bystander.log" &
 	b=$!
-	pause 0.3
-	t0=$EPOCHREALTIME
 	# (through a FIFO: the guest has no /dev/fd for bash's >(...))
 	rm -f "$work/out.fifo"
 	mkfifo "$work/out.fifo"
 	stamp <"$work/out.fifo" >"$d/tool.log" &
+	pause 0.3
+	# the tool's start: what comes before (rm, mkfifo: two execs, 0.1-0.2 s
+	# under TCG with the loops running) is the bench's, not the tool's
+	t0=$EPOCHREALTIME
 	"${cmd[@]}" >"$work/out.fifo" 2>&1 &
 	pid=$!
 	t0us=${t0/./}
