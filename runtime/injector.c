@@ -312,8 +312,8 @@ static const char *tramp_func(const char *sec)
  * BTF has each function, asked of libbpf by setting the attach target of
  * each trampoline program. The vmlinux BTF libbpf parses for it is the
  * object's own, which the load then uses for CO-RE and whose attach targets
- * it does not look up again: parsed once (kfault parsed it too before). A
- * program whose function is missing keeps no target; only kprobes load then.
+ * it does not look up again: the BTF is parsed once. A program whose
+ * function is missing keeps no target; only kprobes load then.
  */
 static void look_up_btf(struct kf_injector *inj)
 {
