@@ -53,6 +53,7 @@ struct kf_injector {
 	bool checked;			/* preflight passed */
 	/* whether the vmlinux BTF names each site and frame: look_up_btf() */
 	bool btf_looked_up;
+	bool btf_held;		/* libbpf keeps the BTF look_up_btf() had it parse, until a load */
 	bool site_btf[KF_MAX_INJECTIONS];
 	bool frame_btf[KF_MAX_INJECTIONS][KF_MAX_FRAMES];
 	bool loaded;
@@ -330,6 +331,7 @@ static void look_up_btf(struct kf_injector *inj)
 		if (!func)
 			continue;
 		has = bpf_program__set_attach_target(prog, 0, func) == 0;
+		inj->btf_held = true;
 		for (int i = 0; i < inj->n; i++) {
 			const struct kf_meta *m = &inj->meta[i];
 
@@ -888,6 +890,7 @@ int kf_injector__load(struct kf_injector *inj)
 	err = choose_programs(inj);
 	if (err)
 		return fail(inj, err, "cannot set up the verifier logs: %s", strerror(-err));
+	inj->btf_held = false;	/* freed by the load, whatever comes of it */
 	err = bpf_object__load(inj->obj);
 	if (err)
 		return verifier_failure(inj, err);
@@ -1333,6 +1336,29 @@ int kf_injector__detach(struct kf_injector *inj)
 	return err;
 }
 
+/*
+ * Make libbpf free the vmlinux BTF (and any module's) that setting attach
+ * targets had it parse into an object that was then never loaded: only
+ * bpf_object__load() frees them before libbpf 1.3 (Debian 12 has 1.1;
+ * upstream commit a6874618 frees the vmlinux one in bpf_object__close(),
+ * none frees the modules'), so a refused preflight would leak 5 MB, every
+ * time in a long-running process (kfault serve). A load of nothing: every
+ * program and map left out, so nothing reaches the kernel but libbpf's
+ * probe and the object's BTF, both closed with the object.
+ */
+static void release_btf(struct kf_injector *inj)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	bpf_object__for_each_program(prog, inj->obj)
+		bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_map(map, inj->obj)
+		bpf_map__set_autocreate(map, false);
+	bpf_object__load(inj->obj);	/* what it says is of no use now */
+	inj->btf_held = false;
+}
+
 void kf_injector__destroy(struct kf_injector *inj)
 {
 	if (!inj)
@@ -1341,6 +1367,8 @@ void kf_injector__destroy(struct kf_injector *inj)
 	for (int i = 0; i < KF_MAX_INJECTIONS; i++)
 		if (inj->cgroup_fd[i] >= 0)
 			close(inj->cgroup_fd[i]);
+	if (inj->btf_held)
+		release_btf(inj);
 	bpf_object__close(inj->obj);
 	kf_kernel__free(inj->kernel);
 	free(inj->bss_image);
