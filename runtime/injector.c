@@ -51,7 +51,7 @@ struct kf_injector {
 	kf_event_fn event_fn;
 	void *event_ctx;
 	bool checked;			/* preflight passed */
-	/* whether the vmlinux BTF names each site and frame: look_up_btf() */
+	/* whether the kernel's BTF (vmlinux or a module's) names each site and frame: look_up_btf() */
 	bool btf_looked_up;
 	bool btf_held;		/* libbpf keeps the BTF look_up_btf() had it parse, until a load */
 	bool site_btf[KF_MAX_INJECTIONS];
